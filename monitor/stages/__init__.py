@@ -1,0 +1,1 @@
+"""Stage vocabulary and the announcement classifier."""

@@ -1,0 +1,35 @@
+"""Find installed source plugins through the `oversight_monitor.sources` entry-point group."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.metadata import entry_points
+
+from monitor.errors import ConfigError
+from sources.base import Source
+
+GROUP = "oversight_monitor.sources"
+
+
+@cache
+def installed() -> dict[str, type[Source]]:
+    """Plugin id → class, for every installed plugin (built-ins register the same way)."""
+    found: dict[str, type[Source]] = {}
+    for ep in entry_points(group=GROUP):
+        cls = ep.load()
+        if not (isinstance(cls, type) and issubclass(cls, Source)):
+            raise ConfigError(f"entry point {ep.name!r} in {GROUP} is not a Source subclass")
+        found[cls.id] = cls
+    return found
+
+
+def plugin(plugin_id: str) -> type[Source]:
+    """The class for a plugin id, or a ConfigError that lists what is installed."""
+    plugins = installed()
+    try:
+        return plugins[plugin_id]
+    except KeyError:
+        known = ", ".join(sorted(plugins)) or "none"
+        raise ConfigError(
+            f"no source plugin called {plugin_id!r} is installed (installed: {known})"
+        ) from None
