@@ -1,0 +1,184 @@
+"""Reading HTML with selectolax's Lexbor parser: titles, visible text and labelled fields.
+
+Fields are read by their label text ("Status", "IOPC reference"), never by CSS class, because
+labels survive redesigns and class names do not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.errors import Blocked
+
+# Never visible, or site furniture rather than content.
+HIDDEN = (
+    "script, style, noscript, template, svg, iframe, form, button, nav, footer, aside,"
+    " [role=navigation], [role=banner], [role=contentinfo], [hidden], [aria-hidden=true],"
+    " [id*=cookie], [class*=cookie], [class*=skip-link]"
+)
+BLOCK = frozenset(
+    "address article blockquote br dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 hr li main"
+    " ol p pre section table td th tr ul".split()
+)
+CHALLENGE_TITLES = ("Just a moment...", "Attention Required! | Cloudflare")
+LABEL_LINE = re.compile(r"^([A-Z][\w'’()/ -]{1,40}?)\s*:\s+(\S.*)$")
+SPACE = re.compile(r"\s+")
+
+
+def parse(text: str) -> LexborHTMLParser:
+    """A parsed tree; raises Blocked when the page is a bot challenge, not the site."""
+    tree = LexborHTMLParser(text)
+    page_title = clean(tree.css_first("title").text()) if tree.css_first("title") else ""
+    # Only the interstitial sets _cf_chl_opt; ordinary Cloudflare pages load other cdn-cgi scripts.
+    if page_title in CHALLENGE_TITLES or "_cf_chl_opt" in text:
+        raise Blocked("the site answered with a bot challenge page instead of content")
+    return tree
+
+
+def clean(text: str | None) -> str:
+    """Collapse runs of whitespace (including nbsp) to single spaces."""
+    return SPACE.sub(" ", text or "").strip()
+
+
+def first_text(tree: LexborHTMLParser | LexborNode, *selectors: str) -> str | None:
+    """Text of the first element matching any selector, in the order given, that has text."""
+    for selector in selectors:
+        for node in tree.css(selector):
+            if text := clean(node.text(deep=True, separator=" ")):
+                return text
+    return None
+
+
+def meta(tree: LexborHTMLParser, *names: str) -> str | None:
+    """Content of the first <meta property|name=...> among names that is present and non-empty."""
+    for name in names:
+        node = tree.css_first(f'meta[property="{name}"], meta[name="{name}"]')
+        if node and (value := clean(node.attributes.get("content"))):
+            return value
+    return None
+
+
+def title(tree: LexborHTMLParser) -> str | None:
+    """The page's headline: first h1, else og:title, else <title>."""
+    return (
+        first_text(tree, "h1")
+        or meta(tree, "og:title", "twitter:title")
+        or first_text(tree, "title")
+    )
+
+
+def lines(node: LexborNode, drop: str = HIDDEN) -> list[str]:
+    """Visible text of a node as lines (one per block element), furniture removed."""
+    node = node.clone() if hasattr(node, "clone") else node
+    for hidden in node.css(drop):
+        hidden.decompose()
+    for header in node.css("header"):
+        if not header.css_first("h1"):  # the site's banner, not an article's own header
+            header.decompose()
+    parts: list[str] = []
+    _walk(node, parts)
+    return [line for line in (clean(chunk) for chunk in "".join(parts).split("\n")) if line]
+
+
+def _walk(node: LexborNode, parts: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text(deep=False))
+        elif child.tag in BLOCK:
+            parts.append("\n")
+            _walk(child, parts)
+            parts.append("\n")
+        elif not child.tag.startswith("-"):
+            _walk(child, parts)
+
+
+def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
+    """The first selector's node that has visible text; falls back to main, article, body."""
+    for selector in (*selectors, "main", "[role=main]", "article", "body"):
+        for node in tree.css(selector):
+            if lines(node):
+                return node
+    return tree.root
+
+
+def strip_lines(text_lines: Iterable[str], *patterns: re.Pattern[str] | str) -> list[str]:
+    """Drop lines matching any boilerplate pattern (regexes, searched, case-insensitive)."""
+    compiled = [re.compile(p, re.I) if isinstance(p, str) else p for p in patterns]
+    return [line for line in text_lines if not any(p.search(line) for p in compiled)]
+
+
+def fields(tree: LexborHTMLParser | LexborNode) -> dict[str, str]:
+    """Labelled fields from dt/dd pairs, th/td rows and 'Label: value' lines; first one wins."""
+    found: dict[str, str] = {}
+
+    def add(label: str | None, value: str | None) -> None:
+        label, value = clean(label).rstrip(":").strip(), clean(value)
+        if label and value and len(label) <= 60:
+            found.setdefault(label, value)
+
+    for dt in tree.css("dt"):
+        dd = dt.next
+        while dd is not None and dd.tag not in ("dd", "dt"):
+            dd = dd.next
+        if dd is not None and dd.tag == "dd":
+            add(dt.text(separator=" "), dd.text(separator=" "))
+    for row in tree.css("tr"):
+        th, td = row.css_first("th"), row.css_first("td")
+        if th and td:
+            add(th.text(separator=" "), td.text(separator=" "))
+    root = tree.body if isinstance(tree, LexborHTMLParser) and tree.body else tree
+    for line in lines(root):
+        if match := LABEL_LINE.match(line):
+            add(*match.groups())
+    return found
+
+
+def field(found: dict[str, str], label: str) -> str | None:
+    """A labelled field by its label, ignoring case and surrounding punctuation."""
+    wanted = label.casefold().strip(" :")
+    return next((v for k, v in found.items() if k.casefold() == wanted), None)
+
+
+def links(
+    tree: LexborHTMLParser, base: str, skip: str = "nav, footer, [role=navigation]"
+) -> list[tuple[str, str]]:
+    """(absolute URL, link text) for every <a href> outside site furniture, in page order."""
+    furniture = {node.mem_id for node in tree.css(skip)}
+    furniture |= {h.mem_id for h in tree.css("header") if not h.css_first("h1")}
+    out = []
+    for a in tree.css("a[href]"):
+        parent, inside = a.parent, False
+        while parent is not None and not inside:
+            inside, parent = parent.mem_id in furniture, parent.parent
+        href = (a.attributes.get("href") or "").strip()
+        if not inside and href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            out.append((urljoin(base, href), clean(a.text(separator=" "))))
+    return out
+
+
+def json_ld(tree: LexborHTMLParser, kind: str) -> list[dict]:
+    """Every JSON-LD object of @type `kind`, however deeply the site nests them."""
+    found: list[dict] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            types = value.get("@type")
+            if kind == types or (isinstance(types, list) and kind in types):
+                found.append(value)
+            for item in value.values():
+                walk(item)
+
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            walk(json.loads(script.text(deep=True)))
+        except ValueError:
+            continue  # broken JSON-LD is common; the HTML fallbacks still apply
+    return found
