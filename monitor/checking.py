@@ -1,0 +1,63 @@
+"""`oversight-monitor check`: one cycle of every source, then the due deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+
+from monitor.app import build_sources, database
+from monitor.config import load_config
+from monitor.engine import CycleReport, Engine
+from monitor.http.fetcher import Fetcher
+
+
+async def run_check(config_path: Path, source_id: str | None, *, dry_run: bool) -> list[CycleReport]:
+    config = load_config(config_path)
+    db = database(config)
+    sources = build_sources(config, only=source_id)
+    async with Fetcher(config.http) as fetcher:
+        engine = Engine(config, db, fetcher)
+        # Sources run side by side; the fetcher keeps each host polite.
+        reports = await asyncio.gather(
+            *(engine.run_source(cs.config, cs.source, dry_run=dry_run) for cs in sources)
+        )
+    if not dry_run:
+        from notifications.outbox import deliver_due
+
+        await asyncio.to_thread(deliver_due, db, config)
+    return list(reports)
+
+
+def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
+    for r in reports:
+        if as_json:
+            click.echo(json.dumps({
+                "source": r.source_id, "ok": r.ok, "baseline": r.baseline, "held": r.held,
+                "discovered": r.discovered, "fetched": r.fetched, "not_modified": r.not_modified,
+                "new": r.new, "changed": r.changed, "removed": r.removed,
+                "error_kind": r.failure.kind if r.failure else None,
+                "error": str(r.failure) if r.failure else None,
+                "document_errors": r.errors, "events": r.events,
+            }, default=str))
+            continue
+        if r.failure:
+            click.echo(f"{r.source_id}: FAILED ({r.failure.kind}) {r.failure}")
+            continue
+        note = " — first run: baseline recorded, nothing sent" if r.baseline else ""
+        note += " — ALERTS HELD by the mass-change guard" if r.held else ""
+        click.echo(f"{r.source_id}: {r.discovered} listed, {r.fetched} fetched "
+                   f"({r.not_modified} not modified), {r.new} new, {r.changed} changed, "
+                   f"{r.removed} removed{note}")
+        for e in r.events:
+            if e["kind"] == "would_record":
+                click.echo(f"  would record: [{e['stage']}] {e['title']}")
+                continue
+            move = f"{e['from']} → {e['to']}" if e.get("from") else e.get("to") or ""
+            click.echo(f"  {e['kind']}: {e['case']}: {move}")
+            if e.get("evidence"):
+                click.echo(f"    “{e['evidence']}”")
+        for err in r.errors[:5]:
+            click.echo(f"  ! {err}")

@@ -1,0 +1,181 @@
+"""The long-running daemon: one scheduled job per source, plus the outbox, digests and notes.
+
+Jobs never overlap themselves (`max_instances=1`) and missed runs collapse into one
+(`coalesce=True`). SIGTERM/SIGINT stop it cleanly: running cycles get a grace period, then are
+cancelled, which is safe because every document is its own transaction. SIGHUP reloads the
+config; a config with errors is refused and the old one kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import signal
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.app import ConfiguredSource, build_sources, database
+from monitor.config import Config, load_config
+from monitor.engine import Engine
+from monitor.errors import MonitorError
+from monitor.http.fetcher import Fetcher
+
+log = logging.getLogger("monitor.daemon")
+
+STOP_GRACE_SECONDS = 10
+
+
+class Daemon:
+    def __init__(self, config_path: Path, *, web: str | None = None) -> None:
+        self.config_path = config_path
+        self.config: Config = load_config(config_path)
+        self.db = database(self.config)
+        self.sources = build_sources(self.config)
+        self.web = web
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = asyncio.Event()
+        self.running: set[asyncio.Task[None]] = set()
+        self.cycles = 0
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop, sig.name)
+        loop.add_signal_handler(signal.SIGHUP, self.reload)
+        async with Fetcher(self.config.http) as fetcher:
+            self.fetcher = fetcher
+            self.engine = self._engine()
+            self.scheduler = AsyncIOScheduler(timezone=UTC)
+            self._schedule()
+            self.scheduler.start()
+            server = await self._start_web() if self.web else None
+            log.info(
+                "daemon started with %d source(s): %s; database %s",
+                len(self.sources), ", ".join(s.id for s in self.sources) or "none",
+                self.config.monitor.database if "://" not in self.config.monitor.database
+                else "(url)",
+            )
+            await self.stopping.wait()
+            self.scheduler.shutdown(wait=False)
+            if server is not None:
+                server.should_exit = True
+            await self._drain()
+        log.info("daemon stopped cleanly after %d source cycle(s)", self.cycles)
+
+    def stop(self, why: str = "request") -> None:
+        if not self.stopping.is_set():
+            log.info("stopping on %s; letting running cycles finish (up to %ds)", why, STOP_GRACE_SECONDS)
+            self.stopping.set()
+
+    def reload(self) -> None:
+        try:
+            config = load_config(self.config_path)
+            sources = build_sources(config)
+        except MonitorError as exc:
+            log.error("config reload refused, keeping the running config: %s", exc)
+            return
+        self.config, self.sources = config, sources
+        self.engine = self._engine()
+        for job in self.scheduler.get_jobs():
+            job.remove()
+        self._schedule()
+        log.info("config reloaded: %d source(s)", len(sources))
+
+    # ---- jobs --------------------------------------------------------------------------------
+
+    def _engine(self) -> Engine:
+        return Engine(self.config, self.db, self.fetcher, owner=self.owner)
+
+    def _schedule(self) -> None:
+        now = datetime.now(UTC)
+        for i, cs in enumerate(self.sources):
+            seconds = cs.interval.total_seconds()
+            self.scheduler.add_job(
+                self._tracked(self._cycle), IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
+                args=[cs], id=f"source:{cs.id}", max_instances=1, coalesce=True,
+                # Spread the first runs so a restart does not hit every site at once.
+                next_run_time=now + timedelta(seconds=i * 2 + random.random()),
+                misfire_grace_time=None,
+            )
+        housekeeping: list[tuple[str, Callable[[], Awaitable[None]], float]] = [
+            ("outbox", self._outbox, self.config.outbox.interval_seconds),
+            ("digests", self._digests, 60),
+            ("dead-letters", self._dead_letters, 300),
+        ]
+        for name, job, seconds in housekeeping:
+            self.scheduler.add_job(
+                self._tracked(job), IntervalTrigger(seconds=seconds), id=name,
+                max_instances=1, coalesce=True, next_run_time=now, misfire_grace_time=None,
+            )
+
+    def _tracked(self, job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """Remember running jobs so a stop can wait for them; never let one kill the daemon."""
+
+        async def wrapper(*args: object) -> None:
+            if self.stopping.is_set():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self.running.add(task)
+            try:
+                await job(*args)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job %s failed; it will run again at its next time", job.__name__)
+            finally:
+                self.running.discard(task)
+
+        wrapper.__name__ = job.__name__
+        return wrapper
+
+    async def _cycle(self, cs: ConfiguredSource) -> None:
+        report = await self.engine.run_source(cs.config, cs.source)
+        self.cycles += 1
+        if report.skipped:
+            log.info("%s: skipped, %s", cs.id, report.skipped)
+        elif report.failure:
+            log.warning("%s: cycle failed (%s): %s; next try in %s",
+                        cs.id, report.failure.kind, report.failure, cs.interval)
+        else:
+            log.info("%s: %d listed, %d fetched, %d new, %d changed, %d event(s)%s",
+                     cs.id, report.discovered, report.fetched, report.new, report.changed,
+                     len(report.events), " (baseline, nothing sent)" if report.baseline else "")
+        await self._outbox()
+
+    async def _outbox(self) -> None:
+        from notifications.outbox import deliver_due
+
+        await asyncio.to_thread(deliver_due, self.db, self.config)
+
+    async def _digests(self) -> None:
+        from notifications.digest import send_due_digests
+
+        await asyncio.to_thread(send_due_digests, self.db, self.config)
+
+    async def _dead_letters(self) -> None:
+        from notifications.health import dead_letter_note
+
+        await asyncio.to_thread(dead_letter_note, self.db, self.config)
+
+    async def _drain(self) -> None:
+        if not self.running:
+            return
+        done, pending = await asyncio.wait(set(self.running), timeout=STOP_GRACE_SECONDS)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+            log.warning("%d cycle(s) cancelled at stop; they will run again next start", len(pending))
+
+    async def _start_web(self) -> object:
+        from monitor.web.server import start_server
+
+        return await start_server(self.config, self.db, self.web)

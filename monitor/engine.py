@@ -1,0 +1,457 @@
+"""One cycle of one source: discover → fetch → parse → classify → record → events.
+
+The engine is a short loop over small functions; anything that must survive a restart is a
+database row before it is acted on. A killed cycle is simply run again: documents whose
+transaction did not commit are still "new" next time, listing validators are only saved at
+the end, and event dedupe keys stop a re-run from announcing anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine as DbEngine
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from monitor.cases import CaseMatcher
+from monitor.config import Config, SourceConfig
+from monitor.errors import FetchError, HttpStatusError, ParseError
+from monitor.http.fetcher import Fetcher
+from monitor.models import Document, DocumentRef, NotModified, Page, Validators
+from monitor.recorder import Observed, record, save_validators
+from monitor.refetch import is_due
+from monitor.stages.classifier import Classification, classify
+from monitor.store.tables import DocumentRow, HttpValidator, SourceState
+from monitor.store.types import utcnow
+from monitor.text import content_hash
+from sources.base import Source, SourceContext
+
+log = logging.getLogger("monitor.engine")
+
+Classifier = Callable[[str, str], Classification]
+Enqueue = Callable[..., Any]
+
+
+@dataclass
+class CycleReport:
+    source_id: str
+    discovered: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    unchanged: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failure: FetchError | None = None
+    baseline: bool = False
+    held: bool = False
+    skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
+    deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
+    new_failed: int = 0  # new documents that could not be read; the listing is re-read next time
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.skipped is None
+
+
+@dataclass
+class _Known:
+    id: int
+    url: str
+    content_hash: str
+    published_at: datetime | None
+    first_seen_at: datetime
+    last_fetched_at: datetime
+    removed_at: datetime | None
+
+
+@dataclass
+class _Fetched:
+    ref: DocumentRef
+    page: Page | None = None
+    document: Document | None = None
+    error: FetchError | None = None
+
+
+def _no_outbox(*_args: Any, **_kwargs: Any) -> int:
+    return 0
+
+
+class Engine:
+    """Runs source cycles against one database with one fetcher."""
+
+    def __init__(
+        self,
+        config: Config,
+        db: DbEngine,
+        fetcher: Fetcher,
+        *,
+        classifier: Classifier = classify,
+        enqueue: Enqueue | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        owner: str = "local",
+    ) -> None:
+        self.config, self.db, self.fetcher = config, db, fetcher
+        self.classify, self.clock, self.owner = classifier, clock, owner
+        self.matcher = CaseMatcher(config.cases)
+        if enqueue is None:
+            from notifications.outbox import enqueue as outbox_enqueue
+
+            enqueue = outbox_enqueue
+        self._enqueue = enqueue
+
+    # ---- the cycle -------------------------------------------------------------------------
+
+    async def run_source(
+        self, sc: SourceConfig, source: Source, *, dry_run: bool = False
+    ) -> CycleReport:
+        report = CycleReport(sc.id)
+        now = self.clock()
+        state = self._claim(sc, now) if not dry_run else self._state(sc)
+        if state is None:
+            report.skipped = "another daemon is running this source"
+            return report
+        report.baseline = not state.baseline_done and not self.config.monitor.send_on_first_run
+        known = self._known(sc.id)
+        validators = self._validators([k.url for k in known.values()])
+        pages: dict[str, Validators] = {}  # every URL fetched this cycle → its validators
+        ctx = SourceContext(
+            fetch=self._fetcher_for(source, validators, pages),
+            state=json.loads(state.state_json or "{}"),
+            now=now,
+        )
+        try:
+            refs = await self._discover(source, ctx)
+        except FetchError as exc:
+            report.failure = exc
+            self._finish(sc, report, ctx, pages, set(), set(), now, dry_run)
+            return report
+        report.discovered = len(refs)
+
+        wanted = self._select(source, refs, known, now, report)
+        fetched = await asyncio.gather(*(self._fetch_one(source, ctx, r) for r in wanted))
+        changed: list[_Fetched] = []
+        unchanged_ids: list[int] = []
+        for item in fetched:
+            old = known.get(item.ref.external_id)
+            if item.error is not None:
+                self._document_error(item, old, report)
+                report.new_failed += old is None
+                continue
+            report.fetched += 1
+            if item.page is None:
+                report.not_modified += 1
+                if old:
+                    unchanged_ids.append(old.id)
+                continue
+            assert item.document is not None
+            digest = content_hash(item.document.title, item.document.text, item.document.fields)
+            if old is not None and old.content_hash == digest and old.removed_at is None:
+                report.unchanged += 1
+                unchanged_ids.append(old.id)
+                continue
+            changed.append(item)
+            if old is None:
+                report.new += 1
+            else:
+                report.changed += 1
+
+        failed = len(report.errors)
+        if wanted and failed and failed * 2 > len(wanted):
+            report.failure = _worst(fetched)
+        report.held = self._mass_change(report, len(known))
+        if not dry_run:
+            self._record_all(sc, source, changed, report, now)
+            self._touch(unchanged_ids, now)
+            self._record_removed(sc, source, fetched, known, report, now)
+        else:
+            self._preview(source, changed, report)
+        failed_urls = {f.ref.url for f in fetched if f.error is not None}
+        doc_urls = {r.url for r in wanted}
+        self._finish(sc, report, ctx, pages, failed_urls, doc_urls, now, dry_run)
+        return report
+
+    async def _discover(self, source: Source, ctx: SourceContext) -> list[DocumentRef]:
+        refs: dict[str, DocumentRef] = {}
+        try:
+            async for ref in source.discover(ctx):
+                refs.setdefault(ref.external_id, ref)
+        except FetchError:
+            raise
+        except Exception as exc:  # a plugin bug is a parse failure of that source, not a crash
+            log.exception("source %s raised while discovering", source.instance_id)
+            raise ParseError(f"{source.instance_id}: discovery failed: {exc!r}") from exc
+        return list(refs.values())
+
+    def _select(
+        self, source: Source, refs: list[DocumentRef], known: dict[str, _Known], now: datetime,
+        report: CycleReport,
+    ) -> list[DocumentRef]:
+        """New documents, plus known ones whose age tier says they are due a re-check."""
+        tiers = self.config.refetch
+        if getattr(source, "recheck_every_cycle", False):  # e.g. a fixed list of case pages
+            return refs
+
+        def due(k: _Known) -> bool:
+            return is_due(tiers, k.published_at or k.first_seen_at, k.last_fetched_at, now)
+
+        limit = self.config.monitor.max_documents_per_cycle
+        new = [r for r in refs if r.external_id not in known]
+        report.deferred = max(0, len(new) - limit)  # the rest stay new and come next cycle
+        new = new[:limit]
+        listed = {r.external_id for r in refs}
+        recheck = [r for r in refs if r.external_id in known and due(known[r.external_id])]
+        # Documents that fell off the listing are still re-checked by age, by their stored URL,
+        # to notice edits and removals.
+        recheck += [
+            DocumentRef(url=k.url, external_id=ext, published_at=k.published_at)
+            for ext, k in known.items()
+            if ext not in listed and k.removed_at is None and due(k)
+        ]
+        return new + recheck[: max(0, limit - len(new))]
+
+    async def _fetch_one(self, source: Source, ctx: SourceContext, ref: DocumentRef) -> _Fetched:
+        item = _Fetched(ref)
+        try:
+            result = await source.document(ctx, ref)
+            if isinstance(result, NotModified):
+                return item
+            item.document = _parse(source, ref, result)
+            item.page = replace(result, text="")  # keep memory flat over thousands of pages
+        except FetchError as exc:
+            item.error = exc
+        return item
+
+    def _document_error(self, item: _Fetched, old: _Known | None, report: CycleReport) -> None:
+        exc = item.error
+        assert exc is not None
+        gone = isinstance(exc, HttpStatusError) and exc.status in (404, 410)
+        if gone and old is not None:
+            return  # handled by _record_removed
+        report.errors.append(f"{exc.kind}: {exc}")
+        log.warning("%s: could not read %s: %s; will retry next cycle", report.source_id, item.ref.url, exc)
+
+    def _mass_change(self, report: CycleReport, known: int) -> bool:
+        if report.baseline or known == 0:
+            return False
+        moved = report.changed + report.new
+        settings = self.config.monitor
+        return moved >= settings.mass_change_min and moved > settings.mass_change_share * known
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def _record_all(
+        self, sc: SourceConfig, source: Source, changed: list[_Fetched],
+        report: CycleReport, now: datetime,
+    ) -> None:
+        status = None if report.baseline else ("held" if report.held else "live")
+        for item in changed:
+            assert item.document is not None and item.page is not None
+            obs = self._observe(sc, source, item)
+            with Session(self.db) as session:
+                events = record(
+                    session, obs, now=now, event_status=status,
+                    enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
+                )
+                session.commit()
+                report.events.extend(_event_summary(e) for e in events)
+        if report.held:
+            self._held_notice(sc, source, report, now)
+
+    def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
+        doc, page = item.document, item.page
+        assert doc is not None and page is not None
+        classification = self.classify(doc.title, doc.text)
+        return Observed(
+            source_id=sc.id, source_name=source.name, ref=item.ref, page=page, document=doc,
+            classification=classification,
+            content_hash=content_hash(doc.title, doc.text, doc.fields),
+            links=self.matcher.links(
+                source_id=sc.id, external_id=item.ref.external_id, title=doc.title,
+                text=doc.text, force=classification.force or doc.force, case_key=doc.case_key,
+            ),
+        )
+
+    def _preview(self, source: Source, changed: list[_Fetched], report: CycleReport) -> None:
+        for item in changed:
+            assert item.document is not None
+            cls = self.classify(item.document.title, item.document.text)
+            report.events.append(
+                {"kind": "would_record", "title": item.document.title, "url": item.ref.url,
+                 "stage": cls.stage, "evidence": cls.evidence}
+            )
+
+    def _touch(self, ids: list[int], now: datetime) -> None:
+        """Unchanged documents: one batched UPDATE of their seen times, nothing else."""
+        if not ids:
+            return
+        with Session(self.db) as session:
+            for start in range(0, len(ids), 500):
+                session.exec(
+                    update(DocumentRow)
+                    .where(col(DocumentRow.id).in_(ids[start : start + 500]))
+                    .values(last_seen_at=now, last_fetched_at=now)
+                )
+            session.commit()
+
+    def _record_removed(
+        self, sc: SourceConfig, source: Source, fetched: list[_Fetched],
+        known: dict[str, _Known], report: CycleReport, now: datetime,
+    ) -> None:
+        from monitor.removal import record_removal
+
+        for item in fetched:
+            exc, old = item.error, known.get(item.ref.external_id)
+            if not (isinstance(exc, HttpStatusError) and exc.status in (404, 410) and old):
+                continue
+            if old.removed_at is not None:
+                continue
+            report.removed += 1
+            with Session(self.db) as session:
+                events = record_removal(
+                    session, old.id, source_name=source.name, now=now,
+                    live=not report.baseline,
+                    enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
+                )
+                session.commit()
+                report.events.extend(_event_summary(e) for e in events)
+
+    def _held_notice(self, sc: SourceConfig, source: Source, report: CycleReport, now: datetime) -> None:
+        from monitor.health import mass_change_event
+
+        with Session(self.db) as session:
+            event = mass_change_event(session, sc.id, source.name, report, now)
+            if event is not None:
+                self._enqueue(session, event, self.config, text="", now=now)
+            session.commit()
+        log.warning(
+            "%s: %d of its documents changed at once; their alerts are held (layout change or "
+            "parser fault?). Check the source, then release with `oversight-monitor held --release %s`.",
+            sc.id, report.changed + report.new, sc.id,
+        )
+
+    def _finish(
+        self, sc: SourceConfig, report: CycleReport, ctx: SourceContext,
+        pages: dict[str, Validators], failed_urls: set[str], doc_urls: set[str],
+        now: datetime, dry_run: bool,
+    ) -> None:
+        """Save cursor, validators and health. Listings and cursors only move on when every
+        new document was recorded, so a failure or a kill means they are read again."""
+        from monitor.health import record_health
+
+        if dry_run:
+            return
+        complete = report.ok and not report.new_failed and not report.deferred
+        with Session(self.db) as session:
+            state = session.get(SourceState, sc.id)
+            assert state is not None
+            for url, validators in pages.items():
+                if url not in failed_urls and (complete or url in doc_urls):
+                    save_validators(session, url, validators, now)
+            if complete:
+                state.state_json = json.dumps(ctx.state)
+                state.baseline_done = True
+            record_health(session, state, report, self.config, source_name=sc.id, now=now,
+                          enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now))
+            state.lease_owner, state.lease_until = None, None
+            session.add(state)
+            session.commit()
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def _state(self, sc: SourceConfig) -> SourceState:
+        with Session(self.db) as session:
+            return session.get(SourceState, sc.id) or SourceState(source_id=sc.id, plugin=sc.plugin_id)
+
+    def _claim(self, sc: SourceConfig, now: datetime) -> SourceState | None:
+        """Take the source's lease, so two daemons on one database never run it at once."""
+        with Session(self.db) as session:
+            state = session.get(SourceState, sc.id, with_for_update=True)
+            if state is None:
+                state = SourceState(source_id=sc.id, plugin=sc.plugin_id)
+            elif state.lease_until and state.lease_until > now and state.lease_owner != self.owner:
+                return None
+            state.lease_owner, state.lease_until = self.owner, now + timedelta(minutes=30)
+            state.last_run_at = now
+            session.add(state)
+            session.commit()
+            session.refresh(state)
+            return state
+
+    def _known(self, source_id: str) -> dict[str, _Known]:
+        with Session(self.db) as session:
+            rows = session.exec(
+                select(
+                    DocumentRow.external_id, DocumentRow.id, DocumentRow.url,
+                    DocumentRow.content_hash, DocumentRow.published_at,
+                    DocumentRow.first_seen_at, DocumentRow.last_fetched_at, DocumentRow.removed_at,
+                ).where(DocumentRow.source_id == source_id)
+            ).all()
+        return {r[0]: _Known(*r[1:]) for r in rows}
+
+    def _validators(self, urls: list[str]) -> dict[str, Validators]:
+        found: dict[str, Validators] = {}
+        with Session(self.db) as session:
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                for v in session.exec(select(HttpValidator).where(col(HttpValidator.url).in_(chunk))):
+                    found[v.url] = Validators(v.etag, v.last_modified)
+        return found
+
+    def _fetcher_for(
+        self, source: Source, cache: dict[str, Validators], pages: dict[str, Validators]
+    ) -> Callable[..., Any]:
+        hosts = source.allowed_hosts
+
+        async def fetch(url: str, conditional: bool = True) -> Page | NotModified:
+            validators = (cache.get(url) or self._validator(url)) if conditional else None
+            result = await self.fetcher.get(url, allowed_hosts=hosts, validators=validators)
+            if isinstance(result, Page):
+                pages[url] = result.validators
+            return result
+
+        return fetch
+
+    def _validator(self, url: str) -> Validators | None:
+        with Session(self.db) as session:
+            v = session.get(HttpValidator, url)
+            return Validators(v.etag, v.last_modified) if v else None
+
+
+def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
+    try:
+        doc = source.parse(ref, page)
+    except FetchError:
+        raise
+    except Exception as exc:  # the parser raised: typed, with where it happened
+        raise ParseError(f"{source.instance_id}: parser raised {exc!r}", url=ref.url) from exc
+    if not doc.title.strip() or not doc.text.strip():
+        raise ParseError(
+            f"{source.instance_id}: page has no {'title' if not doc.title.strip() else 'body'}; "
+            "the layout may have changed", url=ref.url,
+        )
+    return doc
+
+
+def _worst(fetched: list[_Fetched]) -> FetchError:
+    errors = [f.error for f in fetched if f.error is not None]
+    parse = [e for e in errors if isinstance(e, ParseError)]
+    return (parse or errors)[0]
+
+
+def _event_summary(event: Any) -> dict[str, Any]:
+    payload = json.loads(event.payload_json)
+    return {
+        "kind": event.kind, "status": event.status, "case": payload.get("case_name"),
+        "from": event.from_stage, "to": event.to_stage, "url": payload.get("url"),
+        "evidence": payload.get("evidence"),
+    }

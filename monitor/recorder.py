@@ -1,0 +1,228 @@
+"""Write one document version, its classification, its cases and its events: one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from monitor.cases import CaseLink
+from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
+from monitor.models import Document, DocumentRef, Page, Validators
+from monitor.stages.classifier import Classification
+from monitor.store.tables import (
+    Case,
+    CaseDocument,
+    DocumentRow,
+    DocumentVersion,
+    Event,
+    HttpValidator,
+    StageUpdate,
+)
+
+# Called for each new live event inside the same transaction (the notifications outbox).
+Enqueue = Callable[[Session, Event, str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """A parsed, classified document ready to be recorded."""
+
+    source_id: str
+    source_name: str
+    ref: DocumentRef
+    page: Page
+    document: Document
+    classification: Classification
+    content_hash: str
+    links: list[CaseLink]
+
+
+def status_field(fields: dict[str, str]) -> str | None:
+    """The status the site itself prints, e.g. 'Status: Investigation ongoing'."""
+    for name, value in fields.items():
+        if name.strip().casefold() == "status" and value.strip():
+            return value.strip()
+    return None
+
+
+def record(
+    session: Session, obs: Observed, *, now: datetime, event_status: str | None, enqueue: Enqueue
+) -> list[Event]:
+    """Record `obs`; return the events created. `event_status` None = silent baseline."""
+    doc = obs.document
+    row = session.exec(
+        select(DocumentRow).where(
+            DocumentRow.source_id == obs.source_id, DocumentRow.external_id == obs.ref.external_id
+        )
+    ).first()
+    document_is_new = row is None
+    previous_stage = None
+    if row is None:
+        row = DocumentRow(
+            source_id=obs.source_id, external_id=obs.ref.external_id, url=obs.page.url,
+            title=doc.title, content_hash=obs.content_hash, published_at=doc.published_at,
+            first_seen_at=now, last_seen_at=now, last_fetched_at=now,
+        )
+        session.add(row)
+        session.flush()
+    else:
+        previous_stage = session.exec(
+            select(StageUpdate.stage).where(StageUpdate.version_id == row.current_version_id)
+        ).first()
+
+    version = session.exec(
+        select(DocumentVersion).where(
+            DocumentVersion.document_id == row.id,
+            DocumentVersion.content_hash == obs.content_hash,
+        )
+    ).first()
+    if version is None:  # a page that flips back to an earlier text reuses that version
+        version = DocumentVersion(
+            document_id=row.id, seen_at=now, title=doc.title, published_at=doc.published_at,
+            date_note=doc.date_note, text=doc.text, fields_json=json.dumps(doc.fields),
+            force=doc.force, case_key=doc.case_key, content_hash=obs.content_hash,
+        )
+        session.add(version)
+        session.flush()
+    update = session.exec(select(StageUpdate).where(StageUpdate.version_id == version.id)).first()
+    cls = obs.classification
+    if update is None:
+        update = StageUpdate(
+            document_id=row.id, version_id=version.id, stage=cls.stage, evidence=cls.evidence,
+            officers=cls.officers, severity=cls.severity, route=cls.route,
+            force=cls.force or doc.force, flags_json=json.dumps(sorted(cls.flags)),
+            reported_status=status_field(doc.fields),
+            effective_at=doc.published_at or version.seen_at, created_at=now,
+        )
+        session.add(update)
+
+    row.url, row.title, row.content_hash = obs.page.url, doc.title, obs.content_hash
+    row.current_version_id, row.published_at = version.id, doc.published_at
+    row.last_seen_at = row.last_fetched_at = now
+    row.removed_at = None
+    session.add(row)
+    save_validators(session, obs.ref.url, obs.page.validators, now)
+    session.flush()
+
+    events: list[Event] = []
+    for link in obs.links:
+        case, is_new_case = _case_for(session, link, now)
+        if not case.tracked and cls.force and not case.force:
+            case.force = cls.force
+        before = (case.stage, case.reported_status)
+        if session.get(CaseDocument, (case.id, row.id)) is None:
+            session.add(CaseDocument(case_id=case.id, document_id=row.id))
+            session.flush()
+        newest = recompute_case(session, case, now)
+        change = CaseChange(
+            case_key=case.key, is_new_case=is_new_case, stage_before=before[0],
+            stage_after=case.stage, status_before=before[1], status_after=case.reported_status,
+            document_is_new=document_is_new, document_is_newest=newest == update.id,
+            update_stage=update.stage, previous_version_stage=previous_stage,
+        )
+        if event_status is None:
+            continue
+        for planned in plan_events(change):
+            event = _add_event(session, planned, obs, case, update, before[1], event_status, now)
+            if event is not None:
+                events.append(event)
+                if event.status == "live":
+                    enqueue(session, event, doc.text)
+    return events
+
+
+def save_validators(session: Session, url: str, validators: Validators, now: datetime) -> None:
+    """Remember ETag/Last-Modified so the next GET of this URL can be conditional."""
+    if not (validators.etag or validators.last_modified):
+        return
+    row = session.get(HttpValidator, url) or HttpValidator(url=url, updated_at=now)
+    row.etag, row.last_modified, row.updated_at = validators.etag, validators.last_modified, now
+    session.add(row)
+
+
+def _case_for(session: Session, link: CaseLink, now: datetime) -> tuple[Case, bool]:
+    case = session.exec(select(Case).where(Case.key == link.key)).first()
+    if case is not None:
+        return case, False
+    case = Case(key=link.key, name=link.name, tracked=link.tracked, created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    return case, True
+
+
+def recompute_case(session: Session, case: Case, now: datetime) -> int | None:
+    """Set the case's stage from its newest dated update that reports a case event.
+
+    Returns the id of the newest update of any stage, so callers can tell whether a document
+    is the latest word on the case.
+    """
+    current = (
+        select(StageUpdate)
+        .join(DocumentRow, col(DocumentRow.current_version_id) == col(StageUpdate.version_id))
+        .join(CaseDocument, col(CaseDocument.document_id) == col(DocumentRow.id))
+        .where(CaseDocument.case_id == case.id)
+        .order_by(col(StageUpdate.effective_at).desc(), col(StageUpdate.id).desc())
+    )
+    updates = session.exec(current).all()
+    newest = updates[0].id if updates else None
+    reporting = [u for u in updates if u.stage != NO_EVENT_STAGE]
+    statuses = [u.reported_status for u in updates if u.reported_status]
+    case.reported_status = statuses[0] if statuses else None
+    if reporting:
+        top = reporting[0]
+        case.stage, case.stage_since = top.stage, top.effective_at
+        case.severity, case.officers = top.severity, top.officers
+        case.force = case.force or top.force
+    else:
+        case.stage, case.stage_since = NO_EVENT_STAGE, None
+    case.updated_at = now
+    session.add(case)
+    return newest
+
+
+def _add_event(
+    session: Session, planned: PlannedEvent, obs: Observed, case: Case,
+    update: StageUpdate, status_before: str | None, status: str, now: datetime,
+) -> Event | None:
+    doc, cls = obs.document, obs.classification
+    key = dedupe_key(
+        planned.kind, case.key, planned.from_stage, planned.to_stage, obs.source_id,
+        obs.ref.external_id, obs.content_hash, case.reported_status,
+    )
+    payload = {
+        "case_name": case.name, "case_key": case.key, "tracked": case.tracked,
+        "title": doc.title, "url": obs.page.url, "source_id": obs.source_id,
+        "source_name": obs.source_name,
+        "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        "date_note": doc.date_note, "from_stage": planned.from_stage,
+        "to_stage": planned.to_stage, "evidence": cls.evidence, "officers": cls.officers,
+        "severity": cls.severity, "route": cls.route, "force": update.force or case.force,
+        "flags": sorted(cls.flags), "edited": planned.kind == "document_changed",
+        "from_status": status_before, "to_status": case.reported_status,
+    }
+    return add_event(
+        session, Event(
+            dedupe_key=key, kind=planned.kind, source_id=obs.source_id, case_id=case.id,
+            document_id=update.document_id, from_stage=planned.from_stage,
+            to_stage=planned.to_stage, payload_json=json.dumps(payload), status=status,
+            created_at=now,
+        ),
+    )
+
+
+def add_event(session: Session, event: Event) -> Event | None:
+    """Insert unless an event with the same dedupe key exists (a re-run, or another daemon)."""
+    if session.exec(select(Event.id).where(Event.dedupe_key == event.dedupe_key)).first():
+        return None
+    try:
+        with session.begin_nested():
+            session.add(event)
+    except IntegrityError:
+        return None
+    return event

@@ -1,0 +1,6 @@
+"""Persistence: tables, database setup and the queries the engine and CLI need."""
+
+from monitor.store.db import open_database
+from monitor.store.types import utcnow
+
+__all__ = ["open_database", "utcnow"]

@@ -1,0 +1,103 @@
+"""Open the database: SQLite by default (WAL, busy timeout, foreign keys), PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, SQLModel, select
+
+from monitor.errors import StoreError
+from monitor.store import tables
+from monitor.store.tables import SCHEMA_VERSION, Meta
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///"):
+        return None
+    raw = url.removeprefix("sqlite:///")
+    return None if raw in ("", ":memory:") else Path(raw)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the folder and an owner-only file, or say plainly why we cannot."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the database file {path}: {exc.strerror}. "
+            "Point [monitor] database at a writable location."
+        ) from None
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(
+            f"the database {path} (or its folder) is not writable by this user; "
+            "SQLite needs to write the file and its -wal/-shm files beside it."
+        )
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed row
+    cur.close()
+
+
+def open_database(url: str, *, create: bool = True) -> Engine:
+    """An engine with the schema in place and its version checked."""
+    path = _sqlite_path(url)
+    if path is not None:
+        _prepare_sqlite_file(path)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _on_sqlite_connect)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    try:
+        _ensure_schema(engine, create=create)
+    except OperationalError as exc:
+        raise StoreError(f"cannot use the database {_safe(url)}: {exc.orig}") from None
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database error on {_safe(url)}: {exc}") from None
+    return engine
+
+
+def _ensure_schema(engine: Engine, *, create: bool) -> None:
+    existing = set(inspect(engine).get_table_names())
+    if "meta" in existing:
+        with Session(engine) as session:
+            row = session.exec(select(Meta).where(Meta.key == "schema_version")).first()
+        found = int(row.value) if row else None
+        if found != SCHEMA_VERSION:
+            raise StoreError(
+                f"the database has schema version {found}, this program needs {SCHEMA_VERSION}. "
+                "Back it up, then follow 'Upgrading' in docs/operations.md; nothing was changed."
+            )
+        return
+    if existing - {"meta"} & {t.name for t in SQLModel.metadata.sorted_tables}:
+        raise StoreError("the database has our tables but no schema version; refusing to touch it")
+    if not create:
+        raise StoreError("the database has not been initialised; run `oversight-monitor check` once")
+    assert tables  # the import registers the tables on SQLModel.metadata
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+        session.commit()
+
+
+def _safe(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is still worth naming
+        return "<database url>"
