@@ -198,7 +198,7 @@ class Engine:
     ) -> list[DocumentRef]:
         """New documents, plus known ones whose age tier says they are due a re-check."""
         tiers = self.config.refetch
-        if getattr(source, "recheck_every_cycle", False):  # e.g. a fixed list of case pages
+        if source.recheck_every_cycle:  # e.g. a fixed list of case pages
             return refs
 
         def due(k: _Known) -> bool:

@@ -47,6 +47,9 @@ class Source:
     Options: ClassVar[type[BaseModel]] = NoOptions
     # True when every listing of this site always has items: an empty one means breakage.
     listing_never_empty: ClassVar[bool] = True
+    # True for watched case pages: each is re-fetched every cycle (conditional GETs keep it
+    # cheap) instead of by the age tiers used for news articles.
+    recheck_every_cycle: ClassVar[bool] = False
 
     def __init__(self, instance_id: str, options: BaseModel, base_url: str | None = None) -> None:
         self.instance_id = instance_id  # the id in config and the database ("kent", "iopc")

@@ -39,6 +39,7 @@ class PageSource(Source):
     name = "Case pages (labelled fields)"
     Options = PageOptions
     listing_never_empty = False  # there is no listing: the config is the list
+    recheck_every_cycle = True  # a case page's status can change at any time
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
