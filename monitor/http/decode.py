@@ -14,8 +14,8 @@ PIECE = 64 * 1024
 ACCEPT_ENCODING = "gzip, deflate"
 
 # WHATWG: these labels mean windows-1252 in practice (servers say latin-1, pages are cp1252).
-_LEGACY_SINGLE_BYTE = {"latin_1", "ascii", "cp1252", "iso8859_1"}
-_WIDE = ("utf_16", "utf_32")
+_LEGACY_SINGLE_BYTE = {"iso8859-1", "ascii", "cp1252"}  # codecs.lookup(...).name spellings
+_WIDE = ("utf-16", "utf-32")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
@@ -101,7 +101,7 @@ def _codec(label: str | bytes | None) -> str | None:
         label = label.decode("ascii", "ignore")
     try:
         info = codecs.lookup(label.strip().strip("\"'"))
-    except LookupError:
+    except (LookupError, ValueError):  # unknown name, or junk such as an embedded NUL
         return None
     if not getattr(info, "_is_text_encoding", True):  # e.g. "base64", "rot13"
         return None

@@ -195,7 +195,7 @@ class Fetcher:
         BadContent) whose message says what happened, to which URL, and what happens next.
         """
         hosts = HostSet(allowed_hosts)
-        current = _checked_url(url, hosts, context="requested")
+        current = _checked_url(url, hosts, context="URL")
         headers = _conditional_headers(validators)
         seen: set[httpx.URL] = set()
         for _ in range(MAX_REDIRECTS + 1):
@@ -460,16 +460,12 @@ def _checked_url(url: str, hosts: HostSet, *, context: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise Blocked(
-            f"{context} URL {public(url)} is not a valid URL; not fetched", url=None
-        ) from exc
+        raise Blocked(f"{context} {public(url)} is not a valid URL; not fetched", url=None) from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise Blocked(
-            f"{context} URL {public(parsed)} is not http(s); not fetched", url=public(parsed)
-        )
+        raise Blocked(f"{context} {public(parsed)} is not http(s); not fetched", url=public(parsed))
     if not hosts.allows(parsed):
         raise Blocked(
-            f"{context} URL {public(parsed)} is not on this source's hosts; not fetched "
+            f"{context} {public(parsed)} is not on this source's hosts; not fetched "
             "(add the host to the source's hosts if it is legitimate)",
             url=public(parsed),
         )
