@@ -62,12 +62,16 @@ def generic(
     body_selector: str | None = None,
     date_selector: str | None = None,
     date_format: str | None = None,
+    date_text: str | None = None,
     **kw,
 ) -> Document:
-    """Parse with optional selectors, falling back to h1/og:title, main/article/body, meta dates."""
+    """Parse with optional selectors, falling back to h1/og:title, main/article/body, meta dates.
+
+    `date_text` is a date the caller already found (e.g. a labelled field); it comes first.
+    """
     tree = html.parse(page.text)
     title = (html.first_text(tree, title_selector) if title_selector else None) or html.title(tree)
-    printed = html.first_text(tree, date_selector) if date_selector else None
+    printed = date_text or (html.first_text(tree, date_selector) if date_selector else None)
     dated = strptime(printed, date_format, tz) if printed and date_format else None
     if not (dated and dated.value):
         dated = published(tree, tz, printed, ref.published_at and ref.published_at.isoformat())

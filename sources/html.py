@@ -88,7 +88,7 @@ def lines(node: LexborNode, drop: str = HIDDEN) -> list[str]:
 def _walk(node: LexborNode, parts: list[str]) -> None:
     for child in node.iter(include_text=True):
         if child.tag == "-text":
-            parts.append(child.text(deep=False))
+            parts.append(SPACE.sub(" ", child.text(deep=False)))  # source newlines are not breaks
         elif child.tag in BLOCK:
             parts.append("\n")
             _walk(child, parts)
@@ -132,7 +132,7 @@ def fields(tree: LexborHTMLParser | LexborNode) -> dict[str, str]:
         if th and td:
             add(th.text(separator=" "), td.text(separator=" "))
     root = tree.body if isinstance(tree, LexborHTMLParser) and tree.body else tree
-    for line in lines(root):
+    for line in lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6"):  # a headline is no field
         if match := LABEL_LINE.match(line):
             add(*match.groups())
     return found

@@ -30,7 +30,8 @@ PUBLISHED = re.compile(r"^(?:Published:?\s*)?(?:\d{1,2} [A-Z][a-z]{2,8} \d{4})?$
 TYPES = ("News", "Investigation", "Blog", "Policy", "Statement", "Learning", "Recommendations")
 # Drupal furniture that older themes leaked into the page text.
 BOILERPLATE = (r"^User Bar First$", r"^This is a debugging block$", r"^Share (this|on)\b")
-GLOSSARY = "[class*=glossary], [class*=glossify], [role=tooltip], .tooltip"
+# Glossary tooltips inline a definition after each term; keep the term, drop the definition.
+GLOSSARY = "[class*=tooltip-text], [class*=glossary-definition], [role=tooltip], .tooltip"
 
 
 class IopcOptions(BaseModel):

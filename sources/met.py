@@ -7,6 +7,7 @@ keyset cursor ("Show more" → ?after=...) a few pages per cycle when backfill i
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -18,6 +19,7 @@ from monitor.errors import Blocked, FetchError, ParseError
 from monitor.models import Document, DocumentRef, NotModified, Page
 from sources import article, feed, html, urls
 from sources.base import Source, SourceContext
+from sources.dates import read_date
 
 LISTING = "/latest_news"
 ARTICLE = re.compile(r"^/(?:news|pressreleases)/(?!tag/)[^/]+-(\d+)/?$")
@@ -67,7 +69,7 @@ class MetSource(Source):
             page = await ctx.fetch(self.url(self.options.rss_path), conditional=True)
             if isinstance(page, NotModified):
                 return []
-            refs = [self.ref(r.url, r.title, r) for r in feed.entries(page)]
+            refs = [self.ref(r) for r in feed.entries(page)]
         except Blocked:
             raise  # the listing is on the same host: it would be blocked too
         except FetchError:
@@ -85,7 +87,8 @@ class MetSource(Source):
         refs: dict[str, DocumentRef] = {}
         for href, text in html.links(tree, page.url):
             ld = dates.get(urls.canonical(href), {})
-            ref = self.ref(href, ld.get("headline") or text)
+            when = read_date(ld.get("datePublished"), self.timezone).value
+            ref = self.ref(DocumentRef(href, "", ld.get("headline") or text or None, when))
             if ref and len(ref.title or "") > len(getattr(refs.get(ref.url), "title", "") or ""):
                 refs[ref.url] = ref  # each title appears twice; keep the longer (headline) one
         if not refs:
@@ -94,19 +97,13 @@ class MetSource(Source):
         after = parse_qs(urlsplit(more.attributes.get("href") or "").query) if more else {}
         return list(refs.values()), (after.get("after") or [None])[0]
 
-    def ref(
-        self, url: str, title: str | None, base: DocumentRef | None = None
-    ) -> DocumentRef | None:
-        """A ref keyed on the Mynewsdesk numeric id, or None for a link that is not an article."""
-        url = urls.canonical(url)
+    def ref(self, found: DocumentRef) -> DocumentRef | None:
+        """The ref re-keyed on the Mynewsdesk numeric id, or None if it is not an article."""
+        url = urls.canonical(found.url)
         m = ARTICLE.match(urls.path(url))
         if not m or urls.host(url) not in self.allowed_hosts:
             return None
-        extra = base.extra if base else {}
-        when = base.published_at if base else None
-        return DocumentRef(
-            url=url, external_id=m.group(1), title=title, published_at=when, extra=extra
-        )
+        return dataclasses.replace(found, url=url, external_id=m.group(1))
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         tree = html.parse(page.text)

@@ -24,6 +24,7 @@ class PageOptions(BaseModel):
     status_label: str = "Status"
     case_key_label: str = "Reference"
     force_label: str = "Force"
+    date_label: str = "Last updated"  # the field whose date is the page's date, if any
     title_selector: str | None = None  # only if the page has no h1 / og:title
     body_selector: str | None = None  # only if main / article / body picks up too much
 
@@ -74,6 +75,7 @@ class PageSource(Source):
             self.timezone,
             title_selector=o.title_selector,
             body_selector=o.body_selector,
+            date_text=html.field(found, o.date_label),
             fields=found,
             case_key=html.field(found, o.case_key_label),
             force=html.field(found, o.force_label),
