@@ -111,6 +111,9 @@ def record(
     session.flush()
 
     events: list[Event] = []
+    # A document joins every case it names, but alerts come from one place: the tracked
+    # cases it mentions if any, else its own case. One change, one alert.
+    alerting = {link.key for link in obs.links if link.tracked} or {obs.links[0].key}
     for link in obs.links:
         case, is_new_case = _case_for(session, link, now)
         if not case.tracked and cls.force and not case.force:
@@ -126,7 +129,7 @@ def record(
             document_is_new=document_is_new, document_is_newest=newest == update.id,
             update_stage=update.stage, previous_version_stage=previous_stage,
         )
-        if event_status is None:
+        if event_status is None or link.key not in alerting:
             continue
         for planned in plan_events(change):
             event = _add_event(session, planned, obs, case, update, before[1], event_status, now)

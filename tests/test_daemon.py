@@ -1,0 +1,106 @@
+"""The daemon as an operator runs it: a real process, real signals, a real page server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.servers import CaseSite, start_smtp, text_of
+from tests.test_end_to_end import page_source, write_config
+
+
+@pytest.fixture
+def smtp():
+    controller, sink = start_smtp()
+    yield controller, sink
+    controller.stop()
+
+
+def start_daemon(config: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run", "-c", str(config)],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def cycles_done(db: Path, source_id: str = "cases") -> str | None:
+    """The last successful cycle time of a source, read straight from the database."""
+    if not db.exists():
+        return None
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            row = conn.execute(
+                "select last_success_at from source_state where source_id = ?", (source_id,)
+            ).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+def wait_until(predicate, timeout: float = 20.0, step: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("condition not reached in time")
+
+
+def fast_source(url: str) -> str:
+    return page_source(url) + "interval_minutes = 0.02\n"  # every 1.2 s
+
+
+def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, httpserver, smtp):
+    controller, _ = smtp
+    site = CaseSite(httpserver)
+    url = site.add("a", title="Custody death – Kent Police", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/7", body="An independent investigation.")
+    config = write_config(tmp_path, controller.port, fast_source(url))
+    proc = start_daemon(config)
+    try:
+        wait_until(lambda: site.hits.get("a", 0) >= 3)  # several cycles
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopped cleanly" in err
+    assert "Traceback" not in err
+
+
+def test_kill_9_mid_cycle_neither_loses_nor_duplicates_an_alert(tmp_path, httpserver, smtp):
+    controller, sink = smtp
+    site = CaseSite(httpserver)
+    url = site.add("a", title="Custody death – Kent Police", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/7", body="An independent investigation.")
+    config = write_config(tmp_path, controller.port, fast_source(url))
+    db = tmp_path / "state" / "monitor.db"
+
+    proc = start_daemon(config)
+    first = wait_until(lambda: cycles_done(db))  # the silent baseline is in
+    site.pages["a"]["status"] = "Misconduct hearing arranged"
+    # Kill as soon as the daemon has started the cycle that sees the change.
+    hits = site.hits["a"]
+    wait_until(lambda: site.hits["a"] > hits, step=0.01)
+    proc.kill()
+    proc.wait()
+
+    proc = start_daemon(config)
+    try:
+        wait_until(lambda: cycles_done(db) not in (None, first))
+        wait_until(lambda: sink.messages, timeout=15)
+        time.sleep(3)  # two more cycles: nothing further may arrive
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    assert len(sink.messages) == 1
+    assert "Misconduct hearing arranged" in text_of(sink.messages[0])
