@@ -1,7 +1,93 @@
+"""`oversight-monitor classify`: the classifier's command-line contract (DESIGN.md).
+
+Text mode reads one announcement (first line = title) and prints a readable result; --jsonl
+reads one {"title", "text"} object per line and writes one JSON result per line, in order.
+Bad input stops with exit code 2 and a message naming the line, so pipelines fail loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO
+
 import click
+
+from monitor.stages.classifier import Classification
+from monitor.stages.classifier import classify as classify_announcement
+
+BAD_INPUT_EXIT = 2
+
+
+class _BadInput(Exception):
+    """Input the command cannot read; the message names where."""
 
 
 @click.command("classify")
-def classify() -> None:
-    """(being built) Classify an announcement."""
-    raise click.ClickException("classify is not built yet")
+@click.argument("source", type=click.File("rb"), default="-", metavar="[FILE|-]")
+@click.option("--jsonl", is_flag=True, help="One JSON object per line in and out.")
+def classify(source: IO[bytes], jsonl: bool) -> None:
+    """Say which investigation stage an announcement reports, and the sentence that says so.
+
+    Reads FILE, or standard input when FILE is - or omitted.
+    """
+    try:
+        if jsonl:
+            _classify_lines(source)
+        else:
+            _classify_document(_decode(source.read(), "input"))
+    except _BadInput as problem:
+        click.echo(f"classify: {problem}", err=True)
+        sys.exit(BAD_INPUT_EXIT)
+
+
+def _decode(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8-sig" if where in ("input", "line 1") else "utf-8")
+    except UnicodeDecodeError as error:
+        raise _BadInput(f"{where}: not valid UTF-8 (byte {error.start})") from None
+
+
+def _classify_document(document: str) -> None:
+    title, _, text = document.partition("\n")
+    _print_readably(classify_announcement(title.strip(), text))
+
+
+def _classify_lines(source: IO[bytes]) -> None:
+    for number, raw in enumerate(source, start=1):
+        line = _decode(raw, f"line {number}")
+        if not line.strip():
+            continue
+        title, text = _announcement(line, number)
+        result = classify_announcement(title, text)
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+
+
+def _announcement(line: str, number: int) -> tuple[str, str]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise _BadInput(f"line {number}: invalid JSON ({error.msg})") from None
+    if not isinstance(item, dict):
+        raise _BadInput(f"line {number}: expected a JSON object with title and text")
+    title, text = item.get("title") or "", item.get("text") or ""
+    if not isinstance(title, str) or not isinstance(text, str):
+        raise _BadInput(f"line {number}: title and text must be strings")
+    return title, text
+
+
+def _print_readably(result: Classification) -> None:
+    click.echo(f"stage:     {result.stage}")
+    click.echo(f"meaning:   {result.label}")
+    click.echo(f"evidence:  {result.evidence if result.evidence else '(none)'}")
+    if result.evidence_in == "title":
+        click.echo("           (from the headline: the body gave no event)")
+    click.echo(f"officers:  {_or_unknown(result.officers)}")
+    click.echo(f"severity:  {_or_unknown(result.severity)}")
+    click.echo(f"route:     {_or_unknown(result.route)}")
+    click.echo(f"force:     {_or_unknown(result.force)}")
+    click.echo(f"flags:     {', '.join(sorted(result.flags)) or '(none)'}")
+
+
+def _or_unknown(value: object) -> str:
+    return "(not stated)" if value is None else str(value)

@@ -1,0 +1,134 @@
+"""Attributes read from a sentence: how many officers, which severity, which route."""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+}
+_NUM = r"(?:\d{1,3}|(?i:" + "|".join(_NUMBER_WORDS) + r"))"
+# Words that may sit between a number and "officers": status, unit, force names (capitalised).
+_MODIFIER = (
+    r"(?:serving|former|current|retired|other|more|further|additional|police|firearms|armed|"
+    r"uniformed|specialist|special|response|custody|detention|male|female|junior|senior|"
+    r"neighbourhood|off-duty|on-duty|traffic|roads|detective|student|probationary|"
+    r"[A-Z][A-Za-z&'’-]+)"
+)
+_OFFICER_NOUN = (
+    r"(?:officers|officer|constables|constable|PCs|PC|sergeants|sergeant|inspectors|inspector|"
+    r"detectives|detective|members\s+of\s+(?:police\s+)?staff|staff\s+members)"
+)
+_COUNT = re.compile(rf"\b(?P<n>{_NUM})\s+(?:{_MODIFIER}\s+){{0,4}}{_OFFICER_NOUN}\b")
+# "five serving and three former officers": two numbers share one noun.
+_COORDINATED = re.compile(
+    rf"\b(?P<a>{_NUM})\s+(?:{_MODIFIER}\s+){{1,3}}(?:and|&)\s+(?P<b>{_NUM})\s+"
+    rf"(?:{_MODIFIER}\s+){{0,4}}{_OFFICER_NOUN}\b"
+)
+# "seven officers … and a further ten": an addition to a count already made in the sentence.
+_FURTHER = re.compile(
+    rf"\b(?i:a\s+further|another|an\s+additional)\s+(?P<n>{_NUM})\b"
+    r"(?!\s+(?i:years?|months?|weeks?|days?|hours?|people|members\s+of\s+the\s+public|men|women"
+    r"|children|witnesses|complaints|allegations|recommendations))"
+)
+_SINGLE = re.compile(
+    rf"\b(?:(?i:an?|one|the)\s+(?:{_MODIFIER}\s+){{0,3}}(?:officer|constable|sergeant|inspector|"
+    r"detective)\b(?!s)|(?:PC|DC|DS|Sgt|Sergeant|Inspector|Chief\s+Inspector|Superintendent|"
+    r"Detective\s+Constable|Detective\s+Sergeant|Police\s+Constable|Constable)\s+[A-Z][a-z]+)"
+)
+# Titles drop articles: "Met officer dismissed for gross misconduct".
+_SINGLE_IN_TITLE = re.compile(r"\b(?:officer|constable|sergeant|PC|detective)\b(?!s)", re.I)
+
+
+def _value(number: str) -> int:
+    return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+
+
+def officer_count(sentence: str) -> int | None:
+    """How many officers a sentence counts, adding coordinated groups; None if it gives none."""
+    coordinated = _COORDINATED.search(sentence)
+    if coordinated:
+        return _value(coordinated.group("a")) + _value(coordinated.group("b"))
+    counts = [_value(match.group("n")) for match in _COUNT.finditer(sentence)]
+    counts = [count for count in counts if count > 0]
+    if not counts:
+        return None
+    further = _FURTHER.search(sentence)
+    if further:
+        return counts[0] + _value(further.group("n"))
+    # "Of the eight officers, five were…": the largest number is the group the text concerns.
+    return max(counts)
+
+
+def mentions_one_officer(sentence: str, *, is_title: bool = False) -> bool:
+    """True when the sentence is about a single, unnamed or named, officer."""
+    if _SINGLE.search(sentence):
+        return True
+    return is_title and _SINGLE_IN_TITLE.search(sentence) is not None
+
+
+_GROSS = re.compile(r"\bgross\s+misconduct\b", re.I)
+_NOT_GROSS = re.compile(
+    r"\b(?:not|rather\s+than|instead\s+of|downgraded\s+from|rather\s+than\s+at\s+the\s+level\s+of)"
+    r"\s+(?:at\s+the\s+level\s+of\s+)?gross\s+misconduct\b",
+    re.I,
+)
+# Plain "misconduct" that states a level, not "misconduct hearing" (which hears either level).
+_PLAIN_MISCONDUCT = re.compile(
+    r"(?<!gross\s)\bmisconduct\b(?!\s+(?:in\s+public\s+office|hearings?|proceedings|panels?|"
+    r"process|investigations?|regulations|allegations?|outcomes?|cases?))",
+    re.I,
+)
+
+
+def severity(sentence: str) -> str | None:
+    """'gross_misconduct', 'misconduct' or None, as the sentence states it."""
+    if _GROSS.search(sentence) and not _NOT_GROSS.search(sentence):
+        return "gross_misconduct"
+    if _PLAIN_MISCONDUCT.search(sentence):
+        return "misconduct"
+    return None
+
+
+_ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "accelerated",
+        re.compile(r"\baccelerated\b|\bfast[- ]?track|\bspecial\s+case\s+hearing", re.I),
+    ),
+    ("hearing", re.compile(r"\b(?:misconduct|disciplinary)\s+hearings?\b|\bhearing\s+panel", re.I)),
+    ("meeting", re.compile(r"\bmisconduct\s+meetings?\b", re.I)),
+    (
+        "rprp",
+        re.compile(r"\breflective\s+practice\b|\bRPRP\b|practice\s+requiring\s+improvement", re.I),
+    ),
+)
+
+
+def route(sentence: str) -> str | None:
+    """'accelerated', 'hearing', 'meeting' or 'rprp', as the sentence states it."""
+    for name, pattern in _ROUTES:
+        if pattern.search(sentence):
+            return name
+    return None

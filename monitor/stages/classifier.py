@@ -1,0 +1,344 @@
+"""Classify one announcement: which stage it reports, the sentence that says so, and attributes.
+
+How a label is chosen (domain.md a.1):
+1. General pages (statistics, blogs, policy, inspections) are `not_a_case_update`.
+2. Every cue in the body is found and judged in its clause: negated, hypothetical, future
+   (unless the cue is itself a decided next step) and background mentions are dropped.
+3. Routing beats wording: a "case to answer" sent to reflective practice is reflective practice.
+4. Of the events left, the highest on the ladder wins; the headline is read only when the
+   body has none, because headlines are sometimes wrong.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from monitor.stages import attributes, context, genre
+from monitor.stages.cues import CUES, Cue
+from monitor.stages.forces import find_force
+from monitor.stages.sentences import Sentence, split_sentences
+from monitor.stages.vocabulary import ON_HOLD, REPORT_SUBMITTED, label, ladder_rank
+
+NOT_A_CASE_UPDATE = "not_a_case_update"
+
+# Stages whose announcements speak of disciplinary severity and route.
+_CONDUCT_STAGES = frozenset(
+    {
+        "misconduct_notices_served",
+        "case_to_answer",
+        "no_case_to_answer",
+        "reflective_practice",
+        "accelerated_hearing",
+        "proceedings_scheduled",
+        "outcome_dismissal",
+        "outcome_sanction",
+        "outcome_not_proven",
+        "appeal_or_review",
+        "reinvestigation",
+    }
+)
+_ROUTED_STAGES = frozenset(
+    {
+        "case_to_answer",
+        "reflective_practice",
+        "accelerated_hearing",
+        "proceedings_scheduled",
+        "outcome_dismissal",
+        "outcome_sanction",
+        "outcome_not_proven",
+    }
+)
+
+# Everything after one of these headings is context, not news.
+_BACKGROUND_HEADING = re.compile(
+    r"^(?:notes?\s+(?:to|for)\s+editors?|background|editor['’]s\s+notes?|ends)\s*:?\s*$", re.I
+)
+# A decision that sends officers to reflective practice, rather than a passing mention of it.
+_ROUTED_TO_RPRP = re.compile(
+    r"\b(?:through|via|under|to|into|by|using)\s+(?:the\s+|a\s+)?(?:reflective\s+practice|RPRP)"
+    r"|\b(?:reflective\s+practice|RPRP)\b[^.\n]{0,40}\b(?:instead|rather\s+than)",
+    re.I,
+)
+_FORMAL_PROCEEDINGS = re.compile(r"\bgross\s+misconduct\b|\bhearing\b|\bmeeting\b", re.I)
+# A review that stands by a case-to-answer decision is that decision again (Kaba, Apr 2025).
+_DECISION_CONFIRMED = re.compile(
+    r"\b(?:maintain(?:s|ed)?|confirm(?:s|ed)?|uph(?:o|e)ld(?:s)?|stand(?:s)?\s+by|stood\s+by)\b"
+    r"[^.\n]{0,60}\b(?:decision|determination|direction)\b",
+    re.I,
+)
+_REPORT_SUBMITTED = re.compile(
+    r"\b(?:sent|passed|submitted|provided|shared|handed|gave|given)\s+(?:our|its|the|a)\s+"
+    r"(?:final\s+)?(?:investigation\s+)?(?:report|file|findings)\b"
+    r"(?![^.\n]{0,40}\b(?:CPS|Crown\s+Prosecution|prosecutor))"
+    r"|\binvestigation\s+(?:has\s+)?(?:now\s+)?(?:concluded|completed|finished|is\s+complete)\b",
+    re.I,
+)
+_ON_HOLD = re.compile(r"\b(?:paused|pausing|pauses|on\s+hold|stayed|held\s+in\s+abeyance)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What an announcement reports, and the sentence it was read from."""
+
+    stage: str
+    label: str
+    evidence: str | None  # verbatim substring of the title or text
+    officers: int | None = None
+    severity: str | None = None  # "misconduct" | "gross_misconduct"
+    route: str | None = None  # "meeting" | "hearing" | "accelerated" | "rprp"
+    force: str | None = None
+    flags: frozenset[str] = field(default_factory=frozenset)
+    evidence_in: str | None = None  # "text" or "title": where the evidence was found
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; flags sorted so output is stable."""
+        return {
+            "stage": self.stage,
+            "label": self.label,
+            "evidence": self.evidence,
+            "officers": self.officers,
+            "severity": self.severity,
+            "route": self.route,
+            "force": self.force,
+            "flags": sorted(self.flags),
+            "evidence_in": self.evidence_in,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    stage: str
+    sentence: Sentence
+    start: int  # offset of the cue in the document text
+
+
+def classify(title: str, text: str) -> Classification:
+    """Classify one announcement from its headline and body text."""
+    title = title or ""
+    text = text or ""
+    if not text.strip():
+        return Classification(NOT_A_CASE_UPDATE, label(NOT_A_CASE_UPDATE), None)
+    sentences = split_sentences(text)
+    general = genre.general_page_sign(title, text)
+    if general:
+        return _general_page(title, text, sentences, general)
+
+    findings = _findings(text, sentences)
+    source = "text"
+    if not findings and title.strip():
+        findings = _findings(title, split_sentences(title))
+        source = "title"
+    stage = _winner(findings)
+    stage_findings = [finding for finding in findings if finding.stage == stage]
+    evidence = stage_findings[0].sentence.text if stage_findings else None
+    severity = _severity(stage, stage_findings, title, sentences)
+    return Classification(
+        stage=stage,
+        label=label(stage, severity),
+        evidence=evidence,
+        officers=_officers(stage, stage_findings, title, sentences),
+        severity=severity,
+        route=_route(stage, stage_findings, title, sentences),
+        force=find_force(title, text),
+        flags=_flags(text, sentences),
+        evidence_in=source if evidence else None,
+    )
+
+
+def _general_page(
+    title: str, text: str, sentences: list[Sentence], sign: tuple[str, int]
+) -> Classification:
+    where, offset = sign
+    if where == "title":
+        evidence = title.strip()
+    else:
+        evidence = _sentence_at(sentences, offset).text
+    return Classification(
+        NOT_A_CASE_UPDATE,
+        label(NOT_A_CASE_UPDATE),
+        evidence,
+        force=find_force(title, text),
+        evidence_in=where,
+    )
+
+
+def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence:
+    starts = [sentence.start for sentence in sentences]
+    return sentences[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+
+def _findings(text: str, sentences: list[Sentence]) -> list[_Finding]:
+    """Every cue that reports a new event, in text order, after the routing rules."""
+    if not sentences:
+        return []
+    lowered = text.lower()
+    latest = context.latest_year(text)
+    starts = [sentence.start for sentence in sentences]
+    news_ends_at = _news_end(sentences)
+    findings: list[_Finding] = []
+    for cue in CUES:
+        if not any(needle in lowered for needle in cue.needles):
+            continue
+        for match in cue.pattern.finditer(text):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            if index < 0 or index >= news_ends_at:
+                continue
+            sentence = sentences[index]
+            if _reports_new_event(cue, match, sentence, latest):
+                findings.append(_Finding(cue.stage, sentence, match.start()))
+    findings.sort(key=lambda finding: finding.start)
+    return _apply_routing(findings, sentences)
+
+
+def _news_end(sentences: list[Sentence]) -> int:
+    for index, sentence in enumerate(sentences):
+        if _BACKGROUND_HEADING.match(sentence.text):
+            return index
+    return len(sentences)
+
+
+def _reports_new_event(
+    cue: Cue, match: re.Match[str], sentence: Sentence, latest: int | None
+) -> bool:
+    if genre.STATISTIC_SENTENCE.search(sentence.text):
+        return False
+    start = match.start() - sentence.start
+    end = match.end() - sentence.start
+    before = context.clause_before(sentence.text, start)
+    after = context.clause_after(sentence.text, end)
+    if cue.reject_before and cue.reject_before.search(before):
+        return False
+    if cue.reject_after and cue.reject_after.search(after):
+        return False
+    if context.is_negated(before) or context.is_hypothetical(before):
+        return False
+    if not cue.prospective and context.is_future(before):
+        return False
+    if context.is_pending(after) and cue.stage != "case_to_answer":
+        return False
+    clause = before + " " + match.group() + " " + after
+    return not context.is_background(before, clause, latest)
+
+
+def _apply_routing(findings: list[_Finding], sentences: list[Sentence]) -> list[_Finding]:
+    """Rules that re-read one finding in the light of another (domain.md a.1 rule 3, a.2)."""
+    position = {id(sentence): index for index, sentence in enumerate(sentences)}
+    routed: list[_Finding] = []
+    confirmed = any(
+        _DECISION_CONFIRMED.search(finding.sentence.text)
+        for finding in findings
+        if finding.stage in ("case_to_answer", "appeal_or_review")
+    )
+    has_case_to_answer = any(finding.stage == "case_to_answer" for finding in findings)
+    for finding in findings:
+        if finding.stage == "case_to_answer" and _sent_to_rprp(finding, sentences, position):
+            finding = _Finding("reflective_practice", finding.sentence, finding.start)
+        if finding.stage == "appeal_or_review" and confirmed and has_case_to_answer:
+            continue
+        routed.append(finding)
+    return routed
+
+
+def _sent_to_rprp(finding: _Finding, sentences: list[Sentence], position: dict[int, int]) -> bool:
+    """A case to answer for misconduct handled by reflective practice, not proceedings."""
+    text = finding.sentence.text
+    if _FORMAL_PROCEEDINGS.search(text):
+        return False
+    index = position.get(id(finding.sentence))
+    following = (
+        sentences[index + 1].text if index is not None and index + 1 < len(sentences) else ""
+    )
+    return bool(_ROUTED_TO_RPRP.search(text) or _ROUTED_TO_RPRP.search(following))
+
+
+def _winner(findings: list[_Finding]) -> str:
+    if not findings:
+        return NOT_A_CASE_UPDATE
+    return max((finding.stage for finding in findings), key=ladder_rank)
+
+
+def _scopes(
+    stage_findings: list[_Finding], title: str, sentences: list[Sentence]
+) -> list[tuple[str, bool]]:
+    """Where to look for attributes, nearest the evidence first: (text, is_title)."""
+    scopes = [(finding.sentence.text, False) for finding in stage_findings]
+    scopes.append((title, True))
+    scopes.extend((sentence.text, False) for sentence in sentences)
+    return scopes
+
+
+def _officers(
+    stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
+) -> int | None:
+    if stage == NOT_A_CASE_UPDATE:
+        return None
+    scopes = _scopes(stage_findings, title, sentences)
+    nearest = scopes[: len(stage_findings) + 1]
+    for text, _ in nearest:
+        count = attributes.officer_count(text)
+        if count:
+            return count
+    for text, is_title in nearest:
+        if attributes.mentions_one_officer(text, is_title=is_title):
+            return 1
+    for text, _ in scopes[len(nearest) :]:
+        count = attributes.officer_count(text)
+        if count:
+            return count
+    for text, _ in scopes[len(nearest) :]:
+        if attributes.mentions_one_officer(text):
+            return 1
+    return None
+
+
+def _severity(
+    stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
+) -> str | None:
+    if stage not in _CONDUCT_STAGES:
+        return None
+    for text, _ in _scopes(stage_findings, title, sentences):
+        found = attributes.severity(text)
+        if found:
+            return found
+    # The accelerated route exists only for gross misconduct (CR 2020 reg 49).
+    return "gross_misconduct" if stage == "accelerated_hearing" else None
+
+
+def _route(
+    stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
+) -> str | None:
+    if stage == "reflective_practice":
+        return "rprp"
+    if stage == "accelerated_hearing":
+        return "accelerated"
+    if stage not in _ROUTED_STAGES:
+        return None
+    for text, _ in _scopes(stage_findings, title, sentences):
+        found = attributes.route(text)
+        if found and found != "rprp":
+            return found
+    return None
+
+
+def _flags(text: str, sentences: list[Sentence]) -> frozenset[str]:
+    """Status flags the body states as current (not negated, planned or past)."""
+    latest = context.latest_year(text)
+    flags: set[str] = set()
+    for flag, pattern in ((REPORT_SUBMITTED, _REPORT_SUBMITTED), (ON_HOLD, _ON_HOLD)):
+        for sentence in sentences:
+            match = pattern.search(sentence.text)
+            if match and _stated_as_current(match, sentence.text, latest):
+                flags.add(flag)
+                break
+    return frozenset(flags)
+
+
+def _stated_as_current(match: re.Match[str], sentence: str, latest: int | None) -> bool:
+    before = context.clause_before(sentence, match.start())
+    after = context.clause_after(sentence, match.end())
+    if context.is_negated(before) or context.is_hypothetical(before) or context.is_future(before):
+        return False
+    return not context.is_background(before, before + " " + match.group() + " " + after, latest)

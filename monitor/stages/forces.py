@@ -1,0 +1,117 @@
+"""Recognise the police force an announcement is about and give its official name."""
+
+from __future__ import annotations
+
+import re
+
+# The 43 territorial forces of England and Wales, then the UK-wide and devolved forces.
+# Each entry: official name, then the place names that prefix "Police"/"Constabulary" in prose.
+_FORCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Avon and Somerset Constabulary", ("Avon and Somerset", "Avon & Somerset")),
+    ("Bedfordshire Police", ("Bedfordshire", "Beds")),
+    ("Cambridgeshire Constabulary", ("Cambridgeshire", "Cambs")),
+    ("Cheshire Constabulary", ("Cheshire",)),
+    ("City of London Police", ("City of London",)),
+    ("Cleveland Police", ("Cleveland",)),
+    ("Cumbria Constabulary", ("Cumbria",)),
+    ("Derbyshire Constabulary", ("Derbyshire",)),
+    ("Devon and Cornwall Police", ("Devon and Cornwall", "Devon & Cornwall")),
+    ("Dorset Police", ("Dorset",)),
+    ("Durham Constabulary", ("Durham",)),
+    ("Essex Police", ("Essex",)),
+    ("Gloucestershire Constabulary", ("Gloucestershire",)),
+    ("Greater Manchester Police", ("Greater Manchester",)),
+    ("Hampshire and Isle of Wight Constabulary", ("Hampshire and Isle of Wight", "Hampshire")),
+    ("Hertfordshire Constabulary", ("Hertfordshire", "Herts")),
+    ("Humberside Police", ("Humberside",)),
+    ("Kent Police", ("Kent",)),
+    ("Lancashire Constabulary", ("Lancashire",)),
+    ("Leicestershire Police", ("Leicestershire",)),
+    ("Lincolnshire Police", ("Lincolnshire",)),
+    ("Merseyside Police", ("Merseyside",)),
+    ("Metropolitan Police Service", ("Metropolitan", "Met")),
+    ("Norfolk Constabulary", ("Norfolk",)),
+    ("Northamptonshire Police", ("Northamptonshire",)),
+    ("Northumbria Police", ("Northumbria",)),
+    ("North Yorkshire Police", ("North Yorkshire",)),
+    ("Nottinghamshire Police", ("Nottinghamshire", "Notts")),
+    ("South Yorkshire Police", ("South Yorkshire",)),
+    ("Staffordshire Police", ("Staffordshire", "Staffs")),
+    ("Suffolk Constabulary", ("Suffolk",)),
+    ("Surrey Police", ("Surrey",)),
+    ("Sussex Police", ("Sussex",)),
+    ("Thames Valley Police", ("Thames Valley",)),
+    ("Warwickshire Police", ("Warwickshire",)),
+    ("West Mercia Police", ("West Mercia",)),
+    ("West Midlands Police", ("West Midlands",)),
+    ("West Yorkshire Police", ("West Yorkshire",)),
+    ("Wiltshire Police", ("Wiltshire",)),
+    ("Dyfed-Powys Police", ("Dyfed-Powys", "Dyfed Powys")),
+    ("Gwent Police", ("Gwent",)),
+    ("North Wales Police", ("North Wales",)),
+    ("South Wales Police", ("South Wales",)),
+    ("British Transport Police", ("British Transport",)),
+    ("Police Scotland", ()),
+    ("Police Service of Northern Ireland", ("Northern Ireland",)),
+)
+
+# Names that do not follow the "<place> Police" pattern. Matched case-sensitively: "the Met"
+# is the force, "met" is a verb.
+_ALIASES: dict[str, str] = {
+    "the Met": "Metropolitan Police Service",
+    "Scotland Yard": "Metropolitan Police Service",
+    "MPS": "Metropolitan Police Service",
+    "GMP": "Greater Manchester Police",
+    "BTP": "British Transport Police",
+    "PSNI": "Police Service of Northern Ireland",
+    "Police Service of Northern Ireland": "Police Service of Northern Ireland",
+    "Police Scotland": "Police Scotland",
+    "West Mids Police": "West Midlands Police",
+}
+
+_SUFFIX = r"(?:Police(?:\s+Service|\s+Force)?|[Pp]olice|Constabulary|[Cc]onstabulary)"
+
+
+def _build() -> tuple[re.Pattern[str], dict[str, str]]:
+    names: dict[str, str] = dict(_ALIASES)
+    for official, places in _FORCES:
+        names[official] = official
+        for place in places:
+            names[place] = official
+    place_names = {place for _, places in _FORCES for place in places}
+    # Longest first so "West Midlands Police" is not read as a shorter alias.
+    plain = sorted((n for n in names if n not in place_names), key=len, reverse=True)
+    places = sorted(place_names, key=len, reverse=True)
+    pattern = (
+        r"\b(?:(?P<plain>" + "|".join(map(re.escape, plain)) + r")"
+        r"|(?P<place>" + "|".join(map(re.escape, places)) + r")(?:'s)?\s+" + _SUFFIX + r")\b"
+    )
+    return re.compile(pattern), names
+
+
+_FORCE_RE, _NAMES = _build()
+# "Met" alone ("a Met officer", "the Met's response") is common enough to accept, but only as
+# a capitalised word not followed by a lower-case verb-like continuation ("Met with").
+_MET_RE = re.compile(r"\bMet(?:'s)?\s+(?:officers?|[Pp]olice|[Cc]ommissioner|[Cc]ommander|PC)\b")
+
+FORCE_NAMES: tuple[str, ...] = tuple(official for official, _ in _FORCES)
+
+
+def find_force(*texts: str) -> str | None:
+    """The official name of the first force mentioned, searching each text in turn."""
+    for text in texts:
+        found = _first_force(text)
+        if found:
+            return found
+    return None
+
+
+def _first_force(text: str) -> str | None:
+    match = _FORCE_RE.search(text)
+    met = _MET_RE.search(text)
+    if met and (match is None or met.start() < match.start()):
+        return "Metropolitan Police Service"
+    if match is None:
+        return None
+    name = match.group("plain") or match.group("place")
+    return _NAMES[name]
