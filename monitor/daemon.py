@@ -137,17 +137,8 @@ class Daemon:
         return wrapper
 
     async def _cycle(self, cs: ConfiguredSource) -> None:
-        report = await self.engine.run_source(cs.config, cs.source)
+        await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
         self.cycles += 1
-        if report.skipped:
-            log.info("%s: skipped, %s", cs.id, report.skipped)
-        elif report.failure:
-            log.warning("%s: cycle failed (%s): %s; next try in %s",
-                        cs.id, report.failure.kind, report.failure, cs.interval)
-        else:
-            log.info("%s: %d listed, %d fetched, %d new, %d changed, %d event(s)%s",
-                     cs.id, report.discovered, report.fetched, report.new, report.changed,
-                     len(report.events), " (baseline, nothing sent)" if report.baseline else "")
         await self._outbox()
 
     async def _outbox(self) -> None:

@@ -119,6 +119,7 @@ class Engine:
         state = self._claim(sc, now) if not dry_run else self._state(sc)
         if state is None:
             report.skipped = "another daemon is running this source"
+            log.info("%s: skipped, %s", sc.id, report.skipped)
             return report
         report.baseline = not state.baseline_done and not self.config.monitor.send_on_first_run
         known = self._known(sc.id)
@@ -134,6 +135,7 @@ class Engine:
         except FetchError as exc:
             report.failure = exc
             self._finish(sc, report, ctx, pages, set(), set(), now, dry_run)
+            _log_report(report)
             return report
         report.discovered = len(refs)
 
@@ -178,6 +180,7 @@ class Engine:
         failed_urls = {f.ref.url for f in fetched if f.error is not None}
         doc_urls = {r.url for r in wanted}
         self._finish(sc, report, ctx, pages, failed_urls, doc_urls, now, dry_run)
+        _log_report(report)
         return report
 
     async def _discover(self, source: Source, ctx: SourceContext) -> list[DocumentRef]:
@@ -440,6 +443,17 @@ def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
             "the layout may have changed", url=ref.url,
         )
     return doc
+
+
+def _log_report(r: CycleReport) -> None:
+    if r.failure:
+        log.warning("%s: cycle failed (%s): %s; will try again next cycle",
+                    r.source_id, r.failure.kind, r.failure)
+        return
+    log.info("%s: %d listed, %d fetched (%d not modified), %d new, %d changed, %d event(s)%s%s",
+             r.source_id, r.discovered, r.fetched, r.not_modified, r.new, r.changed,
+             len(r.events), " — baseline, nothing sent" if r.baseline else "",
+             " — alerts HELD by the mass-change guard" if r.held else "")
 
 
 def _worst(fetched: list[_Fetched]) -> FetchError:

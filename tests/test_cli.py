@@ -1,0 +1,77 @@
+"""The command line as a user meets it: init, the example config, cases, history, logs."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.app import build_sources
+from monitor.cli import main
+from monitor.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_example_config_is_the_init_template_and_builds_every_source():
+    example = (ROOT / "config.example.toml").read_text()
+    assert example == (ROOT / "monitor" / "starter.toml").read_text()
+    config = load_config(ROOT / "config.example.toml")
+    built = build_sources(config)
+    assert {b.id for b in built} == {s.id for s in config.sources if s.enabled}
+
+
+def test_init_writes_an_owner_only_config_and_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "config.toml"
+    code, out = invoke("init", str(path))
+    assert code == 0, out
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_config(path).sources  # it is a valid config
+    code, out = invoke("init", str(path))
+    assert code == 2 and "already exists" in out
+
+
+def test_database_file_is_owner_only(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    code, out = invoke("cases", "-c", str(path))
+    assert code == 0, out
+    assert "no cases yet" in out
+    assert stat.S_IMODE((tmp_path / "m.db").stat().st_mode) == 0o600
+
+
+def test_sources_list_shows_installed_plugins_with_hosts():
+    code, out = invoke("sources", "--list", "--json")
+    assert code == 0, out
+    plugins = {p["id"]: p for p in json.loads(out)}
+    assert {"feed", "page", "iopc", "met", "policeuk", "listing"} <= set(plugins)
+    assert "www.policeconduct.gov.uk" in plugins["iopc"]["hosts"]
+
+
+def test_history_of_unknown_case_is_a_clear_error(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    code, out = invoke("history", "-c", str(path), "Nobody")
+    assert code == 2
+    assert "no case matches 'Nobody'" in out
+
+
+def test_json_log_format_writes_json_lines(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid='x'\nplugin='page'\n"
+                    "options={urls=['http://127.0.0.1:9/none']}\n[http]\nretries=0\n")
+    result = CliRunner().invoke(
+        main, ["--log-format", "json", "check", "-c", str(path)]
+    )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, result.output
+    for line in lines:
+        entry = json.loads(line)
+        assert {"time", "level", "message"} <= set(entry)
