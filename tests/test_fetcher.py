@@ -20,6 +20,7 @@ from monitor import __version__
 from monitor.errors import BadContent, Blocked, HttpStatusError, NetworkError
 from monitor.http import Fetcher, HostSettings, HttpSettings
 from monitor.http.decode import challenge_vendor, decode_text
+from monitor.http.fetcher import HostSet
 from monitor.http.politeness import HostLimiter
 from monitor.models import NotModified, Page, Validators
 
@@ -611,3 +612,29 @@ async def test_network_error_is_typed(fake: FakeTime) -> None:
         with pytest.raises(NetworkError, match="could not connect .* after 2 attempt"):
             await f.get("https://example.org/x", allowed_hosts={"example.org"})
     assert fake.sleeps == [2.0]
+
+
+async def test_too_many_requests_without_retry_after_backs_off_then_blocks(
+    httpserver: HTTPServer, fake: FakeTime
+) -> None:
+    httpserver.expect_request("/busy").respond_with_data("slow down", status=429)
+    async with fetcher(fake, retries=2, backoff_seconds=1.0) as f:
+        with pytest.raises(Blocked, match="too many requests"):
+            await f.get(httpserver.url_for("/busy"), allowed_hosts=LOCAL)
+    assert fake.sleeps == [1.0, 2.0] and requests_to(httpserver, "/busy") == 3
+
+
+async def test_unparseable_url_is_refused(fake: FakeTime) -> None:
+    async with fetcher(fake) as f:
+        with pytest.raises(Blocked, match="not"):
+            await f.get("http://[not-an-ip/x", allowed_hosts=LOCAL)
+
+
+def test_allowed_hosts_accept_ports_ipv6_and_idna() -> None:
+    hosts = HostSet(["::1", "[::2]:8080", "Example.ORG.", "bücher.de"])
+    assert hosts.allows(httpx.URL("http://[::1]:9/"))
+    assert hosts.allows(httpx.URL("http://[::2]:8080/"))
+    assert not hosts.allows(httpx.URL("http://[::2]/"))
+    assert hosts.allows(httpx.URL("https://example.org/"))
+    assert hosts.allows(httpx.URL("http://xn--bcher-kva.de/"))
+    assert not hosts.allows(httpx.URL("http://example.org.evil.com/"))

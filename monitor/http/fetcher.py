@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import socket
 import time
@@ -37,6 +38,8 @@ from monitor.http.politeness import Clock, HostLimiter, HostPaused, Random, Slee
 from monitor.http.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsPolicy
 from monitor.http.settings import HttpSettings
 from monitor.models import NotModified, Page, Validators
+
+log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 10
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309
@@ -85,7 +88,8 @@ class HostSet:
 
     def _add(self, entry: str) -> None:
         host, sep, port = entry.rpartition(":")
-        if sep and port.isdigit() and "]" not in port:
+        bare_ipv6 = entry.count(":") > 1 and not entry.startswith("[")
+        if sep and port.isdigit() and not bare_ipv6:
             self._with_port.add((_ascii_host(host.strip("[]")), int(port)))
         else:
             self._any_port.add(_ascii_host(entry.strip("[]")))
@@ -290,8 +294,9 @@ class Fetcher:
                 return self._robots_policy(reply, robots_url)
             try:
                 current = _redirect_target(reply, hosts)
-            except (Blocked, HttpStatusError):
+            except (Blocked, HttpStatusError) as exc:
                 # RFC 9309 lets an unfollowable robots redirect count as "unavailable".
+                log.warning("%s; treating robots.txt as absent (allow all)", exc.args[0])
                 return RobotsPolicy()
         return RobotsPolicy()
 
@@ -319,22 +324,39 @@ class Fetcher:
             except (httpx.ConnectError, httpx.TimeoutException) as exc:
                 if last:
                     raise _network_error(exc, url, attempts=attempt + 1) from exc
-                await self._retry_later(attempt, paused=False)
+                await self._retry_later(url, attempt, _describe(exc), paused=False)
                 continue
             if not _retryable(reply) or challenge_vendor(_peek(reply)):
                 return reply
             paused = self._honour_retry_after(reply)
             if last:
                 return reply
-            await self._retry_later(attempt, paused=paused)
+            await self._retry_later(url, attempt, f"HTTP {reply.status}", paused=paused)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _retry_later(self, attempt: int, *, paused: bool) -> None:
+    async def _retry_later(self, url: httpx.URL, attempt: int, why: str, *, paused: bool) -> None:
         """Back off exponentially with jitter, unless a Retry-After pause already spaces us."""
         self.stats["retries"] += 1
-        if not paused:
-            base = self._settings.backoff_seconds * 2**attempt
-            await self._sleep(base * (0.75 + 0.5 * self._rng()))
+        total = self._settings.retries + 1
+        if paused:
+            log.info(
+                "%s: %s; retrying after the server's Retry-After (attempt %d of %d)",
+                public(url),
+                why,
+                attempt + 2,
+                total,
+            )
+            return
+        delay = self._settings.backoff_seconds * 2**attempt * (0.75 + 0.5 * self._rng())
+        log.info(
+            "%s: %s; retrying in %.1f s (attempt %d of %d)",
+            public(url),
+            why,
+            delay,
+            attempt + 2,
+            total,
+        )
+        await self._sleep(delay)
 
     def _honour_retry_after(self, reply: _Reply) -> bool:
         """Pause the host for Retry-After; True if the next attempt will wait for it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from monitor.http.settings import HttpSettings
 
@@ -33,7 +33,6 @@ class _HostState:
     next_start: float = float("-inf")  # earliest start of the next request (already reserved)
     paused_until: float = float("-inf")  # from Retry-After; applies to every caller
     pause_status: int = 0
-    in_flight: int = field(default=0)
 
 
 class HostLimiter:
@@ -54,10 +53,6 @@ class HostLimiter:
             self._hosts[host] = state
         return state
 
-    def in_flight(self, host: str) -> int:
-        """How many requests to `host` hold a slot right now."""
-        return self._state(host).in_flight
-
     def pause(self, host: str, seconds: float, *, status: int) -> None:
         """Push back every caller's next start on `host` (a 429/503 Retry-After)."""
         state = self._state(host)
@@ -73,11 +68,7 @@ class HostLimiter:
         state = self._state(host)
         async with state.semaphore:
             await self._wait_turn(host, state)
-            state.in_flight += 1
-            try:
-                yield
-            finally:
-                state.in_flight -= 1
+            yield
 
     async def _wait_turn(self, host: str, state: _HostState) -> None:
         while True:
