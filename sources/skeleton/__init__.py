@@ -1,0 +1,1 @@
+"""Templates and the `new-source` command that writes a working plugin skeleton."""
