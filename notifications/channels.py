@@ -1,0 +1,175 @@
+"""One apprise URL, one message, one result: the only place that talks to apprise.
+
+apprise reports success for a whole batch of URLs at once, so a failure cannot be pinned on one
+target (apprise #306). We call it once per URL and keep the result ourselves. URLs hold secrets
+(passwords, webhook tokens): only the privacy form (`url(privacy=True)`) and the channel key
+ever leave this module, and error text is scrubbed of the secret parts before it is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+import apprise
+
+log = logging.getLogger(__name__)
+
+# Formats our templates produce. "slack" is Markdown written for Slack's mrkdwn dialect.
+TEXT, HTML, MARKDOWN, SLACK = "text", "html", "markdown", "slack"
+
+# Used when a plugin declares no body limit (apprise's own default for most services).
+_NO_LIMIT = 32_768
+
+
+def channel_key(url: str) -> str:
+    """What the database stores instead of the URL: the first 16 hex chars of sha256(url)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def privacy_url(url: str) -> str:
+    """The URL as apprise prints it with secrets masked, safe for logs and the terminal."""
+    plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
+        scheme = url.split("://", 1)[0] if "://" in url else "?"
+        return f"{scheme}://… (not a URL apprise understands)"
+    return plugin.url(privacy=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a channel can show, read from the apprise plugin's declared capabilities."""
+
+    flavour: str  # which of our templates: text, html, markdown or slack
+    body_format: str  # the apprise format the body is declared as
+    max_body: int  # apprise's body_maxlen for the service
+    has_title: bool  # False: the service has no title field, so the subject goes in the body
+    measure: Callable[[str], int]  # length of a body as the service will count it
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    body_format: str
+
+
+@dataclass(frozen=True)
+class SendResult:
+    ok: bool
+    url: str  # privacy form
+    error: str | None = None
+
+
+def load(url: str) -> apprise.plugins.NotifyBase | None:
+    return apprise.Apprise.instantiate(url)
+
+
+def target(plugin: apprise.plugins.NotifyBase) -> Target:
+    """The template flavour and length limit for this plugin."""
+    fmt = _format(plugin)
+    flavour = SLACK if fmt == MARKDOWN and _schemas(plugin) & {"slack"} else fmt
+    max_body = int(getattr(plugin, "body_maxlen", 0) or 0) or _NO_LIMIT
+    has_title = int(getattr(plugin, "title_maxlen", 0) or 0) > 0
+    convert = getattr(plugin, "dialect_convert", None)
+
+    def measure(body: str) -> int:
+        # apprise 2 rewrites Markdown for some services (Slack entity-escapes &, <, >), which
+        # makes the body longer than what we rendered; count what will actually be sent.
+        if callable(convert):
+            try:
+                return len(convert(body, apprise.NotifyFormat(fmt)))
+            except Exception:  # noqa: BLE001 - measuring must never stop a send
+                return len(body)
+        return len(body)
+
+    return Target(flavour, fmt, max_body, has_title, measure)
+
+
+def send(url: str, message: Message) -> SendResult:
+    """Send one message to one URL; never raises, never returns a secret."""
+    plugin = load(url)
+    if plugin is None:
+        return SendResult(False, privacy_url(url), "apprise does not understand this URL")
+    shown = plugin.url(privacy=True)
+    batch = apprise.Apprise()
+    batch.add(plugin)
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+        try:
+            result = batch.notify(
+                body=message.body, title=message.title, body_format=message.body_format
+            )
+        except Exception as exc:  # noqa: BLE001 - a plugin bug must not stop the outbox
+            return SendResult(False, shown, _scrub(f"{type(exc).__name__}: {exc}", url, shown))
+    if result:
+        return SendResult(True, shown)
+    reason = _reason(result, captured.getvalue()) or "the service refused the message"
+    return SendResult(False, shown, _scrub(reason, url, shown))
+
+
+def _reason(result: object, captured: str) -> str:
+    """apprise's own warning lines for this one call (apprise 2 keeps them on the result)."""
+    lines: list[str] = []
+    logs = getattr(result, "logs", None)
+    if callable(logs):
+        lines = [e.message for e in logs() if e.level in ("WARNING", "ERROR", "CRITICAL")]
+    if not lines:
+        lines = [line for line in captured.splitlines() if line.strip()]
+    unique = list(dict.fromkeys(line.strip() for line in lines))
+    return "; ".join(unique)[:500]
+
+
+def _format(plugin: apprise.plugins.NotifyBase) -> str:
+    """Chat services get Markdown, email HTML, webhooks and the rest plain text.
+
+    A `?format=` on the URL wins, so an operator can pick per channel.
+    """
+    formats = _formats(plugin)
+    override = getattr(plugin, "_format_override", None)  # apprise 2 keeps ?format= here
+    if override is not None and str(getattr(override, "value", override)) in formats:
+        return str(getattr(override, "value", override))
+    if MARKDOWN in formats and not _schemas(plugin) & _WEBHOOKS:
+        return MARKDOWN
+    if formats[0] in (HTML, TEXT):
+        return formats[0]
+    return TEXT
+
+
+# Generic webhooks: whatever reads them expects the plain text, not formatting.
+_WEBHOOKS = {"json", "jsons", "xml", "xmls", "form", "forms"}
+
+
+def _formats(plugin: apprise.plugins.NotifyBase) -> list[str]:
+    # apprise 1 declares one format, apprise 2 a tuple whose first entry is the default.
+    declared = plugin.notify_format
+    listed = declared if isinstance(declared, list | tuple) else [declared]
+    return [str(getattr(f, "value", f)) for f in listed]
+
+
+def _schemas(plugin: apprise.plugins.NotifyBase) -> set[str]:
+    schemas: set[str] = set()
+    for attr in ("protocol", "secure_protocol"):
+        value = getattr(plugin, attr, None) or ()
+        schemas.update([value] if isinstance(value, str) else value)
+    return schemas
+
+
+_SPLIT = re.compile(r"[/:@?&=#,;+ ]+")
+
+
+def _scrub(text: str, url: str, shown: str) -> str:
+    """Replace every part of the URL that the privacy form hides (tokens, passwords)."""
+    public = set(_SPLIT.split(shown)) | set(_SPLIT.split(unquote(shown)))
+    secrets = {
+        part
+        for raw in _SPLIT.split(url) + _SPLIT.split(unquote(url))
+        for part in (raw, unquote(raw))
+        if len(part) >= 4 and part not in public
+    }
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "****")
+    return text

@@ -1,0 +1,83 @@
+"""`oversight-monitor notify-test`: prove every configured channel works before it matters."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from monitor.config import Config, load_config
+from monitor.errors import ConfigError
+from notifications import channels
+from notifications.examples import PORT_2023
+from notifications.outbox import HEALTH_WHY
+from notifications.render import MAINTAINERS, Reader, render_event
+
+NOTE = "This is a test message from `oversight-monitor notify-test`; no case has changed."
+
+
+@click.command("notify-test")
+@click.argument("subscriber", required=False)
+@click.option(
+    "--config",
+    "config_path",
+    default="config.toml",
+    show_default=True,
+    envvar="OVERSIGHT_MONITOR_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="The configuration file.",
+)
+def notify_test(subscriber: str | None, config_path: str) -> None:
+    """Send a sample stage-change alert to each channel and say which ones worked.
+
+    With SUBSCRIBER, only that subscriber's channels ('maintainers' for the [health] urls);
+    without, every subscriber and the health URLs. Exits 1 if any channel failed.
+    """
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    targets = _targets(config, subscriber)
+    if not targets:
+        click.echo("No channels configured: add [[subscribers]] or [health] urls.")
+        sys.exit(1)
+    failed = 0
+    for name, url, why in targets:
+        result = _send_sample(name, url, why)
+        if result.ok:
+            click.echo(f"{name}: {result.url}  OK")
+        else:
+            failed += 1
+            click.echo(f"{name}: {result.url}  FAILED: {result.error}")
+    click.echo(f"{len(targets) - failed} of {len(targets)} channel(s) OK")
+    if failed:
+        sys.exit(1)
+
+
+def _targets(config: Config, only: str | None) -> list[tuple[str, str, tuple[str, ...]]]:
+    targets = [
+        (sub.name, url, ("this test",))
+        for sub in config.subscribers
+        if only in (None, sub.name)
+        for url in dict.fromkeys(sub.urls)
+    ]
+    if only in (None, MAINTAINERS):
+        targets += [(MAINTAINERS, url, HEALTH_WHY) for url in dict.fromkeys(config.health.urls)]
+    if only is not None and not targets:
+        known = ", ".join([s.name for s in config.subscribers] + [MAINTAINERS])
+        raise click.ClickException(f"no subscriber named {only!r}; known: {known}")
+    return targets
+
+
+def _send_sample(name: str, url: str, why: tuple[str, ...]) -> channels.SendResult:
+    plugin = channels.load(url)
+    if plugin is None:
+        return channels.SendResult(
+            False, channels.privacy_url(url), "apprise does not understand this URL"
+        )
+    message = render_event(
+        "stage_changed", PORT_2023, channels.target(plugin), Reader(name, why), note=NOTE
+    )
+    if message.title:
+        message = channels.Message(f"[test] {message.title}", message.body, message.body_format)
+    return channels.send(url, message)

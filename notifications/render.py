@@ -1,0 +1,353 @@
+"""Messages from event payloads: one Jinja template per format, all fed the same data.
+
+The engine writes everything a message needs into the event's payload, so a message can be
+rendered days later (a retry, a digest) without joining tables that may have moved on.
+Page-derived values are escaped by the template environment itself (see escape.py). A message
+longer than the channel allows is shortened by trimming the quoted evidence first, then the
+title, then (in a digest) whole items; the link and the unsubscribe line are never cut.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from notifications import escape
+from notifications.channels import HTML, MARKDOWN, SLACK, TEXT, Message, Target
+
+log = logging.getLogger(__name__)
+
+HEALTH_KINDS = ("source_failing", "source_recovered", "mass_change_held", "dead_letters")
+MAINTAINERS = "maintainers"
+
+_EXTENSION = {TEXT: "txt", HTML: "html", MARKDOWN: "md", SLACK: "md"}
+_ESCAPE = {TEXT: escape.plain, HTML: escape.neutral, MARKDOWN: escape.markdown, SLACK: escape.slack}
+# Page text that may be shortened to fit a channel, longest-lived first.
+_TRIMMABLE = ("evidence", "error_message", "title", "from_status", "to_status")
+_SUBJECT_CASE_MAX = 80
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a message is for, and why, for the footer."""
+
+    name: str
+    why: Sequence[str]
+
+    @property
+    def maintainers(self) -> bool:
+        return self.name == MAINTAINERS
+
+
+def render_event(
+    kind: str,
+    payload: Mapping[str, Any],
+    target: Target,
+    reader: Reader,
+    *,
+    note: str | None = None,
+) -> Message:
+    """One event as one message for one channel; `note` is a line shown above it (tests)."""
+    if kind in HEALTH_KINDS:
+        item = _health_item(kind, payload)
+        return _fit("health", [item], item["subject"], target, reader, digest=False, note=note)[0]
+    item = _case_item(kind, payload)
+    return _fit("cases", [item], item["subject"], target, reader, digest=False, note=note)[0]
+
+
+def render_digest(
+    events: Sequence[tuple[str, Mapping[str, Any]]],
+    target: Target,
+    reader: Reader,
+    *,
+    period: str,
+    part: int = 1,
+) -> tuple[Message, int]:
+    """Case events as one digest message; also returns how many of them fitted.
+
+    `period` is 'daily' or 'weekly'. Events that do not fit the channel are left for the
+    caller to send in a further part.
+    """
+    items = [_case_item(kind, payload) for kind, payload in events]
+    count = len(items)
+    subject = f"Your {period} oversight digest: {count} update{'s' if count != 1 else ''}"
+    if part > 1:
+        subject += f" (part {part})"
+    return _fit("cases", items, subject, target, reader, digest=True)
+
+
+def subject_for(kind: str, payload: Mapping[str, Any]) -> str:
+    """Short and specific: 'Stephen Port: gross misconduct notices served to 8 officers'."""
+    if kind in HEALTH_KINDS:
+        return _health_item(kind, payload)["subject"]
+    return _case_item(kind, payload)["subject"]
+
+
+# ---- stage words ---------------------------------------------------------------------------
+
+
+def stage_label(stage: str | None, severity: str | None = None) -> str | None:
+    """The plain-English sentence for a stage; the bare id if the vocabulary does not know it."""
+    return _vocabulary_word("label", stage, severity)
+
+
+def stage_short_label(stage: str | None, severity: str | None = None) -> str | None:
+    return _vocabulary_word("short_label", stage, severity)
+
+
+def _vocabulary_word(function: str, stage: str | None, severity: str | None) -> str | None:
+    if not stage:
+        return None
+    try:
+        from monitor.stages import vocabulary
+
+        return getattr(vocabulary, function)(stage, severity)
+    except (ImportError, AttributeError, ValueError):
+        # The vocabulary is optional at import time and may not know a stage a newer engine
+        # wrote; the id still tells a reader more than nothing.
+        return stage.replace("_", " ")
+
+
+# ---- the data each template sees ------------------------------------------------------------
+
+
+def _case_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+    case = _one_line(p.get("case_name") or p.get("title") or "A case")
+    severity = p.get("severity")
+    from_stage, to_stage = p.get("from_stage"), p.get("to_stage")
+    from_label, to_label = stage_label(from_stage, severity), stage_label(to_stage, severity)
+    if from_label == to_label:
+        from_label = None
+    source = _one_line(p.get("source_name") or p.get("source_id") or "the source")
+    officers = p.get("officers")
+    return {
+        "kind": kind,
+        "subject": _case_subject(kind, case, p),
+        "headline": _headline(kind, case, source),
+        "case": case,
+        "title": _one_line(p.get("title")),
+        "from_label": from_label if kind in ("stage_changed", "document_changed") else None,
+        "to_label": to_label,
+        "from_status": _one_line(p.get("from_status")),
+        "to_status": _one_line(p.get("to_status")),
+        "date": _date(p.get("published_at"), p.get("date_note")),
+        "source_name": source,
+        "force": _one_line(p.get("force")),
+        "officers": _officers(officers, severity),
+        "route": (p.get("route") or "").replace("rprp", "reflective practice").replace("_", " "),
+        "evidence": _one_line(p.get("evidence")),
+        "edited": bool(p.get("edited")),
+        "url": escape.safe_url(p.get("url")),
+    }
+
+
+def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
+    case = _clip(case, _SUBJECT_CASE_MAX)
+    short = stage_short_label(p.get("to_stage"), p.get("severity")) or "update"
+    officers = p.get("officers")
+    if isinstance(officers, int) and officers > 0:
+        noun = "officer" if officers == 1 else "officers"
+        short += f" to {officers} {noun}" if short.endswith("served") else f" ({officers} {noun})"
+    if kind == "document_changed":
+        return f"{case}: announcement edited, now reads {short}"
+    if kind == "document_removed":
+        return f"{case}: announcement removed from the source's website"
+    if kind == "new_case":
+        return f"New case, {case}: {short}"
+    return f"{case}: {short}"
+
+
+def _headline(kind: str, case: str, source: str) -> str:
+    return {
+        "stage_changed": f"{case} has moved to a new stage.",
+        "new_case": f"A new case: {case}.",
+        "case_update": f"A new announcement on {case}; its stage is unchanged.",
+        "document_changed": f"An announcement on {case} was edited and now reads differently.",
+        "document_removed": (
+            f"An announcement on {case} has been removed from the website of {source}. We keep "
+            "our copy; the link may no longer work."
+        ),
+    }.get(kind, f"An update on {case}.")
+
+
+def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+    source = _one_line(p.get("source_name") or p.get("source_id") or "a source")
+    count = int(p.get("count") or 0)
+    subjects = {
+        "source_failing": f"Source failing: {source}",
+        "source_recovered": f"Source working again: {source}",
+        "mass_change_held": f"Alerts held for {source}: {p.get('changed')} changes at once",
+        "dead_letters": f"{count} notification{'s' if count != 1 else ''} could not be delivered",
+    }
+    return {
+        "kind": kind,
+        "subject": subjects[kind],
+        "source_name": source,
+        "error_kind": p.get("error_kind"),
+        "error_message": _one_line(p.get("error_message")),
+        "failures": p.get("failures"),
+        "since": _date(p.get("since"), None, with_time=True),
+        "changed": p.get("changed"),
+        "known": p.get("known"),
+        "count": count,
+        "max_attempts": p.get("max_attempts"),
+        "letters": [
+            {k: _one_line(v) if isinstance(v, str) else v for k, v in letter.items()}
+            for letter in p.get("items") or []
+        ],
+        "more": max(0, count - len(p.get("items") or [])),
+    }
+
+
+def _officers(officers: object, severity: str | None) -> str | None:
+    words = severity.replace("_", " ") if isinstance(severity, str) and severity else None
+    if isinstance(officers, int) and officers > 0:
+        text = f"{officers} officer{'s' if officers != 1 else ''}"
+        return f"{text} ({words})" if words else text
+    return f"not stated ({words})" if words else None
+
+
+def _date(value: object, note: object, *, with_time: bool = False) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return _one_line(value)
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo("Europe/London"))
+    text = f"{when.day} {when:%B %Y}"
+    if with_time:
+        text += f", {when:%H:%M}"
+    if isinstance(note, str) and note:
+        text += f" ({note})"
+    return text
+
+
+def _one_line(value: object) -> str | None:
+    if value is None:
+        return None
+    return " ".join(str(value).split()) or None
+
+
+def _clip(text: str, limit: int) -> str:
+    """Cut at a word boundary and mark the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+# ---- rendering and fitting ------------------------------------------------------------------
+
+
+@cache
+def _environment(flavour: str) -> Environment:
+    return Environment(
+        loader=PackageLoader("notifications", "templates"),
+        autoescape=flavour == HTML,
+        finalize=escape.finalizer(_ESCAPE[flavour]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _fit(
+    template: str,
+    items: list[dict[str, Any]],
+    subject: str,
+    target: Target,
+    reader: Reader,
+    *,
+    digest: bool,
+    note: str | None = None,
+) -> tuple[Message, int]:
+    """Render, shortening page text until the body fits; returns the message and items shown."""
+    env = _environment(target.flavour)
+    page = env.get_template(f"{template}.{_EXTENSION[target.flavour]}.j2")
+    why = " and ".join(reader.why) or "this channel"
+    if reader.maintainers:
+        stop = "remove this address from [health] urls in the config"
+    else:
+        stop = (
+            f"remove yourself from [[subscribers]] '{reader.name}' in the config, "
+            "or change its filters"
+        )
+
+    def render(shown: list[dict[str, Any]], more: int) -> str:
+        body = page.render(
+            items=shown, more=more, digest=digest, subject=subject,
+            subject_in_body=not target.has_title, why=why, stop=stop, note=note,
+            link=_link_builder(target.flavour),
+        )
+        return body.strip() + "\n"
+
+    body, shown = _shrink(render, items, target)
+    title = escape.neutral(subject) if target.has_title else ""
+    return Message(title=title, body=body, body_format=target.body_format), shown
+
+
+def _shrink(
+    render: Callable[[list[dict[str, Any]], int], str],
+    items: list[dict[str, Any]],
+    target: Target,
+) -> tuple[str, int]:
+    body = render(items, 0)
+    over = target.measure(body) - target.max_body
+    if over <= 0:
+        return body, len(items)
+    cap = max((len(i.get(f) or "") for i in items for f in _TRIMMABLE), default=0)
+    shown = items
+    while over > 0 and cap > 0:
+        # Escaping can make the text longer than the characters removed, hence the loop.
+        cap = max(0, cap - over - 16)
+        shown = [_trimmed(item, cap) for item in items]
+        body = render(shown, 0)
+        over = target.measure(body) - target.max_body
+    keep = len(shown)
+    while over > 0 and keep > 1:
+        keep -= 1
+        body = render(shown[:keep], len(items) - keep)
+        over = target.measure(body) - target.max_body
+    if over > 0:
+        log.warning(
+            "a message is still %d characters over the channel limit after trimming; "
+            "sending it whole and letting the service decide", over,
+        )
+    return body, keep
+
+
+def _trimmed(item: dict[str, Any], cap: int) -> dict[str, Any]:
+    copy = dict(item)
+    for field in _TRIMMABLE:
+        value = copy.get(field)
+        if isinstance(value, str) and len(value) > cap:
+            copy[field] = _clip(value, cap) if cap > 0 else None
+    if copy.get("letters"):
+        copy["letters"] = copy["letters"][: max(1, cap // 40)]
+        copy["more"] = item["count"] - len(copy["letters"])
+    return copy
+
+
+def _link_builder(flavour: str) -> Callable[[str | None], str]:
+    """A template helper: the URL as a clickable link in the target format, never escaped."""
+
+    def link(url: str | None) -> str:
+        if not url:
+            return ""
+        if flavour in (MARKDOWN, SLACK):
+            # A CommonMark autolink; apprise turns it into <url> for Slack.
+            return escape.Raw(f"<{url}>")
+        return url  # text: printed as is; html: autoescaped into href and text
+
+    return link
