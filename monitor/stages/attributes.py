@@ -35,7 +35,7 @@ _MODIFIER = (
     r"(?:serving|former|current|retired|other|more|further|additional|police|firearms|armed|"
     r"uniformed|specialist|special|response|custody|detention|male|female|junior|senior|"
     r"neighbourhood|off-duty|on-duty|traffic|roads|detective|student|probationary|"
-    r"[A-Z][A-Za-z&'’-]+)"
+    r"[A-Z][A-Za-z&'’-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?)"
 )
 _OFFICER_NOUN = (
     r"(?:officers|officer|constables|constable|PCs|PC|sergeants|sergeant|inspectors|inspector|"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.stages import attributes, context, genre
-from monitor.stages.cues import CUES, Cue
+from monitor.stages.cues import CIVILIAN_SUBJECT, CRIMINAL_STAGES, CUES, Cue
 from monitor.stages.forces import find_force
 from monitor.stages.sentences import Sentence, split_sentences
 from monitor.stages.vocabulary import ON_HOLD, REPORT_SUBMITTED, label, ladder_rank
@@ -61,6 +61,10 @@ _ROUTED_TO_RPRP = re.compile(
     r"\b(?:through|via|under|to|into|by|using)\s+(?:the\s+|a\s+)?(?:reflective\s+practice|RPRP)"
     r"|\b(?:reflective\s+practice|RPRP)\b[^.\n]{0,40}\b(?:instead|rather\s+than)",
     re.I,
+)
+_MANAGEMENT_ADVICE = re.compile(r"management\s+advice", re.I)
+_MEETING_OR_HEARING = re.compile(
+    r"\b(?:misconduct|disciplinary)\s+(?:meeting|hearing)|\bpanel\b|\bchair\b", re.I
 )
 _FORMAL_PROCEEDINGS = re.compile(r"\bgross\s+misconduct\b|\bhearing\b|\bmeeting\b", re.I)
 # A review that stands by a case-to-answer decision is that decision again (Kaba, Apr 2025).
@@ -113,6 +117,11 @@ class _Finding:
     stage: str
     sentence: Sentence
     start: int  # offset of the cue in the document text
+    cue_text: str
+    prospective: bool
+
+    def as_stage(self, stage: str) -> _Finding:
+        return _Finding(stage, self.sentence, self.start, self.cue_text, self.prospective)
 
 
 def classify(title: str, text: str) -> Classification:
@@ -188,9 +197,11 @@ def _findings(text: str, sentences: list[Sentence]) -> list[_Finding]:
                 continue
             sentence = sentences[index]
             if _reports_new_event(cue, match, sentence, latest):
-                findings.append(_Finding(cue.stage, sentence, match.start()))
+                findings.append(
+                    _Finding(cue.stage, sentence, match.start(), match.group(), cue.prospective)
+                )
     findings.sort(key=lambda finding: finding.start)
-    return _apply_routing(findings, sentences)
+    return _apply_routing(_drop_dated_past(findings), text, sentences)
 
 
 def _news_end(sentences: list[Sentence]) -> int:
@@ -205,53 +216,84 @@ def _reports_new_event(
 ) -> bool:
     if genre.STATISTIC_SENTENCE.search(sentence.text):
         return False
-    start = match.start() - sentence.start
-    end = match.end() - sentence.start
-    before = context.clause_before(sentence.text, start)
-    after = context.clause_after(sentence.text, end)
-    if cue.reject_before and cue.reject_before.search(before):
+    words = context.surroundings(
+        sentence.text, match.start() - sentence.start, match.end() - sentence.start
+    )
+    if cue.stage in CRIMINAL_STAGES and CIVILIAN_SUBJECT.search(words.lead):
         return False
-    if cue.reject_after and cue.reject_after.search(after):
+    if cue.reject_before and cue.reject_before.search(words.lead):
         return False
-    if context.is_negated(before) or context.is_hypothetical(before):
+    if cue.reject_after and cue.reject_after.search(words.after):
         return False
-    if not cue.prospective and context.is_future(before):
+    if context.is_negated(words) or context.is_hypothetical(words):
         return False
-    if context.is_pending(after) and cue.stage != "case_to_answer":
+    if not cue.prospective and context.is_future(words):
         return False
-    clause = before + " " + match.group() + " " + after
-    return not context.is_background(before, clause, latest)
+    if context.is_pending(words) and cue.stage != "case_to_answer":
+        return False
+    return not context.is_background(words, latest)
 
 
-def _apply_routing(findings: list[_Finding], sentences: list[Sentence]) -> list[_Finding]:
+def _drop_dated_past(findings: list[_Finding]) -> list[_Finding]:
+    """Releases date what they recall ('in June 2022 we decided…') and not what they announce.
+
+    So when some events are undated, events in sentences pinned to an earlier time are
+    background. Prospective cues are about the future and keep their dates.
+    """
+    dated = [
+        not finding.prospective and context.is_dated_past(finding.sentence.text)
+        for finding in findings
+    ]
+    if all(dated):
+        return findings
+    return [finding for finding, is_dated in zip(findings, dated, strict=True) if not is_dated]
+
+
+def _apply_routing(
+    findings: list[_Finding], text: str, sentences: list[Sentence]
+) -> list[_Finding]:
     """Rules that re-read one finding in the light of another (domain.md a.1 rule 3, a.2)."""
     position = {id(sentence): index for index, sentence in enumerate(sentences)}
-    routed: list[_Finding] = []
-    confirmed = any(
-        _DECISION_CONFIRMED.search(finding.sentence.text)
-        for finding in findings
-        if finding.stage in ("case_to_answer", "appeal_or_review")
-    )
+    confirmed = _DECISION_CONFIRMED.search(text) is not None
     has_case_to_answer = any(finding.stage == "case_to_answer" for finding in findings)
+    routed: list[_Finding] = []
     for finding in findings:
         if finding.stage == "case_to_answer" and _sent_to_rprp(finding, sentences, position):
-            finding = _Finding("reflective_practice", finding.sentence, finding.start)
+            finding = finding.as_stage("reflective_practice")
+        if finding.stage == "outcome_sanction" and _MANAGEMENT_ADVICE.search(finding.cue_text):
+            if not _at_formal_proceedings(finding, sentences, position):
+                finding = finding.as_stage("reflective_practice")
         if finding.stage == "appeal_or_review" and confirmed and has_case_to_answer:
             continue
         routed.append(finding)
     return routed
 
 
+def _neighbours(
+    finding: _Finding, sentences: list[Sentence], position: dict[int, int], step: int
+) -> str:
+    index = position.get(id(finding.sentence))
+    if index is None or not 0 <= index + step < len(sentences):
+        return ""
+    return sentences[index + step].text
+
+
 def _sent_to_rprp(finding: _Finding, sentences: list[Sentence], position: dict[int, int]) -> bool:
     """A case to answer for misconduct handled by reflective practice, not proceedings."""
-    text = finding.sentence.text
-    if _FORMAL_PROCEEDINGS.search(text):
+    if _FORMAL_PROCEEDINGS.search(finding.sentence.text):
         return False
-    index = position.get(id(finding.sentence))
-    following = (
-        sentences[index + 1].text if index is not None and index + 1 < len(sentences) else ""
+    following = _neighbours(finding, sentences, position, 1)
+    return bool(_ROUTED_TO_RPRP.search(finding.sentence.text) or _ROUTED_TO_RPRP.search(following))
+
+
+def _at_formal_proceedings(
+    finding: _Finding, sentences: list[Sentence], position: dict[int, int]
+) -> bool:
+    """Management advice given by a misconduct meeting or hearing is a sanction (pre-2020)."""
+    previous = _neighbours(finding, sentences, position, -1)
+    return bool(
+        _MEETING_OR_HEARING.search(finding.sentence.text) or _MEETING_OR_HEARING.search(previous)
     )
-    return bool(_ROUTED_TO_RPRP.search(text) or _ROUTED_TO_RPRP.search(following))
 
 
 def _winner(findings: list[_Finding]) -> str:
@@ -273,24 +315,28 @@ def _scopes(
 def _officers(
     stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
 ) -> int | None:
+    """Count in the evidence first, then the headline, then anywhere in the body."""
     if stage == NOT_A_CASE_UPDATE:
         return None
-    scopes = _scopes(stage_findings, title, sentences)
-    nearest = scopes[: len(stage_findings) + 1]
-    for text, _ in nearest:
+    evidence = [finding.sentence.text for finding in stage_findings]
+    for texts, is_title in ((evidence, False), ([title], True)):
+        count = _first_count(texts)
+        if count:
+            return count
+        if any(attributes.mentions_one_officer(text, is_title=is_title) for text in texts):
+            return 1
+    body = [sentence.text for sentence in sentences]
+    count = _first_count(body)
+    if count:
+        return count
+    return 1 if any(attributes.mentions_one_officer(text) for text in body) else None
+
+
+def _first_count(texts: list[str]) -> int | None:
+    for text in texts:
         count = attributes.officer_count(text)
         if count:
             return count
-    for text, is_title in nearest:
-        if attributes.mentions_one_officer(text, is_title=is_title):
-            return 1
-    for text, _ in scopes[len(nearest) :]:
-        count = attributes.officer_count(text)
-        if count:
-            return count
-    for text, _ in scopes[len(nearest) :]:
-        if attributes.mentions_one_officer(text):
-            return 1
     return None
 
 
@@ -337,8 +383,7 @@ def _flags(text: str, sentences: list[Sentence]) -> frozenset[str]:
 
 
 def _stated_as_current(match: re.Match[str], sentence: str, latest: int | None) -> bool:
-    before = context.clause_before(sentence, match.start())
-    after = context.clause_after(sentence, match.end())
-    if context.is_negated(before) or context.is_hypothetical(before) or context.is_future(before):
+    words = context.surroundings(sentence, match.start(), match.end())
+    if context.is_negated(words) or context.is_hypothetical(words) or context.is_future(words):
         return False
-    return not context.is_background(before, before + " " + match.group() + " " + after, latest)
+    return not context.is_background(words, latest)

@@ -8,6 +8,7 @@ CPS decided not to charge, the IOPC directed a gross misconduct hearing").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Commas, brackets, dashes and contrastive words start a new clause.
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|whereas|while|although)\b")
@@ -45,50 +46,86 @@ _BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
+# "none of the three officers … has a case to answer": the negation opens the clause.
+_NEGATED_SUBJECT = re.compile(
+    r"\b(?:none|neither)\s+of\b|\bno\s+(?:\w+\s+){0,2}(?:officers?|one|individual)\b", re.I
+)
+# "whether"/"if" govern the whole clause that follows them.
+_CONDITION = re.compile(r"\b(?:whether|if|unless)\b", re.I)
+# A relative pronoun right before the cue ("the constable who was dismissed in 2022") or a
+# pluperfect ("had found", "had been served") marks the cue as recalled, not announced.
+_RELATIVE_LEAD = re.compile(
+    r"\b(?:who|which|whom)\s*$|\bhad\s+(?:already\s+|previously\s+|earlier\s+|also\s+)?"
+    r"(?:been|found|decided|concluded|determined|made|served|directed|referred|charged|"
+    r"issued|given|received|ruled)\b",
+    re.I,
+)
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_DATED_PAST = re.compile(
+    rf"\b(?:in|during|since)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTHS}\s+)?(?:19|20)\d\d\b"
+    rf"|\b[Ii]n\s+{_MONTHS}\b|\blast\s+(?:year|month|summer|spring|autumn|winter)\b"
+    r"|\bearlier\s+this\s+(?:year|month)\b|\bpreviously\b|\boriginally\b|\bat\s+the\s+time\b"
+)
+_NOW = re.compile(r"\b(?:today|this\s+(?:week|morning|afternoon)|now)\b", re.I)
 
 
-def clause_before(sentence: str, offset: int) -> str:
-    """The last few words of the clause that leads up to `offset` in the sentence."""
-    lead = sentence[:offset]
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """The words around one cue inside its sentence."""
+
+    lead: str  # the whole clause before the cue
+    near: str  # the last few words of `lead`
+    after: str  # the rest of the clause after the cue (bounded)
+    clause: str  # lead + cue + after
+
+
+def surroundings(sentence: str, start: int, end: int) -> Surroundings:
+    """Cut the clause around sentence[start:end] at commas, brackets and contrast words."""
+    lead = sentence[:start]
     breaks = list(_CLAUSE_BREAK.finditer(lead))
     if breaks:
         lead = lead[breaks[-1].end() :]
-    words = _WORD.findall(lead)
-    return " ".join(words[-_WINDOW_WORDS:])
-
-
-def clause_after(sentence: str, offset: int, limit: int = 100) -> str:
-    """The rest of the clause that follows `offset` in the sentence (at most `limit` chars)."""
-    tail = sentence[offset : offset + limit]
+    near = " ".join(_WORD.findall(lead)[-_WINDOW_WORDS:])
+    tail = sentence[end : end + 100]
     found = _CLAUSE_BREAK.search(tail)
-    return tail[: found.start()] if found else tail
+    after = tail[: found.start()] if found else tail
+    return Surroundings(lead, near, after, f"{lead}{sentence[start:end]}{after}")
 
 
-def is_negated(before: str) -> bool:
-    return _NEGATION.search(before) is not None
+def is_negated(words: Surroundings) -> bool:
+    """'not', 'no', … just before the cue, or 'none of the officers' opening the clause."""
+    return bool(_NEGATION.search(words.near) or _NEGATED_SUBJECT.search(words.lead))
 
 
-def is_hypothetical(before: str) -> bool:
-    return _HYPOTHETICAL.search(before) is not None
+def is_hypothetical(words: Surroundings) -> bool:
+    """'could', 'may', … just before the cue, or 'whether'/'if' anywhere before it."""
+    return bool(_HYPOTHETICAL.search(words.near) or _CONDITION.search(words.lead))
 
 
-def is_future(before: str) -> bool:
-    return _FUTURE.search(before) is not None
+def is_future(words: Surroundings) -> bool:
+    return _FUTURE.search(words.near) is not None
 
 
-def is_pending(after: str) -> bool:
+def is_pending(words: Surroundings) -> bool:
     """A step said to happen 'in due course' or on a date 'yet to be set' has not happened."""
-    return _PENDING_AFTER.search(after) is not None
+    return _PENDING_AFTER.search(words.after) is not None
 
 
-def is_background(before: str, clause: str, latest_year: int | None) -> bool:
+def is_background(words: Surroundings, latest_year: int | None) -> bool:
     """Past events recalled for context: 'previously', 'following…', or an older year."""
-    if _BACKGROUND.search(before):
+    if _BACKGROUND.search(words.near) or _RELATIVE_LEAD.search(words.lead):
         return True
     if latest_year is None:
         return False
-    years = [int(year) for year in _YEAR.findall(clause)]
+    years = [int(year) for year in _YEAR.findall(words.clause)]
     return bool(years) and max(years) < latest_year
+
+
+def is_dated_past(sentence: str) -> bool:
+    """The sentence pins itself to an earlier time ('in June 2022', 'last year')."""
+    return bool(_DATED_PAST.search(sentence)) and not _NOW.search(sentence)
 
 
 def latest_year(text: str) -> int | None:

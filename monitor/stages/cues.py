@@ -58,11 +58,21 @@ _DISCIPLINARY_CHARGE = re.compile(
 )
 _NOT_AN_OFFENCE = re.compile(r"^\s*(?:of|for)\s+(?:gross\s+)?misconduct\b(?!\s+in\s+public)", _I)
 _WITNESS_APPEAL = re.compile(r"^\s*(?:for|to)\s+(?:witnesses|information|anyone|the public)", _I)
+# "The misconduct case against three officers was dismissed": the case, not a person.
 _NOT_A_PERSON_DISMISSED = re.compile(
     r"\b(?:case|appeal|application|claim|challenge|review|allegations?|complaints?|charges?"
-    r"|proceedings|request|bid)\s+(?:\w+\s+){0,2}$",
+    r"|proceedings|request|bid)\b(?:\s+(?:against|of|by|brought\s+by)\b[^,;]{0,80})?\s*$",
     _I,
 )
+# Criminal cues about a member of the public ("a man has been charged with murder"), not an
+# officer: a civilian noun shortly before the cue and no officer noun in the clause.
+CIVILIAN_SUBJECT = re.compile(
+    r"^(?![^\n]*\b(?:officers?|constables?|PCs?|sergeants?|detectives?|inspectors?)\b)"
+    r"[^\n]*\b(?:man|woman|men|women|teenagers?|boy|girl|youths?|driver|motorist|suspects?|"
+    r"\d+-year-old|member\s+of\s+the\s+public)\s+(?:\w+\s+){0,3}$",
+    _I,
+)
+CRIMINAL_STAGES = frozenset({"criminal_investigation", "criminal_charge", "criminal_trial_outcome"})
 _HYPOTHETICAL_SANCTION = re.compile(
     r"\b(?:maximum|up to|live|existing|current|already|previous|outcomes? such as|range)\b", _I
 )
@@ -310,10 +320,11 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "criminal_trial_outcome",
-        r"\bjury\s+(?:could\s+not|was\s+unable\s+to|failed\s+to)\s+"
-        r"(?:reach|agree)",
+        r"\bjury\b[^.\n]{0,60}\b(?:could\s+not|was\s+unable\s+to|were\s+unable\s+to|"
+        r"failed\s+to)\s+(?:reach|agree)",
         "jury",
     ),
+    _cue("criminal_trial_outcome", r"\bjury\s+(?:was|were|has\s+been)\s+discharged\b", "jury"),
     _cue("criminal_trial_outcome", r"\bhung\s+jury\b", "hung"),
     _cue("criminal_trial_outcome", r"\bsentenced\s+to\b", "sentenced"),
     _cue(
@@ -373,6 +384,12 @@ CUES: tuple[Cue, ...] = (
         prospective=True,
     ),
     # --- no_case_to_answer ----------------------------------------------------------------
+    _cue(
+        "no_case_to_answer",
+        r"\b(?:none|neither)\s+of\s+(?:the\s+)?(?:\w+\s+){0,5}(?:officers?|them)\b[^.\n]{0,60}"
+        r"\bcase\s+to\s+answer",
+        "case to answer",
+    ),
     _cue("no_case_to_answer", r"\bno\s+case\s+to\s+answer\b", "no case to answer"),
     _cue(
         "no_case_to_answer",
@@ -438,7 +455,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "accelerated_hearing",
         r"\baccelerated\s+(?:gross\s+)?(?:misconduct\s+)?(?:hearing|"
-        r"proceedings|process)",
+        r"proceedings|process)\b(?!s)",
         "accelerated",
         prospective=True,
     ),
@@ -482,7 +499,7 @@ CUES: tuple[Cue, ...] = (
         rf"\b(?:will|are\s+due\s+to|is\s+due\s+to|are\s+set\s+to|is\s+set\s+to|are\s+to|is\s+to)"
         rf"\s+(?:face|attend)\s+(?:an?\s+)?{_gap(40)}\b(?:hearing|meeting)\b{_gap(60)}"
         rf"\b(?:on|from|starting|commencing|beginning|between)\s+{_DATE}",
-        "face",
+        "face|attend",
         prospective=True,
     ),
     _cue(
@@ -558,10 +575,10 @@ CUES: tuple[Cue, ...] = (
         "reduc",
         reject_before=_HYPOTHETICAL_SANCTION,
     ),
+    # Whether management advice is a sanction depends on who gave it (see classifier).
     _cue(
         "outcome_sanction",
-        r"\b(?:hearing|meeting|panel|chair)\b[^.\n]{0,100}\bmanagement\s+"
-        r"advice\b",
+        r"\b(?:given|received|issued|handed)\s+management\s+advice\b",
         "management advice",
     ),
     # --- outcome_not_proven ---------------------------------------------------------------
@@ -635,7 +652,7 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "appeal_or_review",
-        r"\bupheld\s+(?:the|a|his|her|their)\s+(?:complaint\s+)?review",
+        r"\bupheld\s+(?:the|a|an|his|her|their)\s+(?:\w+['’]s\s+)?(?:complaint\s+)?(?:review|appeal)",
         "review",
     ),
     # --- reinvestigation ------------------------------------------------------------------
@@ -698,6 +715,14 @@ CUES: tuple[Cue, ...] = (
         r"\bcoroner['’]?s?\s+(?:findings|concluded|found|ruled|recorded|issued)",
         "coroner",
     ),
+    _cue(
+        "inquest", r"\binquests?\b[^.\n]{0,80}\b(?:recorded|returned|determined|ruled)\b", "inquest"
+    ),
+    _cue(
+        "inquest",
+        r"\b(?:probably|possibly|more\s+than\s+minimally)\s+contributed\s+to\s+(?:his|her|their|the)\s+deaths?",
+        "contributed",
+    ),
     _cue("inquest", r"\bRegulation\s+28\b", "regulation 28"),
     _cue("inquest", r"\bprevention\s+of\s+future\s+deaths\b", "future deaths"),
     _cue(
@@ -719,7 +744,7 @@ CUES: tuple[Cue, ...] = (
     _cue("learning_recommendations", r"\bidentified\s+(?:\w+\s+){0,2}learning\b", "learning"),
     _cue(
         "learning_recommendations",
-        r"\b(?:accepted|responded\s+to)\s+(?:the|our|all|\w+)\s+"
+        r"\b(?:accepted|responded\s+to)\s+(?:\w+\s+){1,3}"
         r"(?:of\s+(?:the|our)\s+)?recommendations?",
         "recommendation",
     ),

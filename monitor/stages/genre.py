@@ -25,8 +25,15 @@ _GENERAL_BODY_STRONG = re.compile(
     r"inspected|inspects|recommended)|(?:police\s+)?complaints\s+statistics|published\s+"
     r"(?:its|our|the)\s+annual|today\s+(?:we\s+)?(?:publish|published|launch|launched)\s+"
     r"(?:a|our|the)\s+(?:consultation|policy|report\s+on|review\s+of)|"
-    r"our\s+role\s+is\s+to)\b",
+    r"our\s+role\s+is\s+to|(?:this\s+section\s+of\s+)?our\s+(?:annual|outcomes|impact)\s+"
+    r"report)\b",
     _I,
+)
+
+# "377 investigations", "52 cases": counts of many cases, not one.
+_MANY_CASES = (
+    r"\b(?:[2-9]\d|\d{3,}|\d{1,3},\d{3})\s+(?:\w+\s+)?(?:investigations|cases|complaints|"
+    r"referrals|appeals|reviews|complaint\s+cases)\b"
 )
 
 # Families of weaker signs; several distinct ones together mark a general page.
@@ -39,6 +46,7 @@ _GENERAL_BODY_SIGNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bHMICFRS\b|\bHMIC\b|\binspectorate\b|\binspection\b", _I),
     re.compile(r"\bpolicy\b|\bguidance\b", _I),
     re.compile(r"\b20\d\d/\d\d\b|\b20\d\d-\d\d\b"),
+    re.compile(_MANY_CASES, _I),
     re.compile(r"\bwe\s+welcome\b|\bour\s+role\b", _I),
     re.compile(
         r"\b(?:nationally|across\s+(?:England|all\s+forces|the\s+country)|forces\s+in"
@@ -50,7 +58,8 @@ _SIGNS_NEEDED = 3
 
 # A sentence that counts or rates many cases is statistics, whatever stage words it uses.
 STATISTIC_SENTENCE = re.compile(
-    r"\bper\s*cent\b|\d\s?%|\b20\d\d/\d\d\b|\bproportion\b|\bpercentage\b|\bon\s+average\b",
+    r"\bper\s*cent\b|\d\s?%|\b20\d\d/\d\d\b|\bproportion\b|\bpercentage\b|\bon\s+average\b|"
+    + _MANY_CASES,
     _I,
 )
 
