@@ -30,7 +30,7 @@ FOOTER = (r"^Media enquiries only", r"press\.bureau@met\.police\.uk", r"^Show mo
 
 class MetOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rss_path: str | None = "/rss/current_news/66871"  # None: read the HTML listing instead
+    rss_path: str | None = "/rss/current_news/66871"  # "" or None: the HTML listing instead
     backfill: bool = False  # walk the archive back through /latest_news?after=...
     listing_pages: int = Field(1, ge=1)  # archive pages per cycle while backfilling
 

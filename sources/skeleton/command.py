@@ -84,3 +84,7 @@ def new_source(name: str, root: Path) -> None:
         f" in sources/{module}.py, save real pages into tests/sources/{name}/ and run"
         f" python -m sources.fixtures regen {name}"
     )
+
+
+if __name__ == "__main__":  # python -m sources.skeleton.command NAME, before the CLI has it
+    new_source()
