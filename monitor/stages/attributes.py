@@ -90,26 +90,31 @@ def mentions_one_officer(sentence: str, *, is_title: bool = False) -> bool:
 
 
 _GROSS = re.compile(r"\bgross\s+misconduct\b", re.I)
-_NOT_GROSS = re.compile(
-    r"\b(?:not|rather\s+than|instead\s+of|downgraded\s+from|rather\s+than\s+at\s+the\s+level\s+of)"
-    r"\s+(?:at\s+the\s+level\s+of\s+)?gross\s+misconduct\b",
-    re.I,
+_DENIAL = re.compile(
+    r"\b(?:not|no|rather\s+than|instead\s+of|downgraded\s+from)\b(?:\s+\w+){0,3}\s*$", re.I
 )
 # Plain "misconduct" that states a level, not "misconduct hearing" (which hears either level).
 _PLAIN_MISCONDUCT = re.compile(
     r"(?<!gross\s)\bmisconduct\b(?!\s+(?:in\s+public\s+office|hearings?|proceedings|panels?|"
-    r"process|investigations?|regulations|allegations?|outcomes?|cases?))",
+    r"process|investigations?|regulations|allegations?|outcomes?|cases?|caution|system))",
     re.I,
 )
 
 
 def severity(sentence: str) -> str | None:
-    """'gross_misconduct', 'misconduct' or None, as the sentence states it."""
-    if _GROSS.search(sentence) and not _NOT_GROSS.search(sentence):
+    """'gross_misconduct', 'misconduct' or None, as the sentence states it.
+
+    Denied levels ("did not amount to misconduct", "rather than gross misconduct") don't count.
+    """
+    if any(not _denied(sentence, m.start()) for m in _GROSS.finditer(sentence)):
         return "gross_misconduct"
-    if _PLAIN_MISCONDUCT.search(sentence):
+    if any(not _denied(sentence, m.start()) for m in _PLAIN_MISCONDUCT.finditer(sentence)):
         return "misconduct"
     return None
+
+
+def _denied(sentence: str, start: int) -> bool:
+    return _DENIAL.search(sentence, max(0, start - 30), start) is not None
 
 
 _ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (

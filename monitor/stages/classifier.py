@@ -24,22 +24,17 @@ from monitor.stages.vocabulary import ON_HOLD, REPORT_SUBMITTED, label, ladder_r
 
 NOT_A_CASE_UPDATE = "not_a_case_update"
 
-# Stages whose announcements speak of disciplinary severity and route.
-_CONDUCT_STAGES = frozenset(
+_OUTSIDE_DISCIPLINE = frozenset(
     {
-        "misconduct_notices_served",
-        "case_to_answer",
-        "no_case_to_answer",
-        "reflective_practice",
-        "accelerated_hearing",
-        "proceedings_scheduled",
-        "outcome_dismissal",
-        "outcome_sanction",
-        "outcome_not_proven",
-        "appeal_or_review",
-        "reinvestigation",
+        "criminal_investigation",
+        "cps_file_referred",
+        "cps_no_charge",
+        "criminal_charge",
+        "criminal_trial_outcome",
+        "inquest",
     }
 )
+# Stages where a disciplinary route (meeting, hearing, fast track) is part of the news.
 _ROUTED_STAGES = frozenset(
     {
         "case_to_answer",
@@ -240,13 +235,15 @@ def _drop_dated_past(findings: list[_Finding]) -> list[_Finding]:
     So when some events are undated, events in sentences pinned to an earlier time are
     background. Prospective cues are about the future and keep their dates.
     """
-    dated = [
-        not finding.prospective and context.is_dated_past(finding.sentence.text)
-        for finding in findings
-    ]
+    dated = [not finding.prospective and _is_dated_past(finding) for finding in findings]
     if all(dated):
         return findings
     return [finding for finding, is_dated in zip(findings, dated, strict=True) if not is_dated]
+
+
+def _is_dated_past(finding: _Finding) -> bool:
+    start = finding.start - finding.sentence.start
+    return context.is_dated_past(finding.sentence.text, start, start + len(finding.cue_text))
 
 
 def _apply_routing(
@@ -343,14 +340,23 @@ def _first_count(texts: list[str]) -> int | None:
 def _severity(
     stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
 ) -> str | None:
-    if stage not in _CONDUCT_STAGES:
+    """The disciplinary level the news is about, nearest the evidence first."""
+    if stage == NOT_A_CASE_UPDATE:
         return None
-    for text, _ in _scopes(stage_findings, title, sentences):
+    if stage in _OUTSIDE_DISCIPLINE:
+        # A court or coroner story names a level only in passing; trust only its evidence.
+        scopes = [(finding.sentence.text, False) for finding in stage_findings]
+    else:
+        scopes = _scopes(stage_findings, title, sentences)
+    for text, _ in scopes:
         found = attributes.severity(text)
         if found:
             return found
     # The accelerated route exists only for gross misconduct (CR 2020 reg 49).
-    return "gross_misconduct" if stage == "accelerated_hearing" else None
+    accelerated = any(attributes.route(text) == "accelerated" for text, _ in scopes[:2])
+    if stage == "accelerated_hearing" or accelerated:
+        return "gross_misconduct"
+    return None
 
 
 def _route(

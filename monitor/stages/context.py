@@ -14,6 +14,7 @@ from dataclasses import dataclass
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|whereas|while|although)\b")
 _WORD = re.compile(r"[\w'’-]+")
 _WINDOW_WORDS = 6
+_DATE_REACH = 50  # characters after a cue in which a time phrase still dates it
 
 _NEGATION = re.compile(
     r"\b(?:no|not|never|none|neither|nor|without|cannot|nothing|rather than|instead of)\b"
@@ -123,9 +124,14 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
     return bool(years) and max(years) < latest_year
 
 
-def is_dated_past(sentence: str) -> bool:
-    """The sentence pins itself to an earlier time ('in June 2022', 'last year')."""
-    return bool(_DATED_PAST.search(sentence)) and not _NOW.search(sentence)
+def is_dated_past(sentence: str, start: int, end: int) -> bool:
+    """The cue is pinned to an earlier time ('in June 2022 we decided', 'found … in 2020').
+
+    Time phrases attach to the verb they date, so only the words before the cue and the few
+    just after it are read; a date at the far end of a long sentence dates something else.
+    """
+    near = sentence[:start] + " " + sentence[end : end + _DATE_REACH]
+    return bool(_DATED_PAST.search(near)) and not _NOW.search(near)
 
 
 def latest_year(text: str) -> int | None:

@@ -341,7 +341,7 @@ CUES: tuple[Cue, ...] = (
         "discontinued|dropped",
     ),
     # --- case_to_answer -------------------------------------------------------------------
-    _cue("case_to_answer", r"(?<!\bno )\bcase\s+to\s+answer\b", "case to answer", prospective=True),
+    _cue("case_to_answer", r"(?<!\bno )\bcase\s+to\s+answer\b", "case to answer"),
     _cue(
         "case_to_answer",
         rf"\b(?:will|would\s+now|are\s+to|is\s+to|set\s+to|due\s+to|must|should)\s+face\s+"

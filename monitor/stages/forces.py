@@ -59,6 +59,7 @@ _FORCES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # is the force, "met" is a verb.
 _ALIASES: dict[str, str] = {
     "the Met": "Metropolitan Police Service",
+    "The Met": "Metropolitan Police Service",
     "Scotland Yard": "Metropolitan Police Service",
     "MPS": "Metropolitan Police Service",
     "GMP": "Greater Manchester Police",
