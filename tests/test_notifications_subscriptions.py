@@ -25,7 +25,10 @@ def sub(**filters: object) -> Subscriber:
         ({"forces": ["Greater Manchester Police", "the Met"]}, ["the force the Met"]),
         ({"stages": ["misconduct_notices_served"]}, ["the stage misconduct_notices_served"]),
         ({"sources": ["iopc"]}, ["the source iopc"]),
-        ({"cases": ["Stephen Port"], "forces": ["MPS"]}, ["the case Stephen Port", "the force MPS"]),
+        (
+            {"cases": ["Stephen Port"], "forces": ["MPS"]},
+            ["the case Stephen Port", "the force MPS"],
+        ),
         ({"forces": ["Kent"]}, None),
         ({"cases": ["Stephen Port"], "stages": ["criminal_charge"]}, None),
         ({"events": ["case_update"]}, None),
