@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import encodings.aliases
 import gzip
 import heapq
 import itertools
@@ -587,7 +588,12 @@ def test_charset_detection(body: bytes, header: str | None, expected: str) -> No
 
 
 @settings(max_examples=200, deadline=None)
-@given(body=st.binary(max_size=300), label=st.one_of(st.none(), st.text(max_size=20)))
+@given(
+    body=st.binary(max_size=300),
+    label=st.one_of(
+        st.none(), st.text(max_size=20), st.sampled_from(sorted(set(encodings.aliases.aliases)))
+    ),
+)
 def test_decoding_never_raises(body: bytes, label: str | None) -> None:
     assert isinstance(decode_text(body, label), str)
 

@@ -16,6 +16,16 @@ ACCEPT_ENCODING = "gzip, deflate"
 # WHATWG: these labels mean windows-1252 in practice (servers say latin-1, pages are cp1252).
 _LEGACY_SINGLE_BYTE = {"iso8859-1", "ascii", "cp1252"}  # codecs.lookup(...).name spellings
 _WIDE = ("utf-16", "utf-32")
+# Python codecs that are not web charsets; a page naming one is treated as naming none.
+_NOT_CHARSETS = {
+    "undefined",
+    "unicode-escape",
+    "raw-unicode-escape",
+    "idna",
+    "punycode",
+    "utf-7",
+    "charmap",
+}
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
@@ -103,8 +113,8 @@ def _codec(label: str | bytes | None) -> str | None:
         info = codecs.lookup(label.strip().strip("\"'"))
     except (LookupError, ValueError):  # unknown name, or junk such as an embedded NUL
         return None
-    if not getattr(info, "_is_text_encoding", True):  # e.g. "base64", "rot13"
-        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None  # e.g. "base64", "rot13", "undefined"
     return "cp1252" if info.name in _LEGACY_SINGLE_BYTE else info.name
 
 
@@ -115,36 +125,36 @@ def declared_in_body(head: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _strict(body: bytes, codec: str) -> str | None:
+def _decode(body: bytes, codec: str, errors: str = "strict") -> str | None:
+    """`body` decoded, or None if the codec rejects it (even with errors="replace")."""
     try:
-        return body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+        return body.decode(codec, errors)
+    except (UnicodeError, LookupError, ValueError, TypeError):
         return None
 
 
 def decode_text(body: bytes, header_charset: str | None = None) -> str:
     """Decode a body to text; never raises on bad bytes.
 
-    Order: BOM, a declared UTF-16/32 charset, valid UTF-8 (beats a declared single-byte charset,
-    which is nearly always a server default that is wrong for the page), the header charset,
-    the <meta>/XML declaration, UTF-8, cp1252; last resort the first candidate with
-    replacement characters.
+    Order: BOM, a declared UTF-16/32 charset, valid UTF-8 (it beats a declared single-byte
+    charset, which is nearly always a server default that is wrong for the page), the header
+    charset, the <meta>/XML declaration, cp1252; last resort the declared charset (or cp1252)
+    with replacement characters. Unknown or non-text charset names are ignored.
     """
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(codec, errors="replace")
     declared = [c for c in (_codec(header_charset), _codec(declared_in_body(body))) if c]
     wide = next((c for c in declared if c.startswith(_WIDE)), None)
-    if wide:
-        return body.decode(wide, errors="replace")
-    as_utf8 = _strict(body, "utf-8")
-    if as_utf8 is not None:
-        return as_utf8
-    for codec in dict.fromkeys([*declared, "cp1252"]):
-        text = _strict(body, codec)
-        if text is not None:
+    if wide and (text := _decode(body, wide, "replace")) is not None:
+        return text
+    for codec in dict.fromkeys(["utf-8", *declared, "cp1252"]):
+        if (text := _decode(body, codec)) is not None:
             return text
-    return body.decode(declared[0] if declared else "cp1252", errors="replace")
+    for codec in [*declared[:1], "cp1252"]:
+        if (text := _decode(body, codec, "replace")) is not None:
+            return text
+    return body.decode("latin-1")  # unreachable in practice: latin-1 maps every byte
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
