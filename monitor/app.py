@@ -37,7 +37,10 @@ def build_sources(config: Config, only: str | None = None) -> list[ConfiguredSou
     for sc in config.sources:
         if not sc.enabled or (only and sc.id != only):
             continue
-        cls = plugin(sc.plugin_id)
+        try:
+            cls = plugin(sc.plugin_id)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: sources '{sc.id}': {exc}") from None
         try:
             options = cls.Options.model_validate(sc.options)
         except ValidationError as exc:

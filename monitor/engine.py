@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -36,6 +38,9 @@ from sources.base import Source, SourceContext
 log = logging.getLogger("monitor.engine")
 
 Classifier = Callable[[str, str], Classification]
+# How long a daemon may hold a source before others assume it died (a daemon on this host that
+# died is noticed at once, see lease_holder_alive).
+LEASE = timedelta(minutes=20)
 Enqueue = Callable[..., Any]
 
 
@@ -98,10 +103,11 @@ class Engine:
         classifier: Classifier = classify,
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
-        owner: str = "local",
+        owner: str | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
-        self.classify, self.clock, self.owner = classifier, clock, owner
+        self.classify, self.clock = classifier, clock
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
         if enqueue is None:
             from notifications.outbox import enqueue as outbox_enqueue
@@ -381,9 +387,12 @@ class Engine:
             state = session.get(SourceState, sc.id, with_for_update=True)
             if state is None:
                 state = SourceState(source_id=sc.id, plugin=sc.plugin_id)
-            elif state.lease_until and state.lease_until > now and state.lease_owner != self.owner:
+            elif (
+                state.lease_until and state.lease_until > now
+                and state.lease_owner != self.owner and lease_holder_alive(state.lease_owner)
+            ):
                 return None
-            state.lease_owner, state.lease_until = self.owner, now + timedelta(minutes=30)
+            state.lease_owner, state.lease_until = self.owner, now + LEASE
             state.last_run_at = now
             session.add(state)
             session.commit()
@@ -443,6 +452,20 @@ def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
             "the layout may have changed", url=ref.url,
         )
     return doc
+
+
+def lease_holder_alive(owner: str | None) -> bool:
+    """False when the owner is a process on this host that no longer exists (kill -9)."""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: trust the lease until it expires
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _log_report(r: CycleReport) -> None:
