@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine as DbEngine
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
@@ -22,9 +24,24 @@ from monitor.store.tables import (
 
 
 def _label(stage: str, severity: str | None = None) -> str:
-    from monitor.stages.vocabulary import label
+    try:
+        from monitor.stages.vocabulary import label
 
-    return label(stage, severity)
+        return label(stage, severity)
+    except (ImportError, ValueError):  # vocabulary missing, or a stage it does not know
+        return stage
+
+
+def short_label(stage: str | None, severity: str | None = None) -> str:
+    """A short phrase for a stage ('officer dismissed'); the id itself if unknown."""
+    if stage is None:
+        return ""
+    try:
+        from monitor.stages import vocabulary
+
+        return vocabulary.short_label(stage, severity)
+    except (ImportError, ValueError):
+        return stage.replace("_", " ")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -94,9 +111,17 @@ def case_history(db: DbEngine, ref: str) -> dict[str, Any] | None:
 
 
 def _order(stage: str) -> int:
-    from monitor.stages.vocabulary import STAGES
+    stages = stage_ids()
+    return stages.index(stage) if stage in stages else -1
 
-    return STAGES.index(stage) if stage in STAGES else -1
+
+def stage_ids() -> tuple[str, ...]:
+    """The stage identifiers in lifecycle order (empty if the vocabulary is not installed)."""
+    try:
+        from monitor.stages.vocabulary import STAGES
+    except ImportError:
+        return ()
+    return STAGES
 
 
 def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
@@ -168,3 +193,134 @@ def settle_held(db: DbEngine, config: Config, source_id: str | None, *, release:
                 enqueue(session, event, config, text="", now=now)
         session.commit()
         return len(events)
+
+
+# ---- web pages and feeds -------------------------------------------------------------------
+
+CASE_EVENT_KINDS = ("new_case", "stage_changed", "case_update", "document_changed",
+                    "document_removed")
+STAGE_EVENT_KINDS = ("new_case", "stage_changed")
+# Held events may come from a broken parser, discarded ones were judged wrong: never shown.
+SHOWN_STATUSES = ("live", "baseline")
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """(id, short label) of every real stage in lifecycle order, for filter menus."""
+    return [(s, short_label(s)) for s in stage_ids() if s != "not_a_case_update"]
+
+
+def slug(text: str) -> str:
+    """'Metropolitan Police Service' → 'metropolitan-police-service'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def case_search(
+    db: DbEngine, *, force: str | None = None, stage: str | None = None,
+    tracked_only: bool = False, name: str | None = None, limit: int = 200,
+) -> dict[str, Any]:
+    """Cases matching the filters, with the sources that reported each; two queries in all."""
+    with Session(db) as session:
+        query = select(Case).order_by(
+            col(Case.tracked).desc(), col(Case.stage_since).desc().nulls_last(),
+            col(Case.id).desc(),
+        )
+        if force:
+            query = query.where(Case.force == force)
+        if stage:
+            query = query.where(Case.stage == stage)
+        if tracked_only:
+            query = query.where(Case.tracked == True)  # noqa: E712 - SQL expression
+        if name:
+            query = query.where(
+                func.lower(col(Case.name)).contains(name.casefold(), autoescape=True)
+            )
+        found = list(session.exec(query.limit(limit + 1)))
+        cases = found[:limit]
+        sources = _case_sources(session, [c.id for c in cases if c.id is not None])
+        return {
+            "cases": [{**_case_dict(c), "sources": sources.get(c.id, [])} for c in cases],
+            "more": len(found) > limit,
+        }
+
+
+def _case_sources(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
+    if not case_ids:
+        return {}
+    rows = session.exec(
+        select(CaseDocument.case_id, DocumentRow.source_id)
+        .join(DocumentRow, col(DocumentRow.id) == col(CaseDocument.document_id))
+        .where(col(CaseDocument.case_id).in_(case_ids))
+        .distinct()
+    )
+    found: dict[int, list[str]] = {}
+    for case_id, source_id in rows:
+        found.setdefault(case_id, []).append(source_id)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def case_forces(db: DbEngine) -> list[str]:
+    """Every force named on a case, alphabetically."""
+    with Session(db) as session:
+        rows = session.exec(select(Case.force).where(col(Case.force).is_not(None)).distinct())
+        return sorted((f for f in rows if f), key=str.casefold)
+
+
+def force_by_slug(db: DbEngine, force_slug: str) -> str | None:
+    return next((f for f in case_forces(db) if slug(f) == force_slug), None)
+
+
+def recent_events(
+    db: DbEngine, *, kinds: tuple[str, ...] = CASE_EVENT_KINDS, limit: int = 50,
+    case_id: int | None = None, force: str | None = None, tracked_only: bool = False,
+) -> list[dict[str, Any]]:
+    """The newest case events first, each with a one-line headline; one query."""
+    with Session(db) as session:
+        query = (
+            select(Event, Case)
+            .join(Case, col(Case.id) == col(Event.case_id))
+            .where(col(Event.kind).in_(kinds), col(Event.status).in_(SHOWN_STATUSES))
+            .order_by(col(Event.created_at).desc(), col(Event.id).desc())
+            .limit(limit)
+        )
+        if case_id is not None:
+            query = query.where(Event.case_id == case_id)
+        if force:
+            query = query.where(Case.force == force)
+        if tracked_only:
+            query = query.where(Case.tracked == True)  # noqa: E712 - SQL expression
+        return [_event_dict(e, c) for e, c in session.exec(query)]
+
+
+def _event_dict(event: Event, case: Case) -> dict[str, Any]:
+    p = json.loads(event.payload_json)
+    backwards = (
+        event.kind == "stage_changed" and event.from_stage is not None
+        and event.to_stage is not None and _order(event.to_stage) < _order(event.from_stage)
+    )
+    return {
+        "id": event.id, "key": event.dedupe_key, "kind": event.kind,
+        "created_at": _iso(event.created_at), "published_at": p.get("published_at"),
+        "case_id": case.id, "case_name": case.name, "tracked": case.tracked,
+        "force": p.get("force") or case.force,
+        "from_stage": event.from_stage, "to_stage": event.to_stage,
+        "from_label": short_label(event.from_stage),
+        "to_label": short_label(event.to_stage, p.get("severity")),
+        "backwards": backwards, "headline": _headline(event, case, p, backwards),
+        "title": p.get("title"), "url": p.get("url"), "source_id": event.source_id,
+        "source_name": p.get("source_name"), "evidence": p.get("evidence"),
+        "officers": p.get("officers"), "severity": p.get("severity"),
+    }
+
+
+def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> str:
+    to = short_label(event.to_stage, p.get("severity"))
+    if event.kind == "stage_changed":
+        move = "moved back: " if backwards else ""
+        return f"{case.name}: {move}{short_label(event.from_stage)} → {to}"
+    if event.kind == "new_case":
+        return f"{case.name}: new case, {to}"
+    if event.kind == "document_changed":
+        return f"{case.name}: announcement edited, now reads {to}"
+    if event.kind == "document_removed":
+        return f"{case.name}: source page taken down"
+    return f"{case.name}: new announcement, still {to}"

@@ -1,0 +1,1 @@
+"""A small read-only web interface: cases, timelines, source health, changes, Atom feeds."""
