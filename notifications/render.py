@@ -32,6 +32,12 @@ _ESCAPE = {TEXT: escape.plain, HTML: escape.neutral, MARKDOWN: escape.markdown, 
 # Page text that may be shortened to fit a channel, longest-lived first.
 _TRIMMABLE = ("evidence", "error_message", "title", "from_status", "to_status")
 _SUBJECT_CASE_MAX = 80
+_ROUTES = {
+    "meeting": "misconduct meeting",
+    "hearing": "misconduct hearing",
+    "accelerated": "accelerated (fast-track) hearing",
+    "rprp": "reflective practice review process",
+}
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ def _case_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "source_name": source,
         "force": _one_line(p.get("force")),
         "officers": _officers(officers, severity),
-        "route": (p.get("route") or "").replace("rprp", "reflective practice").replace("_", " "),
+        "route": _ROUTES.get(p.get("route") or "", p.get("route")),
         "evidence": _one_line(p.get("evidence")),
         "edited": bool(p.get("edited")),
         "url": escape.safe_url(p.get("url")),
@@ -334,6 +340,7 @@ def _trimmed(item: dict[str, Any], cap: int) -> dict[str, Any]:
         if isinstance(value, str) and len(value) > cap:
             copy[field] = _clip(value, cap) if cap > 0 else None
     if copy.get("letters"):
+        # A long dead-letter list shrinks with the cap: about one entry per 40 characters.
         copy["letters"] = copy["letters"][: max(1, cap // 40)]
         copy["more"] = item["count"] - len(copy["letters"])
     return copy

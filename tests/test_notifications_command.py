@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from notify_servers import SmtpSink, free_port, webhook_bodies
 
+from monitor.config import parse_config
+from notifications import channels
 from notifications.command import notify_test
 from notifications.examples import capture
 
@@ -83,3 +86,14 @@ def test_examples_script_captures_real_email_and_slack_messages() -> None:
     posted = json.loads(slack_json)
     text = posted["attachments"][0]["text"]
     assert "*Now:* Officers told they are under investigation for gross misconduct" in text
+
+
+def test_the_configuration_in_the_notifications_guide_is_valid(monkeypatch) -> None:
+    guide = Path(__file__).parent.parent / "docs" / "notifications.md"
+    block = guide.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
+    for name in ("SMTP_PASSWORD", "SLACK_TOKEN_A", "SLACK_TOKEN_B", "SLACK_TOKEN_C"):
+        monkeypatch.setenv(name, "T1234ABCD")
+    config = parse_config(block)
+    assert [s.name for s in config.subscribers] == ["port-families", "newsdesk", "campaign"]
+    for url in [u for s in config.subscribers for u in s.urls] + config.health.urls:
+        assert channels.load(url) is not None, url

@@ -145,3 +145,30 @@ def test_digest_that_does_not_fit_is_split_into_parts() -> None:
 )
 def test_format_follows_the_channel(url: str, flavour: str) -> None:
     assert channels.target(channels.load(url)).flavour == flavour
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "subject", "says"),
+    [
+        (
+            "source_failing",
+            {"source_name": "IOPC", "error_kind": "blocked", "error_message": "HTTP 403",
+             "failures": 3, "since": "2024-03-01T06:00:00+00:00"},
+            "Source failing: IOPC",
+            "IOPC has failed 3 checks in a row since 1 March 2024, 06:00.",
+        ),
+        ("source_recovered", {"source_name": "IOPC"}, "Source working again: IOPC", "working"),
+        (
+            "mass_change_held",
+            {"source_id": "met", "changed": 40, "known": 50},
+            "Alerts held for met: 40 changes at once",
+            "40 of 50 known documents",
+        ),
+    ],
+)
+def test_health_messages(kind: str, fields: dict, subject: str, says: str) -> None:
+    target = channels.target(channels.load("json://127.0.0.1/hook"))
+    message = render_event(kind, fields, target, Reader("maintainers", ["you maintain it"]))
+    assert message.title == subject
+    assert says in message.body
+    assert "remove this address from [health] urls" in message.body
