@@ -150,9 +150,10 @@ def make_config(token: str | None = None) -> Config:
                   web=WebSettings(token=token))
 
 
-@pytest.fixture
-def seeded(tmp_path):
-    url = f"sqlite:///{tmp_path / 'web.db'}"
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One seeded database for the module: the web app never writes to it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     ids = seed_database(url)
     db = open_database(url)
     yield db, ids
