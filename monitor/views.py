@@ -178,8 +178,8 @@ def held_events(db: DbEngine) -> list[dict[str, Any]]:
 
 def settle_held(db: DbEngine, config: Config, source_id: str | None, *, release: bool) -> int:
     """Release (send) or discard the alerts the mass-change guard held for a source."""
-    from notifications.outbox import enqueue
     from monitor.store.types import utcnow
+    from notifications.outbox import enqueue
 
     now = utcnow()
     with Session(db) as session:
@@ -190,7 +190,7 @@ def settle_held(db: DbEngine, config: Config, source_id: str | None, *, release:
             event.status = "live" if release else "discarded"
             session.add(event)
             if release:
-                enqueue(session, event, config, text="", now=now)
+                enqueue(session, event, config, text=_document_text(session, event), now=now)
         session.commit()
         return len(events)
 
@@ -324,3 +324,12 @@ def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> s
     if event.kind == "document_removed":
         return f"{case.name}: source page taken down"
     return f"{case.name}: new announcement, still {to}"
+
+
+def _document_text(session: Session, event: Event) -> str:
+    """The text of the document an event is about, for subscribers' keyword filters."""
+    if event.document_id is None:
+        return ""
+    doc = session.get(DocumentRow, event.document_id)
+    version = session.get(DocumentVersion, doc.current_version_id) if doc else None
+    return version.text if version else ""
