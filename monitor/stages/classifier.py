@@ -19,7 +19,7 @@ from typing import Any
 from monitor.stages import attributes, context, genre
 from monitor.stages.cues import CIVILIAN_SUBJECT, CRIMINAL_STAGES, CUES, Cue
 from monitor.stages.forces import find_force
-from monitor.stages.sentences import Sentence, split_sentences
+from monitor.stages.sentences import Sentence, fold_case, split_sentences
 from monitor.stages.vocabulary import ON_HOLD, REPORT_SUBMITTED, label, ladder_rank
 
 NOT_A_CASE_UPDATE = "not_a_case_update"
@@ -178,25 +178,35 @@ def _findings(text: str, sentences: list[Sentence]) -> list[_Finding]:
     """Every cue that reports a new event, in text order, after the routing rules."""
     if not sentences:
         return []
-    lowered = text.lower()
+    folded = fold_case(text)
     latest = context.latest_year(text)
     starts = [sentence.start for sentence in sentences]
-    news_ends_at = _news_end(sentences)
+    news = sentences[: _news_end(sentences)]
     findings: list[_Finding] = []
     for cue in CUES:
-        if not any(needle in lowered for needle in cue.needles):
-            continue
-        for match in cue.pattern.finditer(text):
-            index = bisect.bisect_right(starts, match.start()) - 1
-            if index < 0 or index >= news_ends_at:
-                continue
-            sentence = sentences[index]
-            if _reports_new_event(cue, match, sentence, latest):
-                findings.append(
-                    _Finding(cue.stage, sentence, match.start(), match.group(), cue.prospective)
-                )
+        for sentence in _sentences_with_needle(cue, folded, starts, news):
+            for match in cue.pattern.finditer(folded, sentence.start, sentence.end):
+                if _reports_new_event(cue, match, sentence, latest):
+                    findings.append(
+                        _Finding(cue.stage, sentence, match.start(), match.group(), cue.prospective)
+                    )
     findings.sort(key=lambda finding: finding.start)
-    return _apply_routing(_drop_dated_past(findings), text, sentences)
+    return _apply_routing(_drop_dated_past(findings), folded, sentences)
+
+
+def _sentences_with_needle(
+    cue: Cue, folded: str, starts: list[int], news: list[Sentence]
+) -> list[Sentence]:
+    """Only sentences holding one of the cue's needles are worth running its regex on."""
+    indexes: set[int] = set()
+    for needle in cue.needles:
+        found = folded.find(needle)
+        while found != -1:
+            index = bisect.bisect_right(starts, found) - 1
+            if 0 <= index < len(news):
+                indexes.add(index)
+            found = folded.find(needle, found + 1)
+    return [news[index] for index in sorted(indexes)]
 
 
 def _news_end(sentences: list[Sentence]) -> int:
@@ -312,16 +322,24 @@ def _scopes(
 def _officers(
     stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
 ) -> int | None:
-    """Count in the evidence first, then the headline, then anywhere in the body."""
+    """How many officers the announcement concerns (domain.md a.1 rule 7).
+
+    The group is named where the news is: the evidence, the headline or the opening sentence
+    ("four officers … one was dismissed, two were given warnings"), so the largest count there
+    wins; a single officer is 1; otherwise the first count anywhere in the body.
+    """
     if stage == NOT_A_CASE_UPDATE:
         return None
-    evidence = [finding.sentence.text for finding in stage_findings]
-    for texts, is_title in ((evidence, False), ([title], True)):
-        count = _first_count(texts)
-        if count:
-            return count
-        if any(attributes.mentions_one_officer(text, is_title=is_title) for text in texts):
-            return 1
+    lede = sentences[:1]
+    nearest = [finding.sentence.text for finding in stage_findings] + [title]
+    nearest += [sentence.text for sentence in lede]
+    counts = [count for count in map(attributes.officer_count, nearest) if count]
+    if counts:
+        return max(counts)
+    if any(attributes.mentions_one_officer(text) for text in nearest[:-1]) or (
+        attributes.mentions_one_officer(title, is_title=True)
+    ):
+        return 1
     body = [sentence.text for sentence in sentences]
     count = _first_count(body)
     if count:

@@ -62,3 +62,12 @@ def _append(sentences: list[Sentence], text: str, start: int, stop: int) -> None
         stop -= 1
     if stop > start:
         sentences.append(Sentence(start, stop, text[start:stop]))
+
+
+def fold_case(text: str) -> str:
+    """Lower-case `text` without moving any character, so offsets stay valid in the original."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    # A few characters ("İ") lower-case to two; keep those as they are.
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)

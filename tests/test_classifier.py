@@ -1,0 +1,256 @@
+"""The stage classifier's traps (domain.md a.1–a.2) and its command-line contract."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from monitor.cli import main
+from monitor.stages.classifier import classify
+from monitor.stages.vocabulary import LADDER, STAGES, label, short_label
+
+
+def test_background_event_in_a_new_release_is_ignored() -> None:
+    result = classify(
+        "Officers told they face investigation",
+        "In 2019 the IOPC found that none of the officers had a case to answer. Previously the "
+        "CPS decided not to charge anyone. Following a fresh complaint in 2024, three Cheshire "
+        "Constabulary officers have now been served with misconduct notices.",
+    )
+    assert result.stage == "misconduct_notices_served"
+    assert result.officers == 3
+    assert result.evidence is not None and "served with misconduct notices" in result.evidence
+
+
+def test_future_intent_is_not_the_later_stage() -> None:
+    result = classify(
+        "Sergeant to face hearing",
+        "We found that a Kent Police sergeant has a case to answer for gross misconduct over "
+        "his handling of a stalking report. He will face a misconduct hearing in due course.",
+    )
+    assert result.stage == "case_to_answer"
+    assert result.severity == "gross_misconduct"
+
+
+def test_future_reopening_decision_is_not_reinvestigation() -> None:
+    result = classify(
+        "Update for the family",
+        "We will decide whether to re-open our investigation once we have read the coroner's "
+        "report. We have told the family we will write to them again next month.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_negated_outcomes_are_not_events() -> None:
+    result = classify(
+        "Investigation concludes",
+        "Our investigation into a collision in Ipswich found no case to answer for the two "
+        "Suffolk Constabulary officers involved. The investigation has not identified any "
+        "learning for the force.",
+    )
+    assert result.stage == "no_case_to_answer"
+    assert result.officers == 2
+
+
+def test_disciplinary_charge_is_not_a_criminal_charge() -> None:
+    result = classify(
+        "Misconduct hearing notice",
+        "PC Laura Finch has been charged with breaching the standards of professional behaviour "
+        "relating to confidentiality. The hearing will be held in public.",
+    )
+    assert result.stage == "proceedings_scheduled"
+
+
+def test_prosecutor_authorised_charge_is_criminal() -> None:
+    result = classify(
+        "Officer charged",
+        "The Crown Prosecution Service has authorised a charge of assault against a Gwent "
+        "Police constable, who will appear at Newport Magistrates' Court next month.",
+    )
+    assert result.stage == "criminal_charge"
+    assert result.force == "Gwent Police"
+
+
+def test_routing_to_reflective_practice_beats_case_to_answer_wording() -> None:
+    result = classify(
+        "Outcome of investigation",
+        "We decided a Dorset Police constable had a case to answer for misconduct over a missed "
+        "welfare check. The matter will be handled through the reflective practice review "
+        "process instead of a misconduct meeting.",
+    )
+    assert result.stage == "reflective_practice"
+    assert result.route == "rprp"
+
+
+def test_several_officers_several_outcomes_takes_highest_on_ladder() -> None:
+    result = classify(
+        "Hearing outcome",
+        "A misconduct panel found allegations against four Essex Police officers proven. One "
+        "constable was dismissed without notice. Two were given final written warnings and the "
+        "allegation against the fourth was found not proven.",
+    )
+    assert result.stage == "outcome_dismissal"
+    assert result.officers == 4
+
+
+def test_body_wins_over_a_wrong_headline() -> None:
+    result = classify(
+        "Officer dismissed for gross misconduct",
+        "A Surrey Police constable has been given a final written warning after a misconduct "
+        "hearing found his conduct amounted to misconduct.",
+    )
+    assert result.stage == "outcome_sanction"
+    assert result.evidence_in == "text"
+
+
+def test_headline_is_used_when_the_body_reports_nothing() -> None:
+    result = classify(
+        "Man dies after police contact; referral made to IOPC",
+        "A man has died in hospital in Exeter. His family have been informed.",
+    )
+    assert result.stage == "referral"
+    assert result.evidence == "Man dies after police contact; referral made to IOPC"
+
+
+def test_statistics_page_full_of_stage_words_is_not_a_case_update() -> None:
+    result = classify(
+        "Quarterly complaints figures",
+        "Forces referred 1,204 cases to us this quarter, up 6 per cent. In 44 investigations we "
+        "found a case to answer, and 12 officers were dismissed after hearings.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_blog_is_not_a_case_update() -> None:
+    result = classify(
+        "What happens after a case to answer decision?",
+        "In this blog we explain what happens when officers are charged with misconduct "
+        "offences, when cases are re-opened and why some hearings are accelerated.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_policy_page_is_not_a_case_update() -> None:
+    result = classify(
+        "Our policy on re-investigations",
+        "We may re-investigate where an investigation was materially flawed or where there is "
+        "significant new information, and where re-opening is in the public interest.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_hmicfrs_inspection_recommendations_are_not_a_case_update() -> None:
+    result = classify(
+        "Inspection of Lancashire Constabulary vetting",
+        "HMICFRS has published its inspection of vetting in Lancashire Constabulary. It makes "
+        "nine recommendations, and found officers were dismissed too slowly.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_no_case_to_answer_at_end_of_hearing_is_not_proven() -> None:
+    result = classify(
+        "Misconduct hearing result",
+        "At the close of the gross misconduct hearing, the panel ruled there was no case to "
+        "answer for Sergeant Omar Reid over the arrest in Slough.",
+    )
+    assert result.stage == "outcome_not_proven"
+    assert result.officers == 1
+
+
+def test_officers_arithmetic_adds_serving_and_former() -> None:
+    result = classify(
+        "Officers served notices",
+        "Four serving and two former West Midlands Police officers have been served with gross "
+        "misconduct notices.",
+    )
+    assert result.officers == 6
+    assert result.severity == "gross_misconduct"
+    assert result.force == "West Midlands Police"
+
+
+def test_civilian_charged_is_not_an_officer_charge() -> None:
+    result = classify(
+        "Referral after death",
+        "A man has been charged with murder. Northumbria Police has made a voluntary referral to "
+        "the IOPC about its earlier contact with the victim.",
+    )
+    assert result.stage == "referral"
+
+
+def test_evidence_is_a_verbatim_substring() -> None:
+    text = "Sadly, the  officer  was dismissed without notice.\nHe may appeal."
+    result = classify("Result", text)
+    assert result.evidence is not None and result.evidence in text
+
+
+def test_vocabulary_is_complete_and_labelled() -> None:
+    assert len(STAGES) == 21 and set(STAGES) == set(LADDER)
+    assert label("misconduct_notices_served", "gross_misconduct").endswith("gross misconduct")
+    assert short_label("misconduct_notices_served", "gross_misconduct") == (
+        "gross misconduct notices served"
+    )
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def test_cli_text_mode_prints_stage_and_evidence() -> None:
+    document = "Officer dismissed\nA Kent Police constable was dismissed without notice today.\n"
+    result = CliRunner().invoke(main, ["classify"], input=document)
+    assert result.exit_code == 0
+    assert "outcome_dismissal" in result.output
+    assert "dismissed without notice today." in result.output
+    assert "Kent Police" in result.output
+
+
+def test_cli_jsonl_mode_keeps_order_and_fields() -> None:
+    lines = [
+        {"title": "A", "text": "The CPS decided not to charge the officer.", "id": 7},
+        {"title": "B", "text": "Two Met officers have been charged with assault."},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\n\n"
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input=stdin)
+    assert result.exit_code == 0
+    rows = [json.loads(row) for row in result.output.splitlines()]
+    assert [row["stage"] for row in rows] == ["cps_no_charge", "criminal_charge"]
+    assert rows[1]["officers"] == 2
+    assert rows[1]["force"] == "Metropolitan Police Service"
+    for key in ("stage", "evidence", "officers", "severity", "force", "route", "flags", "label"):
+        assert key in rows[0]
+
+
+def test_cli_empty_text_is_not_a_case_update_without_evidence() -> None:
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input='{"title": "", "text": ""}\n')
+    assert result.exit_code == 0
+    row = json.loads(result.output)
+    assert row["stage"] == "not_a_case_update"
+    assert row["evidence"] is None
+
+
+def test_cli_invalid_json_line_exits_2_naming_the_line() -> None:
+    stdin = '{"title": "a", "text": "b"}\n{not json\n'
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input=stdin)
+    assert result.exit_code == 2
+    assert "line 2" in result.stderr
+
+
+def test_cli_line_that_is_not_an_object_exits_2() -> None:
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input='["a", "b"]\n')
+    assert result.exit_code == 2
+    assert "line 1" in result.stderr
+
+
+def test_cli_non_utf8_input_exits_2() -> None:
+    result = CliRunner().invoke(main, ["classify"], input=b"Title\n\xff\xfe bad bytes\n")
+    assert result.exit_code == 2
+    assert "UTF-8" in result.stderr
+
+
+def test_cli_reads_a_file_argument(tmp_path) -> None:
+    path = tmp_path / "announcement.txt"
+    path.write_text("Inquest\nThe inquest jury concluded he was unlawfully killed.\n")
+    result = CliRunner().invoke(main, ["classify", str(path)])
+    assert result.exit_code == 0
+    assert "inquest" in result.output
