@@ -196,6 +196,7 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "kind": kind,
         "subject": subjects[kind],
         "source_name": source,
+        "source_id": p.get("source_id") or "SOURCE",
         "error_kind": p.get("error_kind"),
         "error_message": _one_line(p.get("error_message")),
         "failures": p.get("failures"),

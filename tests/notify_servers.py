@@ -32,7 +32,7 @@ def make_config(
     subscribers: list[dict[str, Any]] | None = None,
     *,
     health: list[str] | None = None,
-    cases: list[str] = ("Stephen Port",),
+    cases: tuple[str, ...] = ("Stephen Port",),
     **outbox: Any,
 ) -> Config:
     """A config with fast retries, so the tests can walk a whole retry schedule."""
