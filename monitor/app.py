@@ -49,7 +49,9 @@ def build_sources(config: Config, only: str | None = None) -> list[ConfiguredSou
                 f"{'unknown option' if e['type'] == 'extra_forbidden' else e['msg']}"
                 for e in exc.errors()
             )
-            raise ConfigError(f"{where}: sources '{sc.id}' options ({cls.id}): {problems}") from None
+            raise ConfigError(
+                f"{where}: sources '{sc.id}' options ({cls.id}): {problems}"
+            ) from None
         built.append(ConfiguredSource(sc, cls(sc.id, options, base_url=sc.base_url)))
     if only and not built:
         ids = ", ".join(s.id for s in config.sources) or "none"

@@ -38,10 +38,16 @@ class CaseMatcher:
         return found
 
     def links(
-        self, *, source_id: str, external_id: str, title: str, text: str,
-        force: str | None, case_key: str | None,
+        self,
+        *,
+        source_id: str,
+        external_id: str,
+        title: str,
+        text: str,
+        force: str | None,
+        case_key: str | None,
     ) -> list[CaseLink]:
-        """Every case this document belongs to; never empty (a document is at least its own case)."""
+        """Every case this document belongs to; never empty: a document is at least its own."""
         links = self.tracked(title, text, force)
         if case_key:
             links.append(CaseLink(f"ref:{fold(case_key).strip()}", title, False))

@@ -14,7 +14,9 @@ from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 
 
-async def run_check(config_path: Path, source_id: str | None, *, dry_run: bool) -> list[CycleReport]:
+async def run_check(
+    config_path: Path, source_id: str | None, *, dry_run: bool
+) -> list[CycleReport]:
     config = load_config(config_path)
     db = database(config)
     sources = build_sources(config, only=source_id)
@@ -34,23 +36,38 @@ async def run_check(config_path: Path, source_id: str | None, *, dry_run: bool) 
 def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
     for r in reports:
         if as_json:
-            click.echo(json.dumps({
-                "source": r.source_id, "ok": r.ok, "baseline": r.baseline, "held": r.held,
-                "discovered": r.discovered, "fetched": r.fetched, "not_modified": r.not_modified,
-                "new": r.new, "changed": r.changed, "removed": r.removed,
-                "error_kind": r.failure.kind if r.failure else None,
-                "error": str(r.failure) if r.failure else None,
-                "document_errors": r.errors, "events": r.events,
-            }, default=str))
+            click.echo(
+                json.dumps(
+                    {
+                        "source": r.source_id,
+                        "ok": r.ok,
+                        "baseline": r.baseline,
+                        "held": r.held,
+                        "discovered": r.discovered,
+                        "fetched": r.fetched,
+                        "not_modified": r.not_modified,
+                        "new": r.new,
+                        "changed": r.changed,
+                        "removed": r.removed,
+                        "error_kind": r.failure.kind if r.failure else None,
+                        "error": str(r.failure) if r.failure else None,
+                        "document_errors": r.errors,
+                        "events": r.events,
+                    },
+                    default=str,
+                )
+            )
             continue
         if r.failure:
             click.echo(f"{r.source_id}: FAILED ({r.failure.kind}) {r.failure}")
             continue
         note = " — first run: baseline recorded, nothing sent" if r.baseline else ""
         note += " — ALERTS HELD by the mass-change guard" if r.held else ""
-        click.echo(f"{r.source_id}: {r.discovered} listed, {r.fetched} fetched "
-                   f"({r.not_modified} not modified), {r.new} new, {r.changed} changed, "
-                   f"{r.removed} removed{note}")
+        click.echo(
+            f"{r.source_id}: {r.discovered} listed, {r.fetched} fetched "
+            f"({r.not_modified} not modified), {r.new} new, {r.changed} changed, "
+            f"{r.removed} removed{note}"
+        )
         for e in r.events:
             if e["kind"] == "would_record":
                 click.echo(f"  would record: [{e['stage']}] {e['title']}")

@@ -20,8 +20,14 @@ from monitor.errors import ConfigError, MonitorError, StoreError
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE = 1, 2, 3
 
 config_option = click.option(
-    "--config", "-c", "config_path", type=click.Path(path_type=Path), default="config.toml",
-    envvar="OVERSIGHT_MONITOR_CONFIG", show_default=True, show_envvar=True,
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default="config.toml",
+    envvar="OVERSIGHT_MONITOR_CONFIG",
+    show_default=True,
+    show_envvar=True,
     help="Configuration file.",
 )
 
@@ -45,9 +51,15 @@ class Group(click.Group):
 
 @click.group(cls=Group)
 @click.version_option(__version__, prog_name="oversight-monitor")
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["debug", "info", "warning", "error"]))
-@click.option("--log-format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
+@click.option(
+    "--log-format", default="text", show_default=True, type=click.Choice(["text", "json"])
+)
 def main(log_level: str, log_format: str) -> None:
     """Watch police-oversight bodies and alert when a case moves stage."""
     from monitor.logs import setup_logging
@@ -67,14 +79,18 @@ def init(path: Path, force: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)  # it may hold secrets
     path.write_text(starter_config(), encoding="utf-8")
-    click.echo(f"wrote {path}; edit [http] contact and [[subscribers]], then run "
-               f"`oversight-monitor check -c {path}`")
+    click.echo(
+        f"wrote {path}; edit [http] contact and [[subscribers]], then run "
+        f"`oversight-monitor check -c {path}`"
+    )
 
 
 @main.command()
 @config_option
 @click.option("--source", "source_id", help="Only this source id.")
-@click.option("--dry-run", is_flag=True, help="Fetch, parse and classify, but write nothing and send nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Fetch, parse and classify, but write nothing and send nothing."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
 def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool) -> None:
     """Run one cycle of every source (or one), deliver due alerts, print what changed."""
@@ -157,7 +173,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
             click.echo(json.dumps(rows, indent=2))
             return
         for r in rows:
-            click.echo(f"{r['id']:<10} every {r['interval']:<8} {r['name']}  ({', '.join(r['hosts']) or 'hosts from config'})")
+            click.echo(
+                f"{r['id']:<10} every {r['interval']:<8} {r['name']}  "
+                f"({', '.join(r['hosts']) or 'hosts from config'})"
+            )
         return
     from monitor.config import load_config
 
@@ -170,13 +189,20 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     for r in rows:
         ok = r["last_success_at"][:16].replace("T", " ") if r["last_success_at"] else "never"
         err = f"{r['last_error_kind']}: {r['last_error_message']}" if r["last_error_kind"] else ""
-        click.echo(f"{r['source_id']:<14} {r['status']:<9} {ok:<17} {r['consecutive_failures']:>5}  {err[:120]}")
+        click.echo(
+            f"{r['source_id']:<14} {r['status']:<9} {ok:<17} "
+            f"{r['consecutive_failures']:>5}  {err[:120]}"
+        )
 
 
 @main.command()
 @config_option
-@click.option("--release", "release_source", metavar="SOURCE", help="Send the held alerts of SOURCE.")
-@click.option("--discard", "discard_source", metavar="SOURCE", help="Drop the held alerts of SOURCE.")
+@click.option(
+    "--release", "release_source", metavar="SOURCE", help="Send the held alerts of SOURCE."
+)
+@click.option(
+    "--discard", "discard_source", metavar="SOURCE", help="Drop the held alerts of SOURCE."
+)
 def held(config_path: Path, release_source: str | None, discard_source: str | None) -> None:
     """Alerts held by the mass-change guard: list, release or discard them."""
     from monitor import views
@@ -185,8 +211,9 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
     config = load_config(config_path)
     db = _db(config_path)
     if release_source or discard_source:
-        count = views.settle_held(db, config, release_source or discard_source,
-                                  release=bool(release_source))
+        count = views.settle_held(
+            db, config, release_source or discard_source, release=bool(release_source)
+        )
         click.echo(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
         return
     rows = views.held_events(db)

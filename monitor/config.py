@@ -36,7 +36,9 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {value!r}; use an IANA name like 'Europe/London'")
+        raise ValueError(
+            f"unknown timezone {value!r}; use an IANA name like 'Europe/London'"
+        ) from None
     return value
 
 

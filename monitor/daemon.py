@@ -39,6 +39,10 @@ class Daemon:
         self.db = database(self.config)
         self.sources = build_sources(self.config)
         self.web = web
+        if web:  # refuse a bad address before anything starts
+            from monitor.web.server import check_listen
+
+            check_listen(web, self.config)
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = asyncio.Event()
         self.running: set[asyncio.Task[None]] = set()
@@ -58,8 +62,10 @@ class Daemon:
             server = await self._start_web() if self.web else None
             log.info(
                 "daemon started with %d source(s): %s; database %s",
-                len(self.sources), ", ".join(s.id for s in self.sources) or "none",
-                self.config.monitor.database if "://" not in self.config.monitor.database
+                len(self.sources),
+                ", ".join(s.id for s in self.sources) or "none",
+                self.config.monitor.database
+                if "://" not in self.config.monitor.database
                 else "(url)",
             )
             await self.stopping.wait()
@@ -67,11 +73,15 @@ class Daemon:
             if server is not None:
                 server.should_exit = True
             await self._drain()
+            if server is not None:
+                await asyncio.wait([server.task], timeout=STOP_GRACE_SECONDS)
         log.info("daemon stopped cleanly after %d source cycle(s)", self.cycles)
 
     def stop(self, why: str = "request") -> None:
         if not self.stopping.is_set():
-            log.info("stopping on %s; letting running cycles finish (up to %ds)", why, STOP_GRACE_SECONDS)
+            log.info(
+                "stopping on %s; letting running cycles finish (up to %ds)", why, STOP_GRACE_SECONDS
+            )
             self.stopping.set()
 
     def reload(self) -> None:
@@ -98,8 +108,12 @@ class Daemon:
         for i, cs in enumerate(self.sources):
             seconds = cs.interval.total_seconds()
             self.scheduler.add_job(
-                self._tracked(self._cycle), IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
-                args=[cs], id=f"source:{cs.id}", max_instances=1, coalesce=True,
+                self._tracked(self._cycle),
+                IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
+                args=[cs],
+                id=f"source:{cs.id}",
+                max_instances=1,
+                coalesce=True,
                 # Spread the first runs so a restart does not hit every site at once.
                 next_run_time=now + timedelta(seconds=i * 2 + random.random()),
                 misfire_grace_time=None,
@@ -111,8 +125,13 @@ class Daemon:
         ]
         for name, job, seconds in housekeeping:
             self.scheduler.add_job(
-                self._tracked(job), IntervalTrigger(seconds=seconds), id=name,
-                max_instances=1, coalesce=True, next_run_time=now, misfire_grace_time=None,
+                self._tracked(job),
+                IntervalTrigger(seconds=seconds),
+                id=name,
+                max_instances=1,
+                coalesce=True,
+                next_run_time=now,
+                misfire_grace_time=None,
             )
 
     def _tracked(self, job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -164,7 +183,9 @@ class Daemon:
             task.cancel()
         if pending:
             await asyncio.wait(pending, timeout=5)
-            log.warning("%d cycle(s) cancelled at stop; they will run again next start", len(pending))
+            log.warning(
+                "%d cycle(s) cancelled at stop; they will run again next start", len(pending)
+            )
 
     async def _start_web(self) -> object:
         from monitor.web.server import start_server

@@ -202,7 +202,11 @@ class Engine:
         return list(refs.values())
 
     def _select(
-        self, source: Source, refs: list[DocumentRef], known: dict[str, _Known], now: datetime,
+        self,
+        source: Source,
+        refs: list[DocumentRef],
+        known: dict[str, _Known],
+        now: datetime,
         report: CycleReport,
     ) -> list[DocumentRef]:
         """New documents, plus known ones whose age tier says they are due a re-check."""
@@ -247,7 +251,9 @@ class Engine:
         if gone and old is not None:
             return  # handled by _record_removed
         report.errors.append(f"{exc.kind}: {exc}")
-        log.warning("%s: could not read %s: %s; will retry next cycle", report.source_id, item.ref.url, exc)
+        log.warning(
+            "%s: could not read %s: %s; will retry next cycle", report.source_id, item.ref.url, exc
+        )
 
     def _mass_change(self, report: CycleReport, known: int) -> bool:
         if report.baseline or known == 0:
@@ -259,8 +265,12 @@ class Engine:
     # ---- writing -----------------------------------------------------------------------------
 
     def _record_all(
-        self, sc: SourceConfig, source: Source, changed: list[_Fetched],
-        report: CycleReport, now: datetime,
+        self,
+        sc: SourceConfig,
+        source: Source,
+        changed: list[_Fetched],
+        report: CycleReport,
+        now: datetime,
     ) -> None:
         status = None if report.baseline else ("held" if report.held else "live")
         for item in changed:
@@ -268,7 +278,10 @@ class Engine:
             obs = self._observe(sc, source, item)
             with Session(self.db) as session:
                 events = record(
-                    session, obs, now=now, event_status=status,
+                    session,
+                    obs,
+                    now=now,
+                    event_status=status,
                     enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
                 )
                 session.commit()
@@ -281,12 +294,20 @@ class Engine:
         assert doc is not None and page is not None
         classification = self.classify(doc.title, doc.text)
         return Observed(
-            source_id=sc.id, source_name=source.name, ref=item.ref, page=page, document=doc,
+            source_id=sc.id,
+            source_name=source.name,
+            ref=item.ref,
+            page=page,
+            document=doc,
             classification=classification,
             content_hash=content_hash(doc.title, doc.text, doc.fields),
             links=self.matcher.links(
-                source_id=sc.id, external_id=item.ref.external_id, title=doc.title,
-                text=doc.text, force=classification.force or doc.force, case_key=doc.case_key,
+                source_id=sc.id,
+                external_id=item.ref.external_id,
+                title=doc.title,
+                text=doc.text,
+                force=classification.force or doc.force,
+                case_key=doc.case_key,
             ),
         )
 
@@ -295,8 +316,13 @@ class Engine:
             assert item.document is not None
             cls = self.classify(item.document.title, item.document.text)
             report.events.append(
-                {"kind": "would_record", "title": item.document.title, "url": item.ref.url,
-                 "stage": cls.stage, "evidence": cls.evidence}
+                {
+                    "kind": "would_record",
+                    "title": item.document.title,
+                    "url": item.ref.url,
+                    "stage": cls.stage,
+                    "evidence": cls.evidence,
+                }
             )
 
     def _touch(self, ids: list[int], now: datetime) -> None:
@@ -313,8 +339,13 @@ class Engine:
             session.commit()
 
     def _record_removed(
-        self, sc: SourceConfig, source: Source, fetched: list[_Fetched],
-        known: dict[str, _Known], report: CycleReport, now: datetime,
+        self,
+        sc: SourceConfig,
+        source: Source,
+        fetched: list[_Fetched],
+        known: dict[str, _Known],
+        report: CycleReport,
+        now: datetime,
     ) -> None:
         from monitor.removal import record_removal
 
@@ -327,14 +358,19 @@ class Engine:
             report.removed += 1
             with Session(self.db) as session:
                 events = record_removal(
-                    session, old.id, source_name=source.name, now=now,
+                    session,
+                    old.id,
+                    source_name=source.name,
+                    now=now,
                     live=not report.baseline,
                     enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
                 )
                 session.commit()
                 report.events.extend(_event_summary(e) for e in events)
 
-    def _held_notice(self, sc: SourceConfig, source: Source, report: CycleReport, now: datetime) -> None:
+    def _held_notice(
+        self, sc: SourceConfig, source: Source, report: CycleReport, now: datetime
+    ) -> None:
         from monitor.health import mass_change_event
 
         with Session(self.db) as session:
@@ -344,14 +380,23 @@ class Engine:
             session.commit()
         log.warning(
             "%s: %d of its documents changed at once; their alerts are held (layout change or "
-            "parser fault?). Check the source, then release with `oversight-monitor held --release %s`.",
-            sc.id, report.changed + report.new, sc.id,
+            "parser fault?). Check the source, then send them with "
+            "`oversight-monitor held --release %s`.",
+            sc.id,
+            report.changed + report.new,
+            sc.id,
         )
 
     def _finish(
-        self, sc: SourceConfig, report: CycleReport, ctx: SourceContext,
-        pages: dict[str, Validators], failed_urls: set[str], doc_urls: set[str],
-        now: datetime, dry_run: bool,
+        self,
+        sc: SourceConfig,
+        report: CycleReport,
+        ctx: SourceContext,
+        pages: dict[str, Validators],
+        failed_urls: set[str],
+        doc_urls: set[str],
+        now: datetime,
+        dry_run: bool,
     ) -> None:
         """Save cursor, validators and health. Listings and cursors only move on when every
         new document was recorded, so a failure or a kill means they are read again."""
@@ -369,8 +414,15 @@ class Engine:
             if complete:
                 state.state_json = json.dumps(ctx.state)
                 state.baseline_done = True
-            record_health(session, state, report, self.config, source_name=sc.id, now=now,
-                          enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now))
+            record_health(
+                session,
+                state,
+                report,
+                self.config,
+                source_name=sc.id,
+                now=now,
+                enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
+            )
             state.lease_owner, state.lease_until = None, None
             session.add(state)
             session.commit()
@@ -379,7 +431,9 @@ class Engine:
 
     def _state(self, sc: SourceConfig) -> SourceState:
         with Session(self.db) as session:
-            return session.get(SourceState, sc.id) or SourceState(source_id=sc.id, plugin=sc.plugin_id)
+            return session.get(SourceState, sc.id) or SourceState(
+                source_id=sc.id, plugin=sc.plugin_id
+            )
 
     def _claim(self, sc: SourceConfig, now: datetime) -> SourceState | None:
         """Take the source's lease, so two daemons on one database never run it at once."""
@@ -388,8 +442,10 @@ class Engine:
             if state is None:
                 state = SourceState(source_id=sc.id, plugin=sc.plugin_id)
             elif (
-                state.lease_until and state.lease_until > now
-                and state.lease_owner != self.owner and lease_holder_alive(state.lease_owner)
+                state.lease_until
+                and state.lease_until > now
+                and state.lease_owner != self.owner
+                and lease_holder_alive(state.lease_owner)
             ):
                 return None
             state.lease_owner, state.lease_until = self.owner, now + LEASE
@@ -403,9 +459,14 @@ class Engine:
         with Session(self.db) as session:
             rows = session.exec(
                 select(
-                    DocumentRow.external_id, DocumentRow.id, DocumentRow.url,
-                    DocumentRow.content_hash, DocumentRow.published_at,
-                    DocumentRow.first_seen_at, DocumentRow.last_fetched_at, DocumentRow.removed_at,
+                    DocumentRow.external_id,
+                    DocumentRow.id,
+                    DocumentRow.url,
+                    DocumentRow.content_hash,
+                    DocumentRow.published_at,
+                    DocumentRow.first_seen_at,
+                    DocumentRow.last_fetched_at,
+                    DocumentRow.removed_at,
                 ).where(DocumentRow.source_id == source_id)
             ).all()
         return {r[0]: _Known(*r[1:]) for r in rows}
@@ -415,7 +476,9 @@ class Engine:
         with Session(self.db) as session:
             for start in range(0, len(urls), 500):
                 chunk = urls[start : start + 500]
-                for v in session.exec(select(HttpValidator).where(col(HttpValidator.url).in_(chunk))):
+                for v in session.exec(
+                    select(HttpValidator).where(col(HttpValidator.url).in_(chunk))
+                ):
                     found[v.url] = Validators(v.etag, v.last_modified)
         return found
 
@@ -449,7 +512,8 @@ def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
     if not doc.title.strip() or not doc.text.strip():
         raise ParseError(
             f"{source.instance_id}: page has no {'title' if not doc.title.strip() else 'body'}; "
-            "the layout may have changed", url=ref.url,
+            "the layout may have changed",
+            url=ref.url,
         )
     return doc
 
@@ -470,13 +534,25 @@ def lease_holder_alive(owner: str | None) -> bool:
 
 def _log_report(r: CycleReport) -> None:
     if r.failure:
-        log.warning("%s: cycle failed (%s): %s; will try again next cycle",
-                    r.source_id, r.failure.kind, r.failure)
+        log.warning(
+            "%s: cycle failed (%s): %s; will try again next cycle",
+            r.source_id,
+            r.failure.kind,
+            r.failure,
+        )
         return
-    log.info("%s: %d listed, %d fetched (%d not modified), %d new, %d changed, %d event(s)%s%s",
-             r.source_id, r.discovered, r.fetched, r.not_modified, r.new, r.changed,
-             len(r.events), " — baseline, nothing sent" if r.baseline else "",
-             " — alerts HELD by the mass-change guard" if r.held else "")
+    log.info(
+        "%s: %d listed, %d fetched (%d not modified), %d new, %d changed, %d event(s)%s%s",
+        r.source_id,
+        r.discovered,
+        r.fetched,
+        r.not_modified,
+        r.new,
+        r.changed,
+        len(r.events),
+        " — baseline, nothing sent" if r.baseline else "",
+        " — alerts HELD by the mass-change guard" if r.held else "",
+    )
 
 
 def _worst(fetched: list[_Fetched]) -> FetchError:
@@ -488,7 +564,11 @@ def _worst(fetched: list[_Fetched]) -> FetchError:
 def _event_summary(event: Any) -> dict[str, Any]:
     payload = json.loads(event.payload_json)
     return {
-        "kind": event.kind, "status": event.status, "case": payload.get("case_name"),
-        "from": event.from_stage, "to": event.to_stage, "url": payload.get("url"),
+        "kind": event.kind,
+        "status": event.status,
+        "case": payload.get("case_name"),
+        "from": event.from_stage,
+        "to": event.to_stage,
+        "url": payload.get("url"),
         "evidence": payload.get("evidence"),
     }

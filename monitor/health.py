@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 
 
 def record_health(
-    session: Session, state: SourceState, report: CycleReport, config: Config, *,
-    source_name: str, now: datetime, enqueue: Callable[[Session, Event], Any],
+    session: Session,
+    state: SourceState,
+    report: CycleReport,
+    config: Config,
+    *,
+    source_name: str,
+    now: datetime,
+    enqueue: Callable[[Session, Event], Any],
 ) -> None:
     """Update the health columns; create a failing/recovered event at the edges, never per fetch."""
     if report.skipped:
@@ -44,19 +50,32 @@ def record_health(
 
 
 def _health_event(
-    session: Session, kind: str, state: SourceState, source_name: str, now: datetime,
+    session: Session,
+    kind: str,
+    state: SourceState,
+    source_name: str,
+    now: datetime,
     enqueue: Callable[[Session, Event], Any],
 ) -> None:
     since = state.failing_since.isoformat() if state.failing_since else None
     payload = {
-        "source_id": state.source_id, "source_name": source_name,
-        "error_kind": state.last_error_kind, "error_message": state.last_error_message,
-        "failures": state.consecutive_failures, "since": since,
+        "source_id": state.source_id,
+        "source_name": source_name,
+        "error_kind": state.last_error_kind,
+        "error_message": state.last_error_message,
+        "failures": state.consecutive_failures,
+        "since": since,
     }
-    event = add_event(session, Event(
-        dedupe_key=dedupe_key(kind, state.source_id, since), kind=kind,
-        source_id=state.source_id, payload_json=json.dumps(payload), created_at=now,
-    ))
+    event = add_event(
+        session,
+        Event(
+            dedupe_key=dedupe_key(kind, state.source_id, since),
+            kind=kind,
+            source_id=state.source_id,
+            payload_json=json.dumps(payload),
+            created_at=now,
+        ),
+    )
     if event is not None:
         enqueue(session, event)
 
@@ -64,10 +83,19 @@ def _health_event(
 def mass_change_event(
     session: Session, source_id: str, source_name: str, report: CycleReport, now: datetime
 ) -> Event | None:
-    payload = {"source_id": source_id, "source_name": source_name,
-               "changed": report.changed + report.new, "known": report.discovered}
-    return add_event(session, Event(
-        dedupe_key=dedupe_key("mass_change_held", source_id, now.date().isoformat()),
-        kind="mass_change_held", source_id=source_id, payload_json=json.dumps(payload),
-        created_at=now,
-    ))
+    payload = {
+        "source_id": source_id,
+        "source_name": source_name,
+        "changed": report.changed + report.new,
+        "known": report.discovered,
+    }
+    return add_event(
+        session,
+        Event(
+            dedupe_key=dedupe_key("mass_change_held", source_id, now.date().isoformat()),
+            kind="mass_change_held",
+            source_id=source_id,
+            payload_json=json.dumps(payload),
+            created_at=now,
+        ),
+    )

@@ -65,9 +65,15 @@ def record(
     previous_stage = None
     if row is None:
         row = DocumentRow(
-            source_id=obs.source_id, external_id=obs.ref.external_id, url=obs.page.url,
-            title=doc.title, content_hash=obs.content_hash, published_at=doc.published_at,
-            first_seen_at=now, last_seen_at=now, last_fetched_at=now,
+            source_id=obs.source_id,
+            external_id=obs.ref.external_id,
+            url=obs.page.url,
+            title=doc.title,
+            content_hash=obs.content_hash,
+            published_at=doc.published_at,
+            first_seen_at=now,
+            last_seen_at=now,
+            last_fetched_at=now,
         )
         session.add(row)
         session.flush()
@@ -84,9 +90,16 @@ def record(
     ).first()
     if version is None:  # a page that flips back to an earlier text reuses that version
         version = DocumentVersion(
-            document_id=row.id, seen_at=now, title=doc.title, published_at=doc.published_at,
-            date_note=doc.date_note, text=doc.text, fields_json=json.dumps(doc.fields),
-            force=doc.force, case_key=doc.case_key, content_hash=obs.content_hash,
+            document_id=row.id,
+            seen_at=now,
+            title=doc.title,
+            published_at=doc.published_at,
+            date_note=doc.date_note,
+            text=doc.text,
+            fields_json=json.dumps(doc.fields),
+            force=doc.force,
+            case_key=doc.case_key,
+            content_hash=obs.content_hash,
         )
         session.add(version)
         session.flush()
@@ -94,11 +107,18 @@ def record(
     cls = obs.classification
     if update is None:
         update = StageUpdate(
-            document_id=row.id, version_id=version.id, stage=cls.stage, evidence=cls.evidence,
-            officers=cls.officers, severity=cls.severity, route=cls.route,
-            force=cls.force or doc.force, flags_json=json.dumps(sorted(cls.flags)),
+            document_id=row.id,
+            version_id=version.id,
+            stage=cls.stage,
+            evidence=cls.evidence,
+            officers=cls.officers,
+            severity=cls.severity,
+            route=cls.route,
+            force=cls.force or doc.force,
+            flags_json=json.dumps(sorted(cls.flags)),
             reported_status=status_field(doc.fields),
-            effective_at=doc.published_at or version.seen_at, created_at=now,
+            effective_at=doc.published_at or version.seen_at,
+            created_at=now,
         )
         session.add(update)
 
@@ -124,10 +144,16 @@ def record(
             session.flush()
         newest = recompute_case(session, case, now)
         change = CaseChange(
-            case_key=case.key, is_new_case=is_new_case, stage_before=before[0],
-            stage_after=case.stage, status_before=before[1], status_after=case.reported_status,
-            document_is_new=document_is_new, document_is_newest=newest == update.id,
-            update_stage=update.stage, previous_version_stage=previous_stage,
+            case_key=case.key,
+            is_new_case=is_new_case,
+            stage_before=before[0],
+            stage_after=case.stage,
+            status_before=before[1],
+            status_after=case.reported_status,
+            document_is_new=document_is_new,
+            document_is_newest=newest == update.id,
+            update_stage=update.stage,
+            previous_version_stage=previous_stage,
         )
         if event_status is None or link.key not in alerting:
             continue
@@ -190,30 +216,60 @@ def recompute_case(session: Session, case: Case, now: datetime) -> int | None:
 
 
 def _add_event(
-    session: Session, planned: PlannedEvent, obs: Observed, case: Case,
-    update: StageUpdate, status_before: str | None, status: str, now: datetime,
+    session: Session,
+    planned: PlannedEvent,
+    obs: Observed,
+    case: Case,
+    update: StageUpdate,
+    status_before: str | None,
+    status: str,
+    now: datetime,
 ) -> Event | None:
     doc, cls = obs.document, obs.classification
     key = dedupe_key(
-        planned.kind, case.key, planned.from_stage, planned.to_stage, obs.source_id,
-        obs.ref.external_id, obs.content_hash, case.reported_status,
+        planned.kind,
+        case.key,
+        planned.from_stage,
+        planned.to_stage,
+        obs.source_id,
+        obs.ref.external_id,
+        obs.content_hash,
+        case.reported_status,
     )
     payload = {
-        "case_name": case.name, "case_key": case.key, "tracked": case.tracked,
-        "title": doc.title, "url": obs.page.url, "source_id": obs.source_id,
+        "case_name": case.name,
+        "case_key": case.key,
+        "tracked": case.tracked,
+        "title": doc.title,
+        "url": obs.page.url,
+        "source_id": obs.source_id,
         "source_name": obs.source_name,
         "published_at": doc.published_at.isoformat() if doc.published_at else None,
-        "date_note": doc.date_note, "from_stage": planned.from_stage,
-        "to_stage": planned.to_stage, "evidence": cls.evidence, "officers": cls.officers,
-        "severity": cls.severity, "route": cls.route, "force": update.force or case.force,
-        "flags": sorted(cls.flags), "edited": planned.kind == "document_changed",
-        "from_status": status_before, "to_status": case.reported_status,
+        "date_note": doc.date_note,
+        "from_stage": planned.from_stage,
+        "to_stage": planned.to_stage,
+        "evidence": cls.evidence,
+        "officers": cls.officers,
+        "severity": cls.severity,
+        "route": cls.route,
+        "force": update.force or case.force,
+        "flags": sorted(cls.flags),
+        "edited": planned.kind == "document_changed",
+        "from_status": status_before,
+        "to_status": case.reported_status,
     }
     return add_event(
-        session, Event(
-            dedupe_key=key, kind=planned.kind, source_id=obs.source_id, case_id=case.id,
-            document_id=update.document_id, from_stage=planned.from_stage,
-            to_stage=planned.to_stage, payload_json=json.dumps(payload), status=status,
+        session,
+        Event(
+            dedupe_key=key,
+            kind=planned.kind,
+            source_id=obs.source_id,
+            case_id=case.id,
+            document_id=update.document_id,
+            from_stage=planned.from_stage,
+            to_stage=planned.to_stage,
+            payload_json=json.dumps(payload),
+            status=status,
             created_at=now,
         ),
     )

@@ -15,7 +15,12 @@ from monitor.store.tables import Case, CaseDocument, DocumentRow, Event
 
 
 def record_removal(
-    session: Session, document_id: int, *, source_name: str, now: datetime, live: bool,
+    session: Session,
+    document_id: int,
+    *,
+    source_name: str,
+    now: datetime,
+    live: bool,
     enqueue: Callable[[Session, Event], Any],
 ) -> list[Event]:
     row = session.get(DocumentRow, document_id)
@@ -29,21 +34,44 @@ def record_removal(
     events = []
     for case in cases:
         payload = {
-            "case_name": case.name, "case_key": case.key, "tracked": case.tracked,
-            "title": row.title, "url": row.url, "source_id": row.source_id,
-            "source_name": source_name, "published_at": None, "date_note": None,
-            "from_stage": case.stage, "to_stage": case.stage, "evidence": None,
-            "officers": None, "severity": None, "route": None, "force": case.force,
-            "flags": [], "edited": False, "from_status": None, "to_status": None,
+            "case_name": case.name,
+            "case_key": case.key,
+            "tracked": case.tracked,
+            "title": row.title,
+            "url": row.url,
+            "source_id": row.source_id,
+            "source_name": source_name,
+            "published_at": None,
+            "date_note": None,
+            "from_stage": case.stage,
+            "to_stage": case.stage,
+            "evidence": None,
+            "officers": None,
+            "severity": None,
+            "route": None,
+            "force": case.force,
+            "flags": [],
+            "edited": False,
+            "from_status": None,
+            "to_status": None,
         }
-        event = add_event(session, Event(
-            dedupe_key=dedupe_key("document_removed", case.key, row.source_id, row.external_id,
-                                  row.content_hash),
-            kind="document_removed", source_id=row.source_id, case_id=case.id,
-            document_id=row.id, from_stage=case.stage, to_stage=case.stage,
-            payload_json=json.dumps(payload), status="live" if live else "baseline",
-            created_at=now,
-        ))
+        event = add_event(
+            session,
+            Event(
+                dedupe_key=dedupe_key(
+                    "document_removed", case.key, row.source_id, row.external_id, row.content_hash
+                ),
+                kind="document_removed",
+                source_id=row.source_id,
+                case_id=case.id,
+                document_id=row.id,
+                from_stage=case.stage,
+                to_stage=case.stage,
+                payload_json=json.dumps(payload),
+                status="live" if live else "baseline",
+                created_at=now,
+            ),
+        )
         if event is not None:
             events.append(event)
             if event.status == "live":

@@ -20,7 +20,12 @@ _VOLATILE = re.compile(
 def normalise(text: str) -> str:
     """NFKC, one space between words, curly quotes straightened."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
     return _SPACE.sub(" ", text).strip()
 
 

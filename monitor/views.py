@@ -58,10 +58,18 @@ def case_list(db: DbEngine, *, tracked_only: bool = False) -> list[dict[str, Any
 
 def _case_dict(c: Case) -> dict[str, Any]:
     return {
-        "id": c.id, "key": c.key, "name": c.name, "tracked": c.tracked, "force": c.force,
-        "stage": c.stage, "stage_label": _label(c.stage, c.severity), "severity": c.severity,
-        "officers": c.officers, "reported_status": c.reported_status,
-        "stage_since": _iso(c.stage_since), "updated_at": _iso(c.updated_at),
+        "id": c.id,
+        "key": c.key,
+        "name": c.name,
+        "tracked": c.tracked,
+        "force": c.force,
+        "stage": c.stage,
+        "stage_label": _label(c.stage, c.severity),
+        "severity": c.severity,
+        "officers": c.officers,
+        "reported_status": c.reported_status,
+        "stage_since": _iso(c.stage_since),
+        "updated_at": _iso(c.updated_at),
     }
 
 
@@ -96,15 +104,27 @@ def case_history(db: DbEngine, ref: str) -> dict[str, Any] | None:
         timeline, stage = [], None
         for update, version, doc in rows:
             moved = update.stage != "not_a_case_update" and update.stage != stage
-            timeline.append({
-                "date": _iso(update.effective_at), "date_note": version.date_note,
-                "stage": update.stage, "stage_label": _label(update.stage, update.severity),
-                "from_stage": stage if moved else None, "moved": moved,
-                "backwards": moved and stage is not None and _order(update.stage) < _order(stage),
-                "evidence": update.evidence, "officers": update.officers,
-                "severity": update.severity, "force": update.force, "title": version.title,
-                "url": doc.url, "source_id": doc.source_id, "removed": doc.removed_at is not None,
-            })
+            timeline.append(
+                {
+                    "date": _iso(update.effective_at),
+                    "date_note": version.date_note,
+                    "stage": update.stage,
+                    "stage_label": _label(update.stage, update.severity),
+                    "from_stage": stage if moved else None,
+                    "moved": moved,
+                    "backwards": moved
+                    and stage is not None
+                    and _order(update.stage) < _order(stage),
+                    "evidence": update.evidence,
+                    "officers": update.officers,
+                    "severity": update.severity,
+                    "force": update.force,
+                    "title": version.title,
+                    "url": doc.url,
+                    "source_id": doc.source_id,
+                    "removed": doc.removed_at is not None,
+                }
+            )
             if update.stage != "not_a_case_update":
                 stage = update.stage
         return {**_case_dict(case), "timeline": timeline}
@@ -138,16 +158,21 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
             status = "retrying"
         else:
             status = "ok" if s.last_success_at else "new"
-        rows.append({
-            "source_id": sc.id, "plugin": sc.plugin_id, "enabled": sc.enabled, "status": status,
-            "last_run_at": _iso(s.last_run_at) if s else None,
-            "last_success_at": _iso(s.last_success_at) if s else None,
-            "last_error_at": _iso(s.last_error_at) if s else None,
-            "last_error_kind": s.last_error_kind if s else None,
-            "last_error_message": s.last_error_message if s else None,
-            "consecutive_failures": s.consecutive_failures if s else 0,
-            "next_run_at": _iso(s.next_run_at) if s else None,
-        })
+        rows.append(
+            {
+                "source_id": sc.id,
+                "plugin": sc.plugin_id,
+                "enabled": sc.enabled,
+                "status": status,
+                "last_run_at": _iso(s.last_run_at) if s else None,
+                "last_success_at": _iso(s.last_success_at) if s else None,
+                "last_error_at": _iso(s.last_error_at) if s else None,
+                "last_error_kind": s.last_error_kind if s else None,
+                "last_error_message": s.last_error_message if s else None,
+                "consecutive_failures": s.consecutive_failures if s else 0,
+                "next_run_at": _iso(s.next_run_at) if s else None,
+            }
+        )
     return rows
 
 
@@ -155,9 +180,13 @@ def plugin_list() -> list[dict[str, Any]]:
     from sources.registry import installed
 
     return [
-        {"id": cls.id, "name": cls.name, "hosts": list(cls.hosts),
-         "interval": _duration(cls.default_interval.total_seconds()),
-         "module": cls.__module__}
+        {
+            "id": cls.id,
+            "name": cls.name,
+            "hosts": list(cls.hosts),
+            "interval": _duration(cls.default_interval.total_seconds()),
+            "module": cls.__module__,
+        }
         for cls in sorted(installed().values(), key=lambda c: c.id)
     ]
 
@@ -170,8 +199,12 @@ def held_events(db: DbEngine) -> list[dict[str, Any]]:
     with Session(db) as session:
         events = session.exec(select(Event).where(Event.status == "held").order_by(col(Event.id)))
         return [
-            {"id": e.id, "source_id": e.source_id, "kind": e.kind,
-             "case": json.loads(e.payload_json).get("case_name")}
+            {
+                "id": e.id,
+                "source_id": e.source_id,
+                "kind": e.kind,
+                "case": json.loads(e.payload_json).get("case_name"),
+            }
             for e in events
         ]
 
@@ -197,8 +230,13 @@ def settle_held(db: DbEngine, config: Config, source_id: str | None, *, release:
 
 # ---- web pages and feeds -------------------------------------------------------------------
 
-CASE_EVENT_KINDS = ("new_case", "stage_changed", "case_update", "document_changed",
-                    "document_removed")
+CASE_EVENT_KINDS = (
+    "new_case",
+    "stage_changed",
+    "case_update",
+    "document_changed",
+    "document_removed",
+)
 STAGE_EVENT_KINDS = ("new_case", "stage_changed")
 # Held events may come from a broken parser, discarded ones were judged wrong: never shown.
 SHOWN_STATUSES = ("live", "baseline")
@@ -215,13 +253,19 @@ def slug(text: str) -> str:
 
 
 def case_search(
-    db: DbEngine, *, force: str | None = None, stage: str | None = None,
-    tracked_only: bool = False, name: str | None = None, limit: int = 200,
+    db: DbEngine,
+    *,
+    force: str | None = None,
+    stage: str | None = None,
+    tracked_only: bool = False,
+    name: str | None = None,
+    limit: int = 200,
 ) -> dict[str, Any]:
     """Cases matching the filters, with the sources that reported each; two queries in all."""
     with Session(db) as session:
         query = select(Case).order_by(
-            col(Case.tracked).desc(), col(Case.stage_since).desc().nulls_last(),
+            col(Case.tracked).desc(),
+            col(Case.stage_since).desc().nulls_last(),
             col(Case.id).desc(),
         )
         if force:
@@ -270,8 +314,13 @@ def force_by_slug(db: DbEngine, force_slug: str) -> str | None:
 
 
 def recent_events(
-    db: DbEngine, *, kinds: tuple[str, ...] = CASE_EVENT_KINDS, limit: int = 50,
-    case_id: int | None = None, force: str | None = None, tracked_only: bool = False,
+    db: DbEngine,
+    *,
+    kinds: tuple[str, ...] = CASE_EVENT_KINDS,
+    limit: int = 50,
+    case_id: int | None = None,
+    force: str | None = None,
+    tracked_only: bool = False,
 ) -> list[dict[str, Any]]:
     """The newest case events first, each with a one-line headline; one query."""
     with Session(db) as session:
@@ -294,21 +343,34 @@ def recent_events(
 def _event_dict(event: Event, case: Case) -> dict[str, Any]:
     p = json.loads(event.payload_json)
     backwards = (
-        event.kind == "stage_changed" and event.from_stage is not None
-        and event.to_stage is not None and _order(event.to_stage) < _order(event.from_stage)
+        event.kind == "stage_changed"
+        and event.from_stage is not None
+        and event.to_stage is not None
+        and _order(event.to_stage) < _order(event.from_stage)
     )
     return {
-        "id": event.id, "key": event.dedupe_key, "kind": event.kind,
-        "created_at": _iso(event.created_at), "published_at": p.get("published_at"),
-        "case_id": case.id, "case_name": case.name, "tracked": case.tracked,
+        "id": event.id,
+        "key": event.dedupe_key,
+        "kind": event.kind,
+        "created_at": _iso(event.created_at),
+        "published_at": p.get("published_at"),
+        "case_id": case.id,
+        "case_name": case.name,
+        "tracked": case.tracked,
         "force": p.get("force") or case.force,
-        "from_stage": event.from_stage, "to_stage": event.to_stage,
+        "from_stage": event.from_stage,
+        "to_stage": event.to_stage,
         "from_label": short_label(event.from_stage),
         "to_label": short_label(event.to_stage, p.get("severity")),
-        "backwards": backwards, "headline": _headline(event, case, p, backwards),
-        "title": p.get("title"), "url": p.get("url"), "source_id": event.source_id,
-        "source_name": p.get("source_name"), "evidence": p.get("evidence"),
-        "officers": p.get("officers"), "severity": p.get("severity"),
+        "backwards": backwards,
+        "headline": _headline(event, case, p, backwards),
+        "title": p.get("title"),
+        "url": p.get("url"),
+        "source_id": event.source_id,
+        "source_name": p.get("source_name"),
+        "evidence": p.get("evidence"),
+        "officers": p.get("officers"),
+        "severity": p.get("severity"),
     }
 
 

@@ -85,7 +85,9 @@ class CaseSite:
         self.pages: dict[str, dict[str, str]] = {}
         self.hits: dict[str, int] = {}
         httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
-        httpserver.expect_request("/case", ).respond_with_handler(self._handle)
+        httpserver.expect_request(
+            "/case",
+        ).respond_with_handler(self._handle)
         httpserver.no_handler_status_code = 404
 
     def add(self, slug: str, **fields: str) -> str:

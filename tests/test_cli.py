@@ -65,11 +65,11 @@ def test_history_of_unknown_case_is_a_clear_error(tmp_path):
 
 def test_json_log_format_writes_json_lines(tmp_path):
     path = tmp_path / "config.toml"
-    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid='x'\nplugin='page'\n"
-                    "options={urls=['http://127.0.0.1:9/none']}\n[http]\nretries=0\n")
-    result = CliRunner().invoke(
-        main, ["--log-format", "json", "check", "-c", str(path)]
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[[sources]]\nid='x'\nplugin='page'\n"
+        "options={urls=['http://127.0.0.1:9/none']}\n[http]\nretries=0\n"
     )
+    result = CliRunner().invoke(main, ["--log-format", "json", "check", "-c", str(path)])
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, result.output
     for line in lines:

@@ -26,7 +26,9 @@ def smtp():
 def start_daemon(config: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "run", "-c", str(config)],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
 
@@ -62,8 +64,14 @@ def fast_source(url: str) -> str:
 def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, httpserver, smtp):
     controller, _ = smtp
     site = CaseSite(httpserver)
-    url = site.add("a", title="Custody death – Kent Police", status="Investigation ongoing",
-                   force="Kent Police", reference="2024/7", body="An independent investigation.")
+    url = site.add(
+        "a",
+        title="Custody death – Kent Police",
+        status="Investigation ongoing",
+        force="Kent Police",
+        reference="2024/7",
+        body="An independent investigation.",
+    )
     config = write_config(tmp_path, controller.port, fast_source(url))
     proc = start_daemon(config)
     try:
@@ -80,8 +88,14 @@ def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, httpserver, s
 def test_kill_9_mid_cycle_neither_loses_nor_duplicates_an_alert(tmp_path, httpserver, smtp):
     controller, sink = smtp
     site = CaseSite(httpserver)
-    url = site.add("a", title="Custody death – Kent Police", status="Investigation ongoing",
-                   force="Kent Police", reference="2024/7", body="An independent investigation.")
+    url = site.add(
+        "a",
+        title="Custody death – Kent Police",
+        status="Investigation ongoing",
+        force="Kent Police",
+        reference="2024/7",
+        body="An independent investigation.",
+    )
     config = write_config(tmp_path, controller.port, fast_source(url))
     db = tmp_path / "state" / "monitor.db"
 

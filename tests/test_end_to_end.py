@@ -61,13 +61,22 @@ def cli(*args: str) -> tuple[int, str]:
 
 def test_status_change_sends_exactly_one_email(tmp_path, site, smtp):
     controller, sink = smtp
-    url = site.add("blake", title="Death of Chris Kaba – Metropolitan Police Service",
-                   status="Investigation ongoing", force="Metropolitan Police Service",
-                   reference="2022/174522",
-                   body="The IOPC is investigating the fatal shooting of Chris Kaba in Streatham Hill.")
-    site.add("other", title="Use of force in custody – Kent Police", status="Investigation ongoing",
-             force="Kent Police", reference="2023/000111",
-             body="An investigation into the restraint of a man in custody in Maidstone.")
+    url = site.add(
+        "blake",
+        title="Death of Chris Kaba – Metropolitan Police Service",
+        status="Investigation ongoing",
+        force="Metropolitan Police Service",
+        reference="2022/174522",
+        body="The IOPC is investigating the fatal shooting of Chris Kaba in Streatham Hill.",
+    )
+    site.add(
+        "other",
+        title="Use of force in custody – Kent Police",
+        status="Investigation ongoing",
+        force="Kent Police",
+        reference="2023/000111",
+        body="An investigation into the restraint of a man in custody in Maidstone.",
+    )
     config = write_config(tmp_path, controller.port, page_source(url, site.url("other")))
 
     code, out = cli("check", "-c", str(config))
@@ -92,11 +101,18 @@ def test_status_change_sends_exactly_one_email(tmp_path, site, smtp):
 
 def test_unreachable_source_is_reported_while_others_work(tmp_path, site, smtp):
     controller, _sink = smtp
-    good = site.add("one", title="Custody death – Kent Police", status="Investigation ongoing",
-                    force="Kent Police", reference="2024/1", body="An independent investigation.")
+    good = site.add(
+        "one",
+        title="Custody death – Kent Police",
+        status="Investigation ongoing",
+        force="Kent Police",
+        reference="2024/1",
+        body="An independent investigation.",
+    )
     dead = f"http://127.0.0.1:{free_port()}/case/1"  # nothing listens there
     config = write_config(
-        tmp_path, controller.port,
+        tmp_path,
+        controller.port,
         page_source(good, source_id="alive") + page_source(dead, source_id="gone"),
     )
     code, out = cli("check", "-c", str(config))
@@ -133,7 +149,10 @@ def test_garbage_page_is_a_typed_parse_error_not_a_crash(tmp_path, httpserver, s
         ("[http]\nretries = 'many'\n", "http.retries"),
         ("[[sources]]\nid = 'iopc'\ninterval_minutes = -5\n", "sources[0] (iopc).interval_minutes"),
         ("[monitor\n", "not valid TOML"),
-        ("[[subscribers]]\nname='a'\nurls=['mailto://${NOT_SET_ANYWHERE}@x']\n", "NOT_SET_ANYWHERE"),
+        (
+            "[[subscribers]]\nname='a'\nurls=['mailto://${NOT_SET_ANYWHERE}@x']\n",
+            "NOT_SET_ANYWHERE",
+        ),
         ("[[sources]]\nid = 'x'\nplugin = 'nosuch'\n", "no source plugin called 'nosuch'"),
     ],
 )

@@ -85,7 +85,9 @@ def _ensure_schema(engine: Engine, *, create: bool) -> None:
     if existing - {"meta"} & {t.name for t in SQLModel.metadata.sorted_tables}:
         raise StoreError("the database has our tables but no schema version; refusing to touch it")
     if not create:
-        raise StoreError("the database has not been initialised; run `oversight-monitor check` once")
+        raise StoreError(
+            "the database has not been initialised; run `oversight-monitor check` once"
+        )
     assert tables  # the import registers the tables on SQLModel.metadata
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:

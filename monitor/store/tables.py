@@ -1,4 +1,4 @@
-"""The database tables. Everything that must survive a restart is a row here before it is acted on."""
+"""The database tables: anything that must survive a restart is a row before it is acted on."""
 
 from __future__ import annotations
 
