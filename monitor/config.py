@@ -148,6 +148,8 @@ class Config(Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"{what}: names must be unique, repeated: {', '.join(dupes)}")
+        if any(s.name == "maintainers" for s in self.subscribers):
+            raise ValueError("subscribers: 'maintainers' is reserved for the [health] channel")
         known = {c.name for c in self.cases}
         for sub in self.subscribers:
             missing = [c for c in sub.cases if c not in known]

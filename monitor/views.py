@@ -131,7 +131,11 @@ def case_history(db: DbEngine, ref: str) -> dict[str, Any] | None:
 
 
 def _order(stage: str) -> int:
+    """How far along the process a stage is. A re-investigation starts the process again, so
+    it ranks with an opened investigation: moving into it is a move back, out of it forward."""
     stages = stage_ids()
+    if stage == "reinvestigation" and "investigation_opened" in stages:
+        return stages.index("investigation_opened")
     return stages.index(stage) if stage in stages else -1
 
 
