@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.stages import attributes, context, genre
+from monitor.stages import attributes, context, genre, scan
 from monitor.stages.cues import CIVILIAN_SUBJECT, CRIMINAL_STAGES, CUES, Cue
 from monitor.stages.forces import find_force
 from monitor.stages.sentences import Sentence, fold_case, split_sentences
@@ -65,9 +65,9 @@ _FORMAL_PROCEEDINGS = re.compile(r"\bgross\s+misconduct\b|\bhearing\b|\bmeeting\
 # A review that stands by a case-to-answer decision is that decision again (Kaba, Apr 2025).
 _DECISION_CONFIRMED = re.compile(
     r"\b(?:maintain(?:s|ed)?|confirm(?:s|ed)?|uph(?:o|e)ld(?:s)?|stand(?:s)?\s+by|stood\s+by)\b"
-    r"[^.\n]{0,60}\b(?:decision|determination|direction)\b",
-    re.I,
+    r"[^.\n]{0,60}\b(?:decision|determination|direction)\b"
 )
+_CONFIRM_NEEDLES = ("maintain", "confirm", "uphold", "upheld", "stand", "stood")
 _REPORT_SUBMITTED = re.compile(
     r"\b(?:sent|passed|submitted|provided|shared|handed|gave|given)\s+(?:our|its|the|a)\s+"
     r"(?:final\s+)?(?:investigation\s+)?(?:report|file|findings)\b"
@@ -76,6 +76,10 @@ _REPORT_SUBMITTED = re.compile(
     re.I,
 )
 _ON_HOLD = re.compile(r"\b(?:paused|pausing|pauses|on\s+hold|stayed|held\s+in\s+abeyance)\b", re.I)
+_FLAG_PATTERNS = (
+    (REPORT_SUBMITTED, _REPORT_SUBMITTED, ("report", "file", "findings", "investigation")),
+    (ON_HOLD, _ON_HOLD, ("paus", "hold", "stayed", "abeyance")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +130,15 @@ def classify(title: str, text: str) -> Classification:
     if not text.strip():
         return Classification(NOT_A_CASE_UPDATE, label(NOT_A_CASE_UPDATE), None)
     sentences = split_sentences(text)
-    general = genre.general_page_sign(title, text)
+    folded = fold_case(text)
+    general = genre.general_page_sign(title, folded)
     if general:
         return _general_page(title, text, sentences, general)
 
-    findings = _findings(text, sentences)
+    findings = _findings(text, folded, sentences)
     source = "text"
     if not findings and title.strip():
-        findings = _findings(title, split_sentences(title))
+        findings = _findings(title, fold_case(title), split_sentences(title))
         source = "title"
     stage = _winner(findings)
     stage_findings = [finding for finding in findings if finding.stage == stage]
@@ -147,7 +152,7 @@ def classify(title: str, text: str) -> Classification:
         severity=severity,
         route=_route(stage, stage_findings, title, sentences),
         force=find_force(title, text),
-        flags=_flags(text, sentences),
+        flags=_flags(text, folded, sentences),
         evidence_in=source if evidence else None,
     )
 
@@ -174,11 +179,10 @@ def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence:
     return sentences[max(0, bisect.bisect_right(starts, offset) - 1)]
 
 
-def _findings(text: str, sentences: list[Sentence]) -> list[_Finding]:
+def _findings(text: str, folded: str, sentences: list[Sentence]) -> list[_Finding]:
     """Every cue that reports a new event, in text order, after the routing rules."""
     if not sentences:
         return []
-    folded = fold_case(text)
     latest = context.latest_year(text)
     starts = [sentence.start for sentence in sentences]
     news = sentences[: _news_end(sentences)]
@@ -186,6 +190,8 @@ def _findings(text: str, sentences: list[Sentence]) -> list[_Finding]:
     for cue in CUES:
         for sentence in _sentences_with_needle(cue, folded, starts, news):
             for match in cue.pattern.finditer(folded, sentence.start, sentence.end):
+                if cue.word_start and _inside_word(folded, match.start()):
+                    continue
                 if _reports_new_event(cue, match, sentence, latest):
                     findings.append(
                         _Finding(cue.stage, sentence, match.start(), match.group(), cue.prospective)
@@ -194,19 +200,19 @@ def _findings(text: str, sentences: list[Sentence]) -> list[_Finding]:
     return _apply_routing(_drop_dated_past(findings), folded, sentences)
 
 
+def _inside_word(folded: str, start: int) -> bool:
+    return start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_")
+
+
 def _sentences_with_needle(
     cue: Cue, folded: str, starts: list[int], news: list[Sentence]
 ) -> list[Sentence]:
     """Only sentences holding one of the cue's needles are worth running its regex on."""
-    indexes: set[int] = set()
-    for needle in cue.needles:
-        found = folded.find(needle)
-        while found != -1:
-            index = bisect.bisect_right(starts, found) - 1
-            if 0 <= index < len(news):
-                indexes.add(index)
-            found = folded.find(needle, found + 1)
-    return [news[index] for index in sorted(indexes)]
+    indexes = {
+        bisect.bisect_right(starts, found) - 1
+        for found in scan.needle_positions(folded, cue.needles)
+    }
+    return [news[index] for index in sorted(indexes) if 0 <= index < len(news)]
 
 
 def _news_end(sentences: list[Sentence]) -> int:
@@ -219,7 +225,7 @@ def _news_end(sentences: list[Sentence]) -> int:
 def _reports_new_event(
     cue: Cue, match: re.Match[str], sentence: Sentence, latest: int | None
 ) -> bool:
-    if genre.STATISTIC_SENTENCE.search(sentence.text):
+    if genre.is_statistic(sentence.text):
         return False
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
@@ -261,7 +267,7 @@ def _apply_routing(
 ) -> list[_Finding]:
     """Rules that re-read one finding in the light of another (domain.md a.1 rule 3, a.2)."""
     position = {id(sentence): index for index, sentence in enumerate(sentences)}
-    confirmed = _DECISION_CONFIRMED.search(text) is not None
+    confirmed = scan.search_near(_DECISION_CONFIRMED, text, _CONFIRM_NEEDLES) is not None
     has_case_to_answer = any(finding.stage == "case_to_answer" for finding in findings)
     routed: list[_Finding] = []
     for finding in findings:
@@ -393,14 +399,19 @@ def _route(
     return None
 
 
-def _flags(text: str, sentences: list[Sentence]) -> frozenset[str]:
+def _flags(text: str, folded: str, sentences: list[Sentence]) -> frozenset[str]:
     """Status flags the body states as current (not negated, planned or past)."""
     latest = context.latest_year(text)
+    starts = [sentence.start for sentence in sentences]
     flags: set[str] = set()
-    for flag, pattern in ((REPORT_SUBMITTED, _REPORT_SUBMITTED), (ON_HOLD, _ON_HOLD)):
-        for sentence in sentences:
-            match = pattern.search(sentence.text)
-            if match and _stated_as_current(match, sentence.text, latest):
+    for flag, pattern, needles in _FLAG_PATTERNS:
+        hits = {
+            bisect.bisect_right(starts, at) - 1 for at in scan.needle_positions(folded, needles)
+        }
+        for index in sorted(hits):
+            sentence = sentences[index].text
+            match = pattern.search(sentence)
+            if match and _stated_as_current(match, sentence, latest):
                 flags.add(flag)
                 break
     return frozenset(flags)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.stages import scan
+
 # Commas, brackets, dashes and contrastive words start a new clause.
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|whereas|while|although)\b")
 _WORD = re.compile(r"[\w'’-]+")
@@ -136,5 +138,19 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
 
 def latest_year(text: str) -> int | None:
     """The most recent year a text mentions: the best guess of when it was written."""
-    years = [int(year) for year in _YEAR.findall(text)]
-    return max(years) if years else None
+    latest = None
+    # Substring search instead of a regex over the whole text (see scan.py).
+    for at in scan.needle_positions(text, ("19", "20")):
+        digits = text[at : at + 4]
+        if len(digits) < 4 or not digits.isdigit() or _digit_at(text, at - 1):
+            continue
+        if _digit_at(text, at + 4):
+            continue
+        year = int(digits)
+        if 1980 <= year < 2050 and (latest is None or year > latest):
+            latest = year
+    return latest
+
+
+def _digit_at(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and text[index].isdigit()

@@ -25,6 +25,7 @@ class Cue:
     stage: str
     pattern: re.Pattern[str]
     needles: tuple[str, ...]
+    word_start: bool = False  # the pattern began with \b; checked after matching, for speed
     prospective: bool = False
     reject_before: re.Pattern[str] | None = None
     reject_after: re.Pattern[str] | None = None
@@ -93,8 +94,10 @@ def _cue(
         raise ValueError(f"cue for {stage} needs a non-empty needle: {pattern}")
     # Patterns run case-sensitively on case-folded text: with re.IGNORECASE, Python's regex
     # engine loses its fast scan for the first character and runs several times slower.
-    folded = re.compile(pattern.lower())
-    return Cue(stage, folded, needles, prospective, reject_before, reject_after)
+    # A leading \b also disables the engine's literal-prefix scan, so it is checked afterwards.
+    word_start = pattern.startswith(r"\b")
+    folded = re.compile(pattern.lower().removeprefix(r"\b"))
+    return Cue(stage, folded, needles, word_start, prospective, reject_before, reject_after)
 
 
 CUES: tuple[Cue, ...] = (

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from monitor.stages import scan
+from monitor.stages.sentences import fold_case
+
 _I = re.IGNORECASE
 
 # A title that names one of these kinds of page settles it on its own.
@@ -20,58 +23,88 @@ _GENERAL_TITLE = re.compile(
 )
 
 # One of these in the body is enough: the page says what kind of page it is.
-_GENERAL_BODY_STRONG = re.compile(
-    r"\b(?:(?:in\s+)?this\s+blog|inspection\s+report|HMICFRS\s+(?:has\s+)?(?:published|found|"
-    r"inspected|inspects|recommended)|(?:police\s+)?complaints\s+statistics|published\s+"
-    r"(?:its|our|the)\s+annual|today\s+(?:we\s+)?(?:publish|published|launch|launched)\s+"
-    r"(?:a|our|the)\s+(?:consultation|policy|report\s+on|review\s+of)|"
-    r"our\s+role\s+is\s+to|(?:this\s+section\s+of\s+)?our\s+(?:annual|outcomes|impact)\s+"
-    r"report)\b",
-    _I,
+# A sign is (needles, pattern): the pattern runs on case-folded text, only near a needle.
+_Sign = tuple[tuple[str, ...], re.Pattern[str]]
+
+
+def _sign(needles: str, pattern: str) -> _Sign:
+    return tuple(needles.split("|")), re.compile(pattern.lower())
+
+
+_GENERAL_BODY_STRONG: tuple[_Sign, ...] = (
+    _sign("blog", r"\bthis\s+blog\b"),
+    _sign("inspection report", r"\binspection\s+report\b"),
+    _sign("hmicfrs", r"\bHMICFRS\s+(?:has\s+)?(?:published|found|inspected|inspects|recommended)"),
+    _sign("statistics", r"\bcomplaints\s+statistics\b"),
+    _sign("annual", r"\bpublished\s+(?:its|our|the)\s+annual\b"),
+    _sign(
+        "today",
+        r"\btoday\s+(?:we\s+)?(?:publish|published|launch|launched)\s+(?:a|our|the)\s+"
+        r"(?:consultation|policy|report\s+on|review\s+of)\b",
+    ),
+    _sign("our role is", r"\bour\s+role\s+is\s+to\b"),
+    _sign("report", r"\bour\s+(?:annual|outcomes|impact)\s+report\b"),
 )
 
 # "377 investigations", "52 cases": counts of many cases, not one.
 _MANY_CASES = (
     r"\b(?:[2-9]\d|\d{3,}|\d{1,3},\d{3})\s+(?:\w+\s+)?(?:investigations|cases|complaints|"
-    r"referrals|appeals|reviews|complaint\s+cases)\b"
+    r"referrals|appeals|reviews)\b"
 )
+_MANY_CASES_NEEDLES = "investigations|cases|complaints|referrals|appeals|reviews"
 
 # Families of weaker signs; several distinct ones together mark a general page.
-_GENERAL_BODY_SIGNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\bper\s*cent\b|\d\s?%", _I),
-    re.compile(r"\bstatistics\b|\b(?:figures|data)\s+(?:show|shows|published|reveal)", _I),
-    re.compile(r"\bannual\b|\bthis\s+year['’]s\b|\beach\s+year\b", _I),
-    re.compile(r"\bconsultation\b", _I),
-    re.compile(r"\bblog\b", _I),
-    re.compile(r"\bHMICFRS\b|\bHMIC\b|\binspectorate\b|\binspection\b", _I),
-    re.compile(r"\bpolicy\b|\bguidance\b", _I),
-    re.compile(r"\b20\d\d/\d\d\b|\b20\d\d-\d\d\b"),
-    re.compile(_MANY_CASES, _I),
-    re.compile(r"\bwe\s+welcome\b|\bour\s+role\b", _I),
-    re.compile(
-        r"\b(?:nationally|across\s+(?:England|all\s+forces|the\s+country)|forces\s+in"
-        r"\s+England)\b",
-        _I,
+_GENERAL_BODY_SIGNS: tuple[_Sign, ...] = (
+    _sign("cent|%", r"\bper\s*cent\b|\d\s?%"),
+    _sign(
+        "statistic|figures|data", r"\bstatistics\b|\b(?:figures|data)\s+(?:show|published|reveal)"
+    ),
+    _sign("annual|year", r"\bannual\b|\bthis\s+year['’]s\b|\beach\s+year\b"),
+    _sign("consultation", r"\bconsultation\b"),
+    _sign("blog", r"\bblog\b"),
+    _sign("hmic|inspect", r"\bHMICFRS\b|\bHMIC\b|\binspectorate\b|\binspection\b"),
+    _sign("policy|guidance", r"\bpolicy\b|\bguidance\b"),
+    _sign("/|-", r"\b20\d\d[/-]\d\d\b"),
+    _sign(_MANY_CASES_NEEDLES, _MANY_CASES),
+    _sign("welcome|our role", r"\bwe\s+welcome\b|\bour\s+role\b"),
+    _sign(
+        "national|across|forces in",
+        r"\b(?:nationally|across\s+(?:england|all\s+forces|the\s+country)|forces\s+in\s+england)\b",
     ),
 )
 _SIGNS_NEEDED = 3
 
 # A sentence that counts or rates many cases is statistics, whatever stage words it uses.
-STATISTIC_SENTENCE = re.compile(
-    r"\bper\s*cent\b|\d\s?%|\b20\d\d/\d\d\b|\bproportion\b|\bpercentage\b|\bon\s+average\b|"
-    + _MANY_CASES,
-    _I,
+_STATISTIC: tuple[_Sign, ...] = (
+    _sign(
+        "cent|%|/|proportion|percentage|average",
+        r"\bper\s*cent\b|\d\s?%|\b20\d\d/\d\d\b|\bproportion\b|\bpercentage\b|\bon\s+average\b",
+    ),
+    _sign(_MANY_CASES_NEEDLES, _MANY_CASES),
 )
 
 
-def general_page_sign(title: str, text: str) -> tuple[str, int] | None:
-    """Where the page shows it is a general page: ("title", 0) or ("text", offset); else None."""
+def _first(signs: tuple[_Sign, ...], folded: str) -> list[re.Match[str]]:
+    found = (scan.search_near(pattern, folded, needles) for needles, pattern in signs)
+    return [match for match in found if match]
+
+
+def is_statistic(sentence: str) -> bool:
+    """The sentence counts or rates many cases ("in 44 investigations", "6 per cent")."""
+    return bool(_first(_STATISTIC, fold_case(sentence)))
+
+
+def general_page_sign(title: str, folded_text: str) -> tuple[str, int] | None:
+    """Where the page shows it is a general page: ("title", 0) or ("text", offset); else None.
+
+    `folded_text` is the body after `fold_case`, so offsets are offsets in the body.
+    """
     if _GENERAL_TITLE.search(title):
         return ("title", 0)
-    strong = _GENERAL_BODY_STRONG.search(text)
+    strong = _first(_GENERAL_BODY_STRONG, folded_text)
     if strong:
-        return ("text", strong.start())
-    hits = [match for match in (sign.search(text) for sign in _GENERAL_BODY_SIGNS) if match]
+        return ("text", min(match.start() for match in strong))
+    hits = _first(_GENERAL_BODY_SIGNS, folded_text)
     if len(hits) >= _SIGNS_NEEDED:
         return ("text", min(match.start() for match in hits))
     return None
