@@ -57,6 +57,11 @@ _ROUTED_TO_RPRP = re.compile(
     r"|\b(?:reflective\s+practice|RPRP)\b[^.\n]{0,40}\b(?:instead|rather\s+than)",
     re.I,
 )
+# UK releases name a suspect as "Name, 40, of Town"; officers carry a rank or "officer".
+_AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s+\d{1,2},\s")
+_OFFICER_WORD = re.compile(
+    r"\b(?:officers?|constables?|PCs?|DCs?|sergeants?|inspectors?|detectives?|Sgt)\b", re.I
+)
 _MANAGEMENT_ADVICE = re.compile(r"management\s+advice", re.I)
 _MEETING_OR_HEARING = re.compile(
     r"\b(?:misconduct|disciplinary)\s+(?:meeting|hearing)|\bpanel\b|\bchair\b", re.I
@@ -230,7 +235,7 @@ def _reports_new_event(
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
     )
-    if cue.stage in CRIMINAL_STAGES and CIVILIAN_SUBJECT.search(words.lead):
+    if cue.stage in CRIMINAL_STAGES and _about_a_civilian(sentence.text, words.lead):
         return False
     if cue.reject_before and cue.reject_before.search(words.lead):
         return False
@@ -243,6 +248,13 @@ def _reports_new_event(
     if context.is_pending(words) and cue.stage != "case_to_answer":
         return False
     return not context.is_background(words, latest)
+
+
+def _about_a_civilian(sentence: str, lead: str) -> bool:
+    """Crime news about the suspect ("Stephen Port, 40, of Barking, has been charged…")."""
+    if CIVILIAN_SUBJECT.search(lead):
+        return True
+    return _AGE_APPOSITION.search(sentence) is not None and not _OFFICER_WORD.search(sentence)
 
 
 def _drop_dated_past(findings: list[_Finding]) -> list[_Finding]:

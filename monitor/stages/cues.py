@@ -198,6 +198,8 @@ CUES: tuple[Cue, ...] = (
         "investigat",
     ),
     _cue("misconduct_notices_served", r"\binterviewed\s+under\s+misconduct\s+caution", "caution"),
+    # IOPC/IPCC releases often drop the level: "served with notices telling them …".
+    _cue("misconduct_notices_served", r"\bserved\s+(?:with\s+)?notices\b", "notices"),
     _cue("misconduct_notices_served", r"\bregulation\s+1[567]\s+notices?", "regulation"),
     _cue("misconduct_notices_served", r"\bnotices?\s+under\s+regulation\s+1[567]", "regulation"),
     # --- criminal_investigation ----------------------------------------------------------
