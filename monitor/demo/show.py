@@ -23,8 +23,8 @@ from monitor.engine import CycleReport
 from monitor.stages.vocabulary import label, short_label
 
 WIDTH = 78
-LEFT = 13  # width of the label column
-MESSAGE_LINES = 7  # lines of each alert's body shown
+LEFT = 14  # width of the label column
+MESSAGE_LINES = 5  # lines of each alert's body shown (headline, before, now, title, date)
 
 
 class Terminal(Listener):
@@ -50,14 +50,14 @@ class Terminal(Listener):
             self.row(SITES[site], f"{root}  (local copy)")
         self.row("Inbox", f"{SUBSCRIBER}, via a local mail server on "
                           f"{mailbox_url.split('://', 1)[1].split('?', 1)[0]}")
-        self.row("Following", f'"{CASE}", also matched by ' + ", ".join(ALIASES))
+        self.row("Following", _fit(f'"{CASE}", also matched by ' + ", ".join(ALIASES)))
         self.echo("")
 
     def baseline(self, releases: list[Release], reports: list[CycleReport]) -> None:
         self.clear()
         pages = sum(r.new for r in reports)
-        self.echo(_dim(f"01 Oct 2015  First check: {pages} pages already on the sites, recorded "
-                       "as a silent baseline (nothing sent)."))
+        self.row("01 Oct 2015", _dim(_fit(f"First check: {pages} pages already on the sites, "
+                                          "recorded as a silent baseline (nothing sent).")))
         for r in reports:
             if r.failure:
                 self.echo(_warn(f"  {r.source_id}: FAILED ({r.failure.kind}) {r.failure}"))
@@ -75,10 +75,10 @@ class Terminal(Listener):
         self.echo("")
         head = f"── {result.number}/{total}  {when:%d %b %Y}  {SITES[release.site]} "
         self.echo(_bold(head + "─" * max(3, WIDTH - len(head))))
-        self.row("Published", f"“{release.title}”")
+        self.row("Published", _fit(f"“{release.title}”"))
         self.row("", _dim(_printed(release)))
         if step.note:
-            self.row("Context", _dim(step.note))
+            self.row("Context", _dim(_fit(step.note)))
         self.concluded(result)
         self.alerts(result)
         for r in result.reports:
@@ -96,7 +96,7 @@ class Terminal(Listener):
         text = label(c.stage, c.severity)
         if c.officers:
             text += f" ({c.officers} officer{'s' if c.officers != 1 else ''})"
-        shown = _dim(text) if c.stage == NOT_A_CASE_UPDATE else _good(text)
+        shown = _dim(_fit(text)) if c.stage == NOT_A_CASE_UPDATE else _good(_fit(text))
         self.row("Monitor read", shown)
         if c.evidence:
             self.row("", _quote(c.evidence))
@@ -115,10 +115,13 @@ class Terminal(Listener):
         sent_stages = [e.get("to") for e in _live(result.reports)]
         if result.step.alerts_expected and expected not in sent_stages:
             wanted = short_label(expected)
-            self.row("Note", _warn(f"the case timeline (domain.md §e) expects an alert "
-                                   f"for “{wanted}” here"))
+            self.row("Note", _warn(_fit(f"the case timeline (domain.md §e) expects an alert "
+                                        f"for “{wanted}” here")))
         elif not result.step.alerts_expected and result.alerts:
             self.row("Note", _warn("the case timeline (domain.md §e) expects no stage change here"))
+        c, want = result.concluded, result.step.officers
+        if want and c and c.officers != want:
+            self.row("Note", _warn(f"the case timeline (domain.md §e) counts {want} officers here"))
 
     def timeline(self, outcome: Outcome) -> None:
         history = outcome.history
@@ -132,7 +135,8 @@ class Terminal(Listener):
             self.timeline_row(item)
         since = _date(history.get("stage_since"))
         self.echo("")
-        self.row("Now", _bold(history["stage_label"]) + (f" (since {since})" if since else ""))
+        now = history["stage_label"] + (f" (since {since})" if since else "")
+        self.row("Now", _bold(_fit(now)))
         sent = len(outcome.messages)
         self.row("Alerts", f"{sent} email{'s' if sent != 1 else ''} delivered to {SUBSCRIBER}; "
                            f"{len(outcome.results) - sent} releases sent nothing")
@@ -144,12 +148,12 @@ class Terminal(Listener):
             what += f" ({item['officers']})"
         site = SITES.get(item["source_id"], item["source_id"])
         if not item["moved"]:
-            mark, shown = "·", _dim(what)
+            mark, shown = "·", _dim(f"{what:<46}")
         elif item["backwards"]:
-            mark, shown = "↩", _warn(what + "  ← moved back")
+            mark, shown = "↩", _warn(f"{what + ' (moved back)':<46}")
         else:
-            mark, shown = "→", _good(what)
-        self.echo(f"  {date}  {mark} {shown}" + _dim(f"  [{site}]"))
+            mark, shown = "→", _good(f"{what:<46}")
+        self.echo(f"  {date}  {mark} {shown}" + _dim(f" {site}"))
 
     def kept(self, where: Path, messages: int) -> None:
         self.echo("")
@@ -207,15 +211,20 @@ def _printed(release: Release) -> str:
 
 
 def _first_lines(lines: list[str], count: int) -> list[str]:
-    shown = [textwrap.shorten(line, WIDTH - LEFT - 4, placeholder=" …") for line in lines[:count]]
+    """The first `count` lines, each wrapped to the message column; '…' if there is more."""
+    shown = [part for line in lines[:count] for part in textwrap.wrap(line, WIDTH - LEFT - 4)]
     if len(lines) > count:
         shown.append("…")
     return shown
 
 
 def _quote(text: str) -> str:
-    body = textwrap.fill(" ".join(text.split()), WIDTH - LEFT - 4)
-    return _dim("“" + body + "”")
+    return _dim(_fit("“" + " ".join(text.split()) + "”"))
+
+
+def _fit(text: str) -> str:
+    """Wrapped to the column right of the labels."""
+    return textwrap.fill(text, WIDTH - LEFT - 2)
 
 
 def _wrap(text: str, indent: int) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -59,6 +60,7 @@ class Step:
     release: Release
     expected: str  # the stage domain.md §e gives for this event
     note: str = ""  # one line of context for the reader
+    officers: int | None = None  # the officer count domain.md §e gives, where it gives one
 
     @property
     def alerts_expected(self) -> bool:
@@ -83,11 +85,11 @@ def load_release(name: str) -> Release:
 # What both sites already showed before the demo starts: the monitor's silent first cycle.
 BASELINE = ("2015-07-16-ipcc-annual-report", "2015-09-28-met-hendon-passing-out")
 
-_STEPS = (
+_STEPS: tuple[tuple[Any, ...], ...] = (
     ("2015-10-21-met-voluntary-referral", "referral",
      "Four young men found dead in Barking, June 2014 to September 2015; the Met refers itself."),
     ("2016-11-23-ipcc-notices-served", "misconduct_notices_served",
-     "The day Stephen Port is convicted: 7 gross misconduct and 10 misconduct notices (17)."),
+     "The day Stephen Port is convicted: 7 gross misconduct and 10 misconduct notices.", 17),
     ("2017-05-19-ipcc-pace-statement", NOT_A_CASE_UPDATE,
      "The families criticise the pace; no officer interviewed yet."),
     ("2018-03-19-iopc-nearing-completion", NOT_A_CASE_UPDATE,
@@ -109,7 +111,7 @@ _STEPS = (
     ("2023-04-27-met-hmicfrs-response", NOT_A_CASE_UPDATE,
      "An inspection report and the Met's response: commentary, not a case event."),
     ("2023-11-16-iopc-gross-misconduct-notices", "misconduct_notices_served",
-     "Forward again: five of the 17 plus three new officers, all for gross misconduct."),
+     "Forward again: five of the 17 plus three new officers, all for gross misconduct.", 8),
 )
 
 
@@ -118,4 +120,4 @@ def baseline() -> list[Release]:
 
 
 def steps() -> list[Step]:
-    return [Step(load_release(name), expected, note) for name, expected, note in _STEPS]
+    return [Step(load_release(name), *rest) for name, *rest in _STEPS]
