@@ -36,7 +36,7 @@ def demo(fast: bool, keep_dir: Path | None, no_color: bool, verbose: bool) -> No
     from monitor.demo.show import Terminal
 
     pause = 0.0 if fast else PAUSE_SECONDS
-    terminal = Terminal(color=False if no_color else None, pause=pause)
+    terminal = Terminal(color=False if no_color else None)
     try:
         with _workdir(keep_dir) as workdir, _quiet_logs(verbose):
             outcome = run(workdir, terminal, pause=pause)

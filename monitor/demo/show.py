@@ -28,9 +28,8 @@ MESSAGE_LINES = 5  # lines of each alert's body shown (headline, before, now, ti
 
 
 class Terminal(Listener):
-    def __init__(self, *, color: bool | None, pause: float, err: TextIO | None = None) -> None:
+    def __init__(self, *, color: bool | None, err: TextIO | None = None) -> None:
         self.color = color  # None: click decides (colour on a terminal only)
-        self.pause = pause
         self.err = err or sys.stderr
         self._live = self.err.isatty()
         self._status = False
