@@ -85,6 +85,7 @@ class _Fetched:
     page: Page | None = None
     document: Document | None = None
     error: FetchError | None = None
+    digest: str | None = None  # content_hash of the document, computed once
 
 
 def _no_outbox(*_args: Any, **_kwargs: Any) -> int:
@@ -162,7 +163,9 @@ class Engine:
                     unchanged_ids.append(old.id)
                 continue
             assert item.document is not None
-            digest = content_hash(item.document.title, item.document.text, item.document.fields)
+            digest = item.digest = content_hash(
+                item.document.title, item.document.text, item.document.fields
+            )
             if old is not None and old.content_hash == digest and old.removed_at is None:
                 report.unchanged += 1
                 unchanged_ids.append(old.id)
@@ -300,7 +303,7 @@ class Engine:
             page=page,
             document=doc,
             classification=classification,
-            content_hash=content_hash(doc.title, doc.text, doc.fields),
+            content_hash=item.digest or content_hash(doc.title, doc.text, doc.fields),
             links=self.matcher.links(
                 source_id=sc.id,
                 external_id=item.ref.external_id,
