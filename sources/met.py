@@ -99,7 +99,7 @@ class MetSource(Source):
 
     def ref(self, found: DocumentRef) -> DocumentRef | None:
         """The ref re-keyed on the Mynewsdesk numeric id, or None if it is not an article."""
-        url = urls.canonical(found.url)
+        url = urls.canonical(found.url, self.root, self.hosts)  # onto a base_url override
         m = ARTICLE.match(urls.path(url))
         if not m or urls.host(url) not in self.allowed_hosts:
             return None
