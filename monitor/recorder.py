@@ -236,28 +236,26 @@ def _add_event(
         obs.content_hash,
         case.reported_status,
     )
-    payload = {
-        "case_name": case.name,
-        "case_key": case.key,
-        "tracked": case.tracked,
-        "title": doc.title,
-        "url": obs.page.url,
-        "source_id": obs.source_id,
-        "source_name": obs.source_name,
-        "published_at": doc.published_at.isoformat() if doc.published_at else None,
-        "date_note": doc.date_note,
-        "from_stage": planned.from_stage,
-        "to_stage": planned.to_stage,
-        "evidence": cls.evidence,
-        "officers": cls.officers,
-        "severity": cls.severity,
-        "route": cls.route,
-        "force": update.force or case.force,
-        "flags": sorted(cls.flags),
-        "edited": planned.kind == "document_changed",
-        "from_status": status_before,
-        "to_status": case.reported_status,
-    }
+    payload = event_payload(
+        case,
+        title=doc.title,
+        url=obs.page.url,
+        source_id=obs.source_id,
+        source_name=obs.source_name,
+        published_at=doc.published_at.isoformat() if doc.published_at else None,
+        date_note=doc.date_note,
+        from_stage=planned.from_stage,
+        to_stage=planned.to_stage,
+        evidence=cls.evidence,
+        officers=cls.officers,
+        severity=cls.severity,
+        route=cls.route,
+        force=update.force or case.force,
+        flags=sorted(cls.flags),
+        edited=planned.kind == "document_changed",
+        from_status=status_before,
+        to_status=case.reported_status,
+    )
     return add_event(
         session,
         Event(
@@ -273,6 +271,34 @@ def _add_event(
             created_at=now,
         ),
     )
+
+
+def event_payload(case: Case, **fields: Any) -> dict[str, Any]:
+    """What a message about a case event is rendered from (see notifications/render.py)."""
+    payload: dict[str, Any] = dict.fromkeys(
+        (
+            "title",
+            "url",
+            "source_id",
+            "source_name",
+            "published_at",
+            "date_note",
+            "from_stage",
+            "to_stage",
+            "evidence",
+            "officers",
+            "severity",
+            "route",
+            "force",
+            "from_status",
+            "to_status",
+        ),
+    )
+    payload.update(
+        case_name=case.name, case_key=case.key, tracked=case.tracked, flags=[], edited=False
+    )
+    payload.update(fields)
+    return payload
 
 
 def add_event(session: Session, event: Event) -> Event | None:

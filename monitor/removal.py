@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from monitor.diff import dedupe_key
-from monitor.recorder import add_event
+from monitor.recorder import add_event, event_payload
 from monitor.store.tables import Case, CaseDocument, DocumentRow, Event
 
 
@@ -33,28 +33,16 @@ def record_removal(
     ).all()
     events = []
     for case in cases:
-        payload = {
-            "case_name": case.name,
-            "case_key": case.key,
-            "tracked": case.tracked,
-            "title": row.title,
-            "url": row.url,
-            "source_id": row.source_id,
-            "source_name": source_name,
-            "published_at": None,
-            "date_note": None,
-            "from_stage": case.stage,
-            "to_stage": case.stage,
-            "evidence": None,
-            "officers": None,
-            "severity": None,
-            "route": None,
-            "force": case.force,
-            "flags": [],
-            "edited": False,
-            "from_status": None,
-            "to_status": None,
-        }
+        payload = event_payload(
+            case,
+            title=row.title,
+            url=row.url,
+            source_id=row.source_id,
+            source_name=source_name,
+            from_stage=case.stage,
+            to_stage=case.stage,
+            force=case.force,
+        )
         event = add_event(
             session,
             Event(
