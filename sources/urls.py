@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Query parameters sites add per visit or per campaign; they never name a different page, and
+# keeping them would make one article a "new" document on every listing read.
+TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "_hs")
 
 
 def canonical(url: str, root: str | None = None, aliases: tuple[str, ...] = ()) -> str:
@@ -19,7 +22,12 @@ def canonical(url: str, root: str | None = None, aliases: tuple[str, ...] = ()) 
     if root and host in aliases:
         base = urlsplit(root)
         scheme, netloc = base.scheme, base.netloc
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    query = parts.query
+    if query and any(t in query for t in TRACKING):
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+                if not k.lower().startswith(TRACKING)]  # fmt: skip
+        query = urlencode(kept)
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def host(url: str) -> str:
