@@ -147,6 +147,10 @@ class Daemon:
                 await job(*args)
             except asyncio.CancelledError:
                 raise
+            except MonitorError as exc:  # typed: the message says it all, no traceback
+                log.error(
+                    "job %s failed: %s; it will run again at its next time", job.__name__, exc
+                )
             except Exception:
                 log.exception("job %s failed; it will run again at its next time", job.__name__)
             finally:

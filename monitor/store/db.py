@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
@@ -52,6 +53,22 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+def _typed_sqlite_error(context: ExceptionContext) -> None:
+    """A locked or unwritable SQLite file is a StoreError with a plain reason, not a traceback."""
+    orig = context.original_exception
+    text = str(orig).lower()
+    if not isinstance(orig, sqlite3.OperationalError):
+        return
+    if "locked" in text or "busy" in text:
+        raise StoreError(
+            f"the database is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
+            "nothing was lost, the work is tried again next cycle. If it persists, look for "
+            "another program holding a write transaction on the file"
+        ) from None
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        raise StoreError(f"the database cannot be written: {orig}") from None
+
+
 def open_database(url: str, *, create: bool = True) -> Engine:
     """An engine with the schema in place and its version checked."""
     path = _sqlite_path(url)
@@ -59,10 +76,13 @@ def open_database(url: str, *, create: bool = True) -> Engine:
         _prepare_sqlite_file(path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "handle_error", _typed_sqlite_error)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     try:
         _ensure_schema(engine, create=create)
+    except StoreError:
+        raise
     except OperationalError as exc:
         raise StoreError(f"cannot use the database {_safe(url)}: {exc.orig}") from None
     except SQLAlchemyError as exc:
