@@ -19,6 +19,9 @@ from typing import Any
 from monitor.stages import attributes, context, genre, scan
 from monitor.stages.cues import CIVILIAN_SUBJECT, CRIMINAL_STAGES, CUES, Cue
 from monitor.stages.forces import find_force
+from monitor.stages.index import LiteralIndex
+from monitor.stages.literals import best as best_factor
+from monitor.stages.literals import required_factors
 from monitor.stages.sentences import Sentence, fold_case, split_sentences
 from monitor.stages.vocabulary import ON_HOLD, REPORT_SUBMITTED, label, ladder_rank
 
@@ -191,17 +194,35 @@ def _findings(text: str, folded: str, sentences: list[Sentence]) -> list[_Findin
     latest = context.latest_year(text)
     starts = [sentence.start for sentence in sentences]
     news = sentences[: _news_end(sentences)]
-    findings: list[_Finding] = []
-    for cue in CUES:
-        for sentence in _sentences_with_needle(cue, folded, starts, news):
+    found: list[tuple[int, int, _Finding]] = []
+    statistic: dict[int, bool] = {}  # sentence start -> genre.is_statistic(sentence)
+    regions = _CUE_INDEX.regions(folded, starts, len(news))
+    for index, present in enumerate(regions):
+        if not present:
+            continue
+        candidates: set[int] = set()
+        for number in present:
+            triggered = _TRIGGERS.get(number)
+            if triggered:
+                candidates.update(triggered)
+        if not candidates:
+            continue
+        sentence = news[index]
+        for position in candidates:
+            cue, conditions = _PLAN[position]
+            if any(present.isdisjoint(condition) for condition in conditions):
+                continue
             for match in cue.pattern.finditer(folded, sentence.start, sentence.end):
                 if cue.word_start and _inside_word(folded, match.start()):
                     continue
-                if _reports_new_event(cue, match, sentence, latest):
-                    findings.append(
-                        _Finding(cue.stage, sentence, match.start(), match.group(), cue.prospective)
+                if _reports_new_event(cue, match, sentence, latest, statistic):
+                    finding = _Finding(
+                        cue.stage, sentence, match.start(), match.group(), cue.prospective
                     )
-    findings.sort(key=lambda finding: finding.start)
+                    found.append((match.start(), position, finding))
+    # Cue order breaks ties, as when each cue was scanned in turn and the list stably sorted.
+    found.sort(key=lambda item: (item[0], item[1]))
+    findings = [finding for _, _, finding in found]
     return _apply_routing(_drop_dated_past(findings), folded, sentences)
 
 
@@ -209,15 +230,43 @@ def _inside_word(folded: str, start: int) -> bool:
     return start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_")
 
 
-def _sentences_with_needle(
-    cue: Cue, folded: str, starts: list[int], news: list[Sentence]
-) -> list[Sentence]:
-    """Only sentences holding one of the cue's needles are worth running its regex on."""
-    indexes = {
-        bisect.bisect_right(starts, found) - 1
-        for found in scan.needle_positions(folded, cue.needles)
-    }
-    return [news[index] for index in sorted(indexes) if 0 <= index < len(news)]
+def _plan_cues() -> tuple[LiteralIndex, dict[int, tuple[int, ...]], list[tuple[Cue, tuple]]]:
+    """Which literals must start in a sentence before each cue's regex is worth running.
+
+    A cue's conditions are sets of literal ids; each set needs one member in the sentence's
+    region. Its needles form a condition unless the regex itself implies one (then the needle
+    adds nothing); the regex's required literals (literals.py) add conditions that can only
+    skip sentences where the regex could not match. One condition, the most selective, is the
+    trigger that puts the cue on a sentence's list at all.
+    """
+    plans: list[tuple[list[frozenset[str]], frozenset[str]]] = []
+    for cue in CUES:
+        factors = required_factors(cue.pattern)
+        implied = any(
+            all(any(needle in literal for needle in cue.needles) for literal in factor)
+            for factor in factors
+        )
+        conditions = [] if implied else [frozenset(cue.needles)]
+        useful = [factor for factor in factors if min(map(len, factor)) >= _MIN_LITERAL]
+        if not useful and factors:
+            useful = [best_factor(factors)]
+        conditions.extend(useful)
+        plans.append((conditions, best_factor(conditions)))
+    index = LiteralIndex(
+        literal for conditions, _ in plans for condition in conditions for literal in condition
+    )
+    triggers: dict[int, list[int]] = {}
+    plan: list[tuple[Cue, tuple]] = []
+    for position, (cue, (conditions, trigger)) in enumerate(zip(CUES, plans, strict=True)):
+        for literal in trigger:
+            triggers.setdefault(index.id(literal), []).append(position)
+        ids = tuple(frozenset(index.id(literal) for literal in c) for c in conditions)
+        plan.append((cue, ids))
+    return index, {key: tuple(value) for key, value in triggers.items()}, plan
+
+
+_MIN_LITERAL = 5  # shorter required literals ("the", "was") would rarely rule a sentence out
+_CUE_INDEX, _TRIGGERS, _PLAN = _plan_cues()
 
 
 def _news_end(sentences: list[Sentence]) -> int:
@@ -228,10 +277,14 @@ def _news_end(sentences: list[Sentence]) -> int:
 
 
 def _reports_new_event(
-    cue: Cue, match: re.Match[str], sentence: Sentence, latest: int | None
+    cue: Cue,
+    match: re.Match[str],
+    sentence: Sentence,
+    latest: int | None,
+    statistic: dict[int, bool],
 ) -> bool:
-    if genre.is_statistic(sentence.text):
-        return False
+    # Every test is a veto and none has side effects, so the cheap ones go first and the
+    # sentence-wide statistics test runs last, once per sentence.
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
     )
@@ -247,7 +300,12 @@ def _reports_new_event(
         return False
     if context.is_pending(words) and cue.stage != "case_to_answer":
         return False
-    return not context.is_background(words, latest)
+    if context.is_background(words, latest):
+        return False
+    is_statistic = statistic.get(sentence.start)
+    if is_statistic is None:
+        is_statistic = statistic[sentence.start] = genre.is_statistic(sentence.text)
+    return not is_statistic
 
 
 def _about_a_civilian(sentence: str, lead: str) -> bool:
