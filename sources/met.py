@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from functools import partial
 from urllib.parse import parse_qs, quote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,10 +84,11 @@ class MetSource(Source):
         if isinstance(page, NotModified):
             return [], cursor
         tree = html.parse(page.text)
-        dates = {urls.canonical(a.get("url", "")): a for a in html.json_ld(tree, "NewsArticle")}
+        canon = partial(urls.canonical, root=self.root, aliases=self.hosts)  # base_url too
+        dates = {canon(a.get("url", "")): a for a in html.json_ld(tree, "NewsArticle")}
         refs: dict[str, DocumentRef] = {}
         for href, text in html.links(tree, page.url):
-            ld = dates.get(urls.canonical(href), {})
+            ld = dates.get(canon(href), {})
             when = read_date(ld.get("datePublished"), self.timezone).value
             ref = self.ref(DocumentRef(href, "", ld.get("headline") or text or None, when))
             if ref and len(ref.title or "") > len(getattr(refs.get(ref.url), "title", "") or ""):

@@ -359,3 +359,29 @@ def test_alerts_go_out_when_the_first_run_is_not_a_baseline(tmp_path):
         controller.stop()
         for site in sites.values():
             site.stop()
+
+
+async def test_met_listing_fallback_keeps_its_dates_under_a_base_url():
+    """The HTML listing (used when the feed fails) matches its JSON-LD dates to its links
+    whether they are written relative or on the real host, with the plugin on the mirror."""
+    import httpx
+
+    from monitor.models import Page
+    from sources.base import SourceContext
+    from sources.met import MetOptions, MetSource
+
+    with sitemirror.met() as site:
+        source = MetSource("met", MetOptions(rss_path=None), base_url=site.root)
+
+        async def fetch(url: str, conditional: bool = True) -> Page:
+            async with httpx.AsyncClient() as client:
+                reply = await client.get(url)
+            return Page(url, reply.status_code, reply.headers["content-type"], reply.text)
+
+        refs = [r async for r in source.discover(SourceContext(fetch=fetch))]
+    want = expected("met/latest-news")["refs"]
+    assert [(r.url, r.external_id, r.published_at) for r in refs] == [
+        (site.root + urls.path(w["url"]), w["external_id"],
+         w["published_at"] and utc(w["published_at"]))
+        for w in want
+    ]  # fmt: skip
