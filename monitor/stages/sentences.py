@@ -7,23 +7,33 @@ the original string rather than cleaned-up copies.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import string
+from collections.abc import Iterator
+from typing import NamedTuple
 
 # A boundary is end punctuation (optionally closing quotes/brackets) followed by whitespace and
 # something that can start a sentence, or a line break. Bullets and headings end at line breaks.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£])|\s*\n\s*")
+# Group 1 is the punctuation: the sentence ends after it (or where the whitespace begins).
+_BOUNDARY = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9£])|\s*\n\s*")
+# Every boundary starts at end punctuation or in whitespace that holds a line break. Python's
+# regex engine would try _BOUNDARY at every character (~40 ns each); this finds the few places
+# worth trying, skipping other characters in C.
+_CANDIDATE = re.compile(r"[.!?\n]")
+
 
 # Abbreviations that end in a full stop but rarely end a sentence in police releases.
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no sgt det insp supt ch pc dc ds di dci dsi supt rt hon co ltd "
     "jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e etc vs v gov".split()
 )
-_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
+_WORD_CHARACTERS = string.ascii_letters + "."
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence: its position in the text and the verbatim text itself."""
+class Sentence(NamedTuple):
+    """One sentence: its position in the text and the verbatim text itself.
+
+    A named tuple because documents have dozens and a frozen dataclass is slow to build.
+    """
 
     start: int
     end: int
@@ -34,9 +44,10 @@ def split_sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order, each a verbatim slice with outer spaces trimmed."""
     sentences: list[Sentence] = []
     start = 0
-    for boundary in _BOUNDARY.finditer(text):
-        stop = boundary.start() + _punctuation_length(boundary.group())
-        if _ends_in_abbreviation(text, start, stop):
+    for boundary in _boundaries(text):
+        # Punctuation ends the sentence; a line break ends it where the whitespace begins.
+        stop = boundary.end(1) if boundary.start(1) != -1 else boundary.start()
+        if text[stop - 1] == "." and _ends_in_abbreviation(text, start, stop):
             continue
         _append(sentences, text, start, stop)
         start = boundary.end()
@@ -44,22 +55,46 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def _punctuation_length(boundary: str) -> int:
-    return len(boundary) - len(boundary.lstrip(".!?\"'”’)]"))
+def _boundaries(text: str) -> Iterator[re.Match[str]]:
+    """Exactly the matches of `_BOUNDARY.finditer(text)`, found faster.
+
+    finditer tries each position from the end of the last match. A match can only start at
+    [.!?] (first alternative) or at the start of a whitespace run holding a line break (the
+    second): every other position fails. So only those positions are tried, in order.
+    """
+    searched_to = 0  # where finditer would resume
+    match_at = _BOUNDARY.match
+    for candidate in _CANDIDATE.finditer(text):
+        at = candidate.start()
+        if at < searched_to:
+            continue
+        if text[at] == "\n":
+            # The whitespace run holding this line break starts here or a little earlier.
+            while at > searched_to and text[at - 1].isspace():
+                at -= 1
+        found = match_at(text, at)
+        if found is not None:
+            yield found
+            searched_to = found.end()
 
 
 def _ends_in_abbreviation(text: str, start: int, stop: int) -> bool:
     if stop == 0 or text[stop - 1] != ".":
         return False
-    word = _LAST_WORD.search(text, max(start, stop - 12), stop)
-    return bool(word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS)
+    # The run of letters and dots before the final stop, within 12 characters: what
+    # `([A-Za-z.]+)\.$` finds searching text[max(start, stop - 12):stop].
+    before = text[max(start, stop - 12) : stop - 1]
+    word = before[len(before.rstrip(_WORD_CHARACTERS)) :]
+    return bool(word) and word.lower().rstrip(".") in _ABBREVIATIONS
 
 
 def _append(sentences: list[Sentence], text: str, start: int, stop: int) -> None:
-    while start < stop and text[start].isspace():
-        start += 1
-    while stop > start and text[stop - 1].isspace():
-        stop -= 1
+    if start < stop and text[start].isspace():
+        while start < stop and text[start].isspace():
+            start += 1
+    if stop > start and text[stop - 1].isspace():
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
     if stop > start:
         sentences.append(Sentence(start, stop, text[start:stop]))
 
