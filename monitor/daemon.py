@@ -69,10 +69,13 @@ class Daemon:
                 else "(url)",
             )
             await self.stopping.wait()
-            self.scheduler.shutdown(wait=False)
+            # Drain before shutting the scheduler down: its shutdown cancels running jobs,
+            # which would cut short the cycles the grace period promises to let finish.
+            self.scheduler.pause()
             if server is not None:
                 server.should_exit = True
             await self._drain()
+            self.scheduler.shutdown(wait=False)
             if server is not None:
                 await asyncio.wait([server.task], timeout=STOP_GRACE_SECONDS)
         log.info("daemon stopped cleanly after %d source cycle(s)", self.cycles)
