@@ -385,3 +385,37 @@ async def test_met_listing_fallback_keeps_its_dates_under_a_base_url():
          w["published_at"] and utc(w["published_at"]))
         for w in want
     ]  # fmt: skip
+
+
+def test_unchanged_met_html_listing_costs_only_what_the_tiers_make_due(tmp_path):
+    """With the feed turned off the Met is read from /latest_news: a 304 there lists nothing,
+    and the only articles asked for again are those whose age tier says so."""
+    sites = start_sites()
+    controller, sink = start_smtp()
+    try:
+        config = tmp_path / "config.toml"
+        text = live_config(EXAMPLE.read_text("utf-8"), sites, controller.port, tmp_path / "m.db")
+        met_root = f'base_url = "{sites["met"].root}"'
+        assert text.count(met_root) == 1
+        config.write_text(text.replace(met_root, met_root + '\noptions = { rss_path = "" }'))
+        w = World(config, sites, [])
+        first = check(w, sink)
+        assert first.reports["met"]["ok"] and first.reports["met"]["discovered"] == 3
+        assert first.hits["met"][0] == ("/latest_news", 200, False)
+        due = due_now(w)["met"]
+        second = check(w, sink)
+    finally:
+        controller.stop()
+        for site in sites.values():
+            site.stop()
+    # The fixture article, dated 2023 and fetched moments ago, is not due. The other two pages
+    # are the mirror's undated stubs: their age counts from first sight, so they are re-checked
+    # every cycle, conditionally.
+    assert due == {
+        "/news/appeal-after-burglary-in-camden-512870",
+        "/news/man-charged-after-stabbing-in-croydon-512855",
+    }
+    assert sorted(second.hits["met"]) == sorted(
+        [("/latest_news", 304, True)] + [(p, 304, True) for p in due]
+    )
+    assert second.reports["met"]["discovered"] == 0 and second.sent == 0
