@@ -16,7 +16,6 @@ from monitor.stages import scan
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|whereas|while|although)\b")
 _WORD = re.compile(r"[\w'’-]+")
 _WINDOW_WORDS = 6
-_DATE_REACH = 50  # characters after a cue in which a time phrase still dates it
 
 _NEGATION = re.compile(
     r"\b(?:no|not|never|none|neither|nor|without|cannot|nothing|rather than|instead of)\b"
@@ -66,11 +65,32 @@ _RELATIVE_LEAD = re.compile(
 _MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
-_DATED_PAST = re.compile(
-    rf"\b(?:in|during|since)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTHS}\s+)?(?:19|20)\d\d\b"
-    rf"|\b[Ii]n\s+{_MONTHS}\b|\blast\s+(?:year|month|summer|spring|autumn|winter)\b"
-    r"|\bearlier\s+this\s+(?:year|month)\b|\bpreviously\b|\boriginally\b|\bat\s+the\s+time\b"
+_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Time phrases that pin an event to an earlier moment than the release itself.
+_TIME_PHRASE = (
+    rf"\b(?:in|during|since|by)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTHS}\s+)?(?:19|20)\d\d\b"
+    rf"|\b[Ii]n\s+(?-i:{_MONTHS})\b|\bon\s+(?:{_DAYS},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b"
+    r"|\blast\s+(?:year|month|summer|spring|autumn|winter)\b"
+    r"|\bearlier\s+this\s+(?:year|month)\b|\bpreviously\b|\boriginally\b"
+    r"|\bat\s+th(?:e|at)\s+time\b|\bat\s+the\s+(?:start|outset|beginning)\s+of\b"
+    r"|\b(?:early|earlier)\s+(?:on\s+)?in\s+(?:our|the|this|its)\s+(?:investigation|inquiry)\b"
+    r"|\b(?:our|the|its|an?)\s+(?:original|initial|first|earlier|previous)\s+"
+    r"(?:investigation|inquiry|report|decision|determination|review)\b"
 )
+_DATED_PAST = re.compile(_TIME_PHRASE, re.IGNORECASE)
+# In the words after a cue, these start a phrase about something else (the incident: "over the
+# shooting of a man in 2017", "into the death … in 2019"), so a date beyond them dates that.
+_OTHER_PHRASE = re.compile(
+    r"\b(?:over|into|concerning|regarding|relating|involving|about|when|where|who|whom|which"
+    r"|that|whose)\b|[,;:()\u2013\u2014]",
+    re.IGNORECASE,
+)
+# "Our investigation, which finished last year, found …": the subject's relative clause dates
+# the verb that follows it.
+_SUBJECT_RELATIVE = re.compile(r",\s*(?:which|who)\b[^,;]*$", re.IGNORECASE)
+_VERB_AFTER_RELATIVE = re.compile(r"[^,;]*,\s*(?:\w+\s*){0,3}$")
+_AFTER_REACH = 70  # characters after a cue in which a time phrase still dates it
+_LEAD_REACH = 25  # a time phrase ending this close before the cue dates it
 _NOW = re.compile(r"\b(?:today|this\s+(?:week|morning|afternoon)|now)\b", re.I)
 
 
@@ -117,23 +137,92 @@ def is_pending(words: Surroundings) -> bool:
 
 
 def is_background(words: Surroundings, latest_year: int | None) -> bool:
-    """Past events recalled for context: 'previously', 'following…', or an older year."""
-    if _BACKGROUND.search(words.near) or _RELATIVE_LEAD.search(words.lead):
+    """Past events recalled for context: 'previously', 'following…', or an older year.
+
+    'after', 'following', 'before' and 'since' often start the phrase that names the incident
+    ("officers who attended shortly before a man's death will not face action"), so they mark
+    background only when the cue itself is not in the tense of news (has/will/is …).
+    """
+    if _RELATIVE_LEAD.search(words.lead):
+        return True
+    background = _BACKGROUND.search(words.near)
+    if background and not (
+        background.group().lower() in _PREPOSITIONS and _in_news_tense(words)
+    ):
         return True
     if latest_year is None:
         return False
-    years = [int(year) for year in _YEAR.findall(words.clause)]
+    years = [
+        int(year)
+        for phrase in _attached_phrases(words.lead, words.after)
+        for year in _YEAR.findall(phrase)
+    ]
     return bool(years) and max(years) < latest_year
+
+
+_PREPOSITIONS = frozenset({"after", "following", "since", "before", "prior to"})
+# The verb group of a reported event in the tense of news: "has been", "will not", "are now".
+_NEWS_TENSE = re.compile(
+    r"\b(?:has|have|will|is|are|has\s+today|have\s+today)"
+    r"(?:\s+(?:now|also|today|not|been|being|formally|this\s+week))*\s*$",
+    re.IGNORECASE,
+)
+_NEWS_TENSE_CUE = re.compile(r"^(?:has|have|will|is|are)\b", re.IGNORECASE)
+
+
+def _in_news_tense(words: Surroundings) -> bool:
+    cue = words.clause[len(words.lead) : len(words.clause) - len(words.after)]
+    return bool(_NEWS_TENSE.search(words.lead) or _NEWS_TENSE_CUE.match(cue))
+
+
+def _attached_phrases(lead: str, after: str) -> list[str]:
+    """Time phrases that date the cue rather than something named near it.
+
+    Before the cue: a phrase opening the text given (the sentence or clause: "In June 2022 we
+    decided", "At that time we found", "Our original investigation found") or ending just
+    before the cue with no clause break between. After it: a phrase within reach, before any
+    word that starts a phrase about something else ("over the shooting … in 2017").
+    """
+    found: list[str] = []
+    stripped = len(lead) - len(lead.lstrip())
+    for match in _DATED_PAST.finditer(lead):
+        if (
+            match.start() - stripped <= 4
+            or (
+                len(lead) - match.end() <= _LEAD_REACH
+                and not _CLAUSE_BREAK.search(lead, match.end())
+            )
+            or (
+                _SUBJECT_RELATIVE.search(lead, 0, match.start())
+                and _VERB_AFTER_RELATIVE.match(lead, match.end())
+            )
+        ):
+            found.append(match.group())
+    tail = after[:_AFTER_REACH]
+    other = _OTHER_PHRASE.search(tail)
+    if other:
+        tail = tail[: other.start()]
+    found.extend(match.group() for match in _DATED_PAST.finditer(tail))
+    return found
 
 
 def is_dated_past(sentence: str, start: int, end: int) -> bool:
     """The cue is pinned to an earlier time ('in June 2022 we decided', 'found … in 2020').
 
-    Time phrases attach to the verb they date, so only the words before the cue and the few
-    just after it are read; a date at the far end of a long sentence dates something else.
+    Time phrases attach to the verb they date, so only a phrase opening the sentence or its
+    clause, one just before the cue, or one in the few words after it counts; a date inside
+    the phrase naming the incident ("over the death of a man in 2019") dates something else.
     """
-    near = sentence[:start] + " " + sentence[end : end + _DATE_REACH]
-    return bool(_DATED_PAST.search(near)) and not _NOW.search(near)
+    lead = sentence[:start]
+    breaks = list(_CLAUSE_BREAK.finditer(lead))
+    clause = lead[breaks[-1].end() :] if breaks else lead
+    after = sentence[end : end + _AFTER_REACH]
+    phrases = _attached_phrases(lead, after)
+    if clause is not lead:
+        phrases += _attached_phrases(clause, "")
+    if not phrases:
+        return False
+    return not _NOW.search(lead + " " + after)
 
 
 def latest_year(text: str) -> int | None:
