@@ -10,7 +10,6 @@ sweeps. Without pyahocorasick the same answer is computed with `str.find`, only 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 
 try:
     import ahocorasick
@@ -19,41 +18,35 @@ except ImportError:  # pragma: no cover - exercised only without the optional wh
 
 
 class LiteralIndex:
-    """A fixed set of literals; `regions` maps each found literal to its sentence."""
+    """A fixed set of literals, each carrying a tuple of keys (what finding it tells you)."""
 
-    def __init__(self, literals: Iterable[str]) -> None:
-        self.ids: dict[str, int] = {}
-        for literal in literals:
-            if not literal:
-                raise ValueError("empty literal")
-            self.ids.setdefault(literal, len(self.ids))
-        self._literals = list(self.ids)
+    def __init__(self, literals: dict[str, tuple[int, ...]]) -> None:
+        if not all(literals):
+            raise ValueError("empty literal")
+        self._literals = dict(literals)
         if ahocorasick is not None:
             automaton = ahocorasick.Automaton()
-            for literal, number in self.ids.items():
-                automaton.add_word(literal, (number, len(literal) - 1))
+            for literal, keys in self._literals.items():
+                automaton.add_word(literal, (len(literal) - 1, keys))
             automaton.make_automaton()
             self._automaton = automaton
         else:
             self._automaton = None
 
-    def id(self, literal: str) -> int:
-        return self.ids[literal]
-
-    def occurrences(self, text: str) -> list[tuple[int, int]]:
-        """(start, literal id) for every occurrence, overlapping ones included; unordered."""
+    def occurrences(self, text: str) -> list[tuple[int, tuple[int, ...]]]:
+        """(start, keys) for every occurrence, overlapping ones included; unordered."""
         if self._automaton is not None:
-            return [(end - back, number) for end, (number, back) in self._automaton.iter(text)]
-        found: list[tuple[int, int]] = []
-        for number, literal in enumerate(self._literals):
+            return [(end - back, keys) for end, (back, keys) in self._automaton.iter(text)]
+        found: list[tuple[int, tuple[int, ...]]] = []
+        for literal, keys in self._literals.items():
             at = text.find(literal)
             while at != -1:
-                found.append((at, number))
+                found.append((at, keys))
                 at = text.find(literal, at + 1)
         return found
 
     def regions(self, text: str, starts: list[int], count: int) -> list[set[int]]:
-        """For sentences 0..count-1: ids of the literals that start in each one's region.
+        """For sentences 0..count-1: keys of the literals that start in each one's region.
 
         A sentence's region runs from its start to the next sentence's start, so a literal is
         placed exactly as `bisect_right(starts, position) - 1` places it.
@@ -63,10 +56,10 @@ class LiteralIndex:
             return found
         first = starts[0]
         bisect_right = bisect.bisect_right
-        for at, number in self.occurrences(text):
+        for at, keys in self.occurrences(text):
             if at < first:
                 continue
             index = bisect_right(starts, at) - 1
             if index < count:
-                found[index].add(number)
+                found[index].update(keys)
         return found
