@@ -130,7 +130,9 @@ class Engine:
             return report
         report.baseline = not state.baseline_done and not self.config.monitor.send_on_first_run
         known = self._known(sc.id)
-        validators = self._validators([k.url for k in known.values()])
+        # Validators of the documents this cycle fetches, loaded in bulk once they are chosen;
+        # listing/feed URLs fetched during discovery are looked up one by one.
+        validators: dict[str, Validators | None] = {}
         pages: dict[str, Validators] = {}  # every URL fetched this cycle → its validators
         ctx = SourceContext(
             fetch=self._fetcher_for(source, validators, pages),
@@ -147,6 +149,7 @@ class Engine:
         report.discovered = len(refs)
 
         wanted = self._select(source, refs, known, now, report)
+        validators.update(self._validators([r.url for r in wanted]))
         fetched = await asyncio.gather(*(self._fetch_one(source, ctx, r) for r in wanted))
         changed: list[_Fetched] = []
         unchanged_ids: list[int] = []
@@ -474,24 +477,31 @@ class Engine:
             ).all()
         return {r[0]: _Known(*r[1:]) for r in rows}
 
-    def _validators(self, urls: list[str]) -> dict[str, Validators]:
-        found: dict[str, Validators] = {}
+    def _validators(self, urls: list[str]) -> dict[str, Validators | None]:
+        """Stored validators of `urls` (None: none stored), in chunked plain-column queries."""
+        found: dict[str, Validators | None] = dict.fromkeys(urls)
         with Session(self.db) as session:
             for start in range(0, len(urls), 500):
                 chunk = urls[start : start + 500]
-                for v in session.exec(
-                    select(HttpValidator).where(col(HttpValidator.url).in_(chunk))
-                ):
-                    found[v.url] = Validators(v.etag, v.last_modified)
+                query = select(
+                    HttpValidator.url, HttpValidator.etag, HttpValidator.last_modified
+                ).where(col(HttpValidator.url).in_(chunk))
+                for url, etag, last_modified in session.exec(query):
+                    found[url] = Validators(etag, last_modified)
         return found
 
     def _fetcher_for(
-        self, source: Source, cache: dict[str, Validators], pages: dict[str, Validators]
+        self, source: Source, cache: dict[str, Validators | None], pages: dict[str, Validators]
     ) -> Callable[..., Any]:
         hosts = source.allowed_hosts
 
         async def fetch(url: str, conditional: bool = True) -> Page | NotModified:
-            validators = (cache.get(url) or self._validator(url)) if conditional else None
+            if not conditional:
+                validators = None
+            elif url in cache:  # bulk-loaded (None: nothing stored)
+                validators = cache[url]
+            else:
+                validators = self._validator(url)
             result = await self.fetcher.get(url, allowed_hosts=hosts, validators=validators)
             if isinstance(result, Page):
                 pages[url] = result.validators
