@@ -50,7 +50,7 @@ _WATCHDOG = (
 )
 _PROSECUTOR = (
     r"(?:CPS|Crown Prosecution Service|PPS|Public Prosecution Service|Procurator Fiscal|COPFS"
-    r"|Crown Office|prosecutors?|Director of Public Prosecutions|DPP)"
+    r"|Crown Office|Crown Counsel|prosecutors?|Director of Public Prosecutions|DPP)"
 )
 _CONDUCT = r"(?:gross\s+)?misconduct(?!\s+in\s+public\s+office)"
 _DISCIPLINARY_CHARGE = re.compile(
@@ -118,6 +118,18 @@ CUES: tuple[Cue, ...] = (
     _cue("referral", r"\breferred\s+back\s+to\s+the\s+(?:force|constabulary)", "referred back"),
     _cue(
         "referral",
+        r"\b(?:sent|passed|returned|referred|handed|gave)\s+(?:it|them|the\s+(?:matter|case|complaint"
+        r"|referral|investigation))\s+back\s+to\b",
+        "back to",
+    ),
+    _cue(
+        "referral",
+        r"\b(?:investigated|investigate|dealt\s+with|handled|looked\s+at)\s+locally\b",
+        "locally",
+        prospective=True,
+    ),
+    _cue(
+        "referral",
         r"\b(?:assess(?:ing)?|consider(?:ing)?)\s+(?:the|this|that)\s+referral\b",
         "referral",
         prospective=True,
@@ -137,9 +149,17 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "investigation_opened",
-        r"\b(?:launched|begun|began|opened|started|commenced)\s+(?:an?|its|our)\s+investigation"
-        r"(?!\s+into\s+(?:the\s+)?(?:allegations\s+of\s+)?(?:criminal|crime))",
-        "investigation",
+        r"\b(?:launched|begun|began|opened|started|commenced)\s+(?:an?|its|our)\s+(?:own\s+)?"
+        r"(?:investigation|inquiry)(?!\s+into\s+(?:the\s+)?(?:allegations\s+of\s+)?(?:criminal|crime))",
+        "investigation|inquiry",
+    ),
+    _cue(
+        "investigation_opened",
+        rf"\b(?:{_WATCHDOG}|we|it)\s+(?:will|is\s+to|are\s+to|has\s+decided\s+to|have\s+decided\s+to"
+        r"|decided\s+to)\s+(?:now\s+)?(?:carry\s+out|conduct|undertake|lead|run)\s+(?:its|an?|our)\s+"
+        r"(?:own\s+)?(?:independent\s+)?(?:investigation|inquiry)",
+        "investigation|inquiry",
+        prospective=True,
     ),
     _cue(
         "investigation_opened",
@@ -198,12 +218,39 @@ CUES: tuple[Cue, ...] = (
         "investigat",
     ),
     _cue("misconduct_notices_served", r"\binterviewed\s+under\s+misconduct\s+caution", "caution"),
+    # "Notices to that effect were served on all three officers."
+    _cue(
+        "misconduct_notices_served",
+        r"\bnotices?\b(?:(?!hearing|meeting)[^.\n]){0,40}\b(?:were|was|have\s+been|has\s+been)\s+"
+        r"(?:now\s+)?(?:served|issued)\b",
+        "notice",
+    ),
+    # "have now been given formal notice setting out the allegations"
+    _cue(
+        "misconduct_notices_served",
+        r"\b(?:given|served\s+with|issued\s+with|received)\s+(?:a\s+)?(?:formal\s+|written\s+)?"
+        r"notices?\b(?!\s+(?:of|for)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:hearing|meeting))",
+        "notice",
+    ),
+    # "advised that their conduct is being investigated", "told they are under investigation"
+    _cue(
+        "misconduct_notices_served",
+        r"\b(?:advised|told|informed|notified)\s+(?:that\s+)?(?:they|he|she|(?:their|his|her)\s+"
+        r"conduct)\s+(?:are|is|were|was)\s+(?:now\s+)?(?:being\s+investigated|under\s+investigation"
+        r"|subject\s+to\s+(?:an?\s+)?investigation)",
+        "advised|told|informed|notified",
+    ),
     # IOPC/IPCC releases often drop the level: "served with notices telling them …".
     _cue("misconduct_notices_served", r"\bserved\s+(?:with\s+)?notices\b", "notices"),
     _cue("misconduct_notices_served", r"\bregulation\s+1[567]\s+notices?", "regulation"),
     _cue("misconduct_notices_served", r"\bnotices?\s+under\s+regulation\s+1[567]", "regulation"),
     # --- criminal_investigation ----------------------------------------------------------
-    _cue("criminal_investigation", r"\barrested\s+on\s+suspicion\s+of\b", "arrested"),
+    # "arrested at his home on Wednesday on suspicion of …"
+    _cue(
+        "criminal_investigation",
+        r"\barrested\s+(?:[^.\n]{0,60}?\s)?on\s+suspicion\s+of\b",
+        "arrested",
+    ),
     _cue(
         "criminal_investigation",
         r"\barrested\s+(?:\w+\s+){0,3}(?:for|over)\s+(?:alleged|an?\s)",
@@ -211,14 +258,23 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "criminal_investigation",
-        r"\binterviewed\s+under\s+(?:criminal\s+)?caution\b(?!\s+for\s+(?:gross\s+)?misconduct)",
+        r"\b(?:interviewed|questioned)\s+under\s+(?:criminal\s+)?caution\b"
+        r"(?!\s+for\s+(?:gross\s+)?misconduct)",
         "caution",
     ),
     _cue(
         "criminal_investigation",
         r"\b(?:under|subject\s+to|launched|begun|began|opened|started)\s+(?:an?\s+)?"
-        r"criminal\s+investigation",
-        "criminal investigation",
+        r"criminal\s+(?:(?:and|as\s+well\s+as)\s+(?:gross\s+)?(?:misconduct|disciplinary)\s+)?"
+        r"investigation",
+        "criminal",
+    ),
+    # "we are also investigating whether they may have committed a criminal offence"
+    _cue(
+        "criminal_investigation",
+        r"\binvestigating\s+whether\s+(?:\w+\s+){1,4}?(?:may\s+have\s+|might\s+have\s+|have\s+|had\s+)?"
+        r"committed\s+(?:a\s+|any\s+)?(?:criminal\s+)?offences?",
+        "investigating whether",
     ),
     _cue("criminal_investigation", r"\breleased\s+under\s+investigation\b", "released under"),
     _cue("criminal_investigation", r"\bcriminal\s+(?:and\s+misconduct\s+)?notices?\b", "notice"),
@@ -233,8 +289,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "cps_file_referred",
         rf"\b(?:referred|sent|passed|submitted|forwarded|handed)\s+(?:a|our|the|its|their)\s+"
-        rf"(?:\w+\s+)?files?\b{_gap(40)}\bto\s+(?:the\s+)?{_PROSECUTOR}",
-        "file",
+        rf"(?:\w+\s+)?(?:files?|report)\b{_gap(40)}\bto\s+(?:the\s+)?{_PROSECUTOR}",
+        "file|report",
         reject_after=re.compile(r"\badvice\b", _I),
     ),
     _cue(
@@ -247,8 +303,14 @@ CUES: tuple[Cue, ...] = (
     _cue("cps_file_referred", rf"\bmakes?\s+referral\s+to\s+(?:the\s+)?{_PROSECUTOR}", "referral"),
     _cue(
         "cps_file_referred",
-        rf"\bit\s+is\s+(?:now\s+)?for\s+the\s+{_PROSECUTOR}\s+to\s+(?:decide|determine|consider)",
-        "for the",
+        rf"\bit\s+is\s+(?:now\s+)?for\s+(?:the\s+)?{_PROSECUTOR}\s+to\s+(?:decide|determine|consider)",
+        "for",
+    ),
+    _cue(
+        "cps_file_referred",
+        rf"\b(?:file|report)\s+(?:of\s+evidence\s+)?(?:has|have)\s+(?:now\s+)?been\s+(?:passed|sent"
+        rf"|submitted|referred|forwarded|handed)\s+to\s+(?:the\s+)?{_PROSECUTOR}",
+        "been",
     ),
     _cue(
         "cps_file_referred",
@@ -275,8 +337,25 @@ CUES: tuple[Cue, ...] = (
         r"(?:been\s+)?met\b",
         "test",
     ),
-    _cue("cps_no_charge", r"\bno\s+realistic\s+prospect\s+of\s+(?:a\s+)?conviction", "prospect"),
-    _cue("cps_no_charge", r"\bno\s+reasonable\s+prospect\s+of\s+(?:a\s+)?conviction", "prospect"),
+    _cue(
+        "cps_no_charge",
+        r"\bno\s+(?:realistic|reasonable)\s+prospect\s+of\s+(?:securing\s+)?(?:a\s+)?conviction",
+        "prospect",
+    ),
+    # "the evidence does not give a realistic prospect of securing a conviction"
+    _cue(
+        "cps_no_charge",
+        r"\b(?:(?:does|did|do|would)\s+not|insufficient\s+to|not\s+sufficient\s+to)\s+(?:give|provide"
+        r"|offer|afford|create)\s+(?:a\s+)?(?:realistic|reasonable)\s+prospect\s+of\s+(?:securing\s+)?"
+        r"(?:a\s+)?conviction",
+        "prospect",
+    ),
+    _cue(
+        "cps_no_charge",
+        rf"\b(?:did|does|do)\s+not\s+(?:meet|reach|pass|satisfy)\s+(?:the\s+)?(?:\w+\s+){{0,2}}"
+        rf"(?:threshold|test)\b{_gap(40)}\b(?:prosecution|charge|charging)",
+        "not",
+    ),
     _cue(
         "cps_no_charge",
         rf"\b{_PROSECUTOR}\b{_gap(60)}\bno\s+further\s+action\b",
@@ -284,9 +363,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "cps_no_charge",
-        r"\bwill\s+not\s+(?:face\s+(?:any\s+)?(?:criminal\s+)?(?:charges?"
-        r"|prosecution)|be\s+(?:charged|prosecuted))",
-        "will not",
+        r"\b(?:will|should)\s+not\s+(?:face\s+(?:any\s+)?(?:criminal\s+)?(?:charges?"
+        r"|prosecution)|face\s+(?:any\s+)?criminal\s+proceedings|be\s+(?:charged|prosecuted))",
+        "not",
     ),
     # --- criminal_charge ------------------------------------------------------------------
     _cue(
@@ -382,9 +461,34 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "case_to_answer",
-        r"\barranging\s+an?\s+(?:independently[- ]led\s+)?(?:gross\s+)?"
-        r"(?:misconduct\s+)?(?:hearing|meeting)",
-        "arranging",
+        r"\b(?:arranging|arrange|arrangements\s+for)\s+(?:an?|the)\s+(?:independently[- ]led\s+)?"
+        r"(?:gross\s+)?(?:misconduct\s+)?(?:hearing|meeting)",
+        "arrang",
+        prospective=True,
+    ),
+    # "will answer allegations at a misconduct hearing", "should face allegations of gross
+    # misconduct": the decision that proceedings follow, phrased through the allegations.
+    _cue(
+        "case_to_answer",
+        r"\b(?:will|would\s+now|are\s+to|is\s+to|set\s+to|must|should)\s+(?:answer|face)\s+"
+        r"(?:\w+\s+){0,2}allegations?\b",
+        "allegation",
+        prospective=True,
+    ),
+    # "The hearing will therefore go ahead" (a decision maintained after a review).
+    _cue(
+        "case_to_answer",
+        r"\b(?:hearing|proceedings|meeting)\s+(?:will|should|must|can)\s+(?:therefore\s+|now\s+"
+        r"|still\s+)?(?:go\s+ahead|proceed)\b",
+        "ahead|proceed",
+        prospective=True,
+    ),
+    _cue(
+        "case_to_answer",
+        rf"\b(?:will|to|has\s+decided\s+to|have\s+decided\s+to|agreed\s+to)\s+(?:now\s+)?"
+        rf"(?:hold|bring|instigate)\s+(?:an?\s+)?(?:{_CONDUCT}\s+|disciplinary\s+)"
+        r"(?:hearing|meeting|proceedings)",
+        "hold|bring|instigate",
         prospective=True,
     ),
     _cue(
@@ -397,7 +501,7 @@ CUES: tuple[Cue, ...] = (
     # --- no_case_to_answer ----------------------------------------------------------------
     _cue(
         "no_case_to_answer",
-        r"\b(?:none|neither)\s+of\s+(?:the\s+)?(?:\w+\s+){0,5}(?:officers?|them)\b[^.\n]{0,60}"
+        r"\b(?:none|neither)\s+of\s+(?:the|them|these|those|their)\b[^.\n]{0,80}"
         r"\bcase\s+to\s+answer",
         "case to answer",
     ),
@@ -415,8 +519,7 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "no_case_to_answer",
-        r"\bno\s+indication\s+that\s+(?:any\s+)?(?:police\s+)?(?:officers?|member|one)\b"
-        r"[^.\n]{0,80}\b(?:disciplinary|criminal\s+offence|misconduct)",
+        r"\bno\s+indication\s+that\b[^.\n]{0,100}\b(?:disciplinary|criminal\s+offence|misconduct)",
         "no indication",
     ),
     _cue(
@@ -424,6 +527,19 @@ CUES: tuple[Cue, ...] = (
         r"\bno\s+evidence\s+(?:that\s+)?(?:the\s+)?(?:police|any\s+officer"
         r"|officers?)\b[^.\n]{0,40}\b(?:caused|contributed|behaved)",
         "no evidence",
+    ),
+    # "found nothing to suggest that the officers' actions had any bearing on his death"
+    _cue(
+        "no_case_to_answer",
+        r"\b(?:found|was|is|there\s+was|identified)\s+(?:nothing|no\s+evidence|no\s+indication)\s+to\s+"
+        r"(?:suggest|indicate|show)\s+(?:that\s+)?(?:any\s+of\s+)?(?:the\s+)?(?:\w+\s+)?(?:officers?"
+        r"|police|any\s+officer|they|he|she)\b",
+        "to suggest|to indicate|to show",
+    ),
+    _cue(
+        "no_case_to_answer",
+        rf"\bcleared\s+by\s+(?:the\s+)?(?:{_WATCHDOG}|(?:an?\s+)?(?:independent\s+)?investigation)",
+        "cleared",
     ),
     _cue(
         "no_case_to_answer",
@@ -461,7 +577,9 @@ CUES: tuple[Cue, ...] = (
         prospective=True,
     ),
     _cue("reflective_practice", r"\bunsatisfactory\s+performance\s+procedures?", "unsatisfactory"),
-    _cue("reflective_practice", r"\bmanagement\s+(?:action|advice)\b", "management"),
+    _cue(
+        "reflective_practice", r"\bmanagement\s+(?:action|advice)\b", "management", prospective=True
+    ),
     # --- accelerated_hearing --------------------------------------------------------------
     _cue(
         "accelerated_hearing",
@@ -480,8 +598,8 @@ CUES: tuple[Cue, ...] = (
     _cue("accelerated_hearing", r"\bspecial\s+case\s+hearing", "special case", prospective=True),
     _cue(
         "accelerated_hearing",
-        r"\bspecial\s+conditions\s+(?:were|are|had\s+been|have\s+been)"
-        r"\s+met",
+        r"\bspecial\s+conditions\b[^.\n]{0,60}?\b(?:were|are|had\s+been|have\s+been)"
+        r"\s+(?:met|satisfied|fulfilled)",
         "special conditions",
     ),
     # --- proceedings_scheduled ------------------------------------------------------------
@@ -552,12 +670,25 @@ CUES: tuple[Cue, ...] = (
     ),
     # --- outcome_dismissal ----------------------------------------------------------------
     _cue("outcome_dismissal", r"\bdismissed\s+without\s+notice\b", "without notice"),
-    _cue("outcome_dismissal", r"\bwould\s+have\s+been\s+dismissed\b", "would have been dismissed"),
+    # "would have been dismissed / removed from the force had he still been serving", "the only
+    # appropriate outcome would have been to end his service without notice"
     _cue(
         "outcome_dismissal",
-        r"\b(?:placed|added|included|put)\s+on\s+the\s+(?:police\s+)?barred"
+        r"\bwould\s+have\s+been\s+(?:to\s+)?(?:dismissed|dismissal|removed|sacked"
+        r"|(?:to\s+)?end\s+(?:his|her|their)\s+service)\b",
+        "would have been",
+    ),
+    _cue(
+        "outcome_dismissal",
+        r"\b(?:ended|terminated)\s+(?:his|her|their)\s+service\s+without\s+notice",
+        "service without notice",
+    ),
+    _cue(
+        "outcome_dismissal",
+        r"\b(?:placed|added|included|put)\s+on\s+the\s+(?:\w+\s+){0,3}barred"
         r"\s+list",
         "barred",
+        prospective=True,
     ),
     _cue(
         "outcome_dismissal",
@@ -760,5 +891,23 @@ CUES: tuple[Cue, ...] = (
         "recommendation",
     ),
     _cue("learning_recommendations", r"\bDate\s+response\s+due\b", "response due"),
+    # "We have written to the force with two urgent recommendations", "interim learning"
+    _cue(
+        "learning_recommendations",
+        rf"\b(?:written|wrote|write)\s+to\s+{_gap(50)}\bwith\s+{_gap(30)}\b(?:recommendations?|learning)\b",
+        "recommendation|learning",
+    ),
+    _cue(
+        "learning_recommendations",
+        r"\b(?:urgent|interim)\s+(?:learning|recommendations?)\b"
+        r"|\b(?:learning|recommendations?)\s+(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?"
+        r"(?:issued|sent)\s+to\b",
+        "recommendation|learning",
+    ),
+    _cue(
+        "learning_recommendations",
+        r"\bwe\s+(?:have\s+)?(?:also\s+)?recommended\s+(?:that|to)\b",
+        "recommended",
+    ),
     _cue("learning_recommendations", r"\bDo\s+you\s+accept\s+the\s+recommendation", "accept"),
 )
