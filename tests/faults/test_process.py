@@ -74,7 +74,7 @@ def kill_loop(tmp_path: Path, httpserver, *, changes: int, kills: int, seed: int
 
     killed, expected = 0, []
     for step in range(changes):
-        status = f"Status report number {step}"
+        status = f"Status report {step:03d} filed"
         site.pages[f"c{step % 3}"]["status"] = status
         expected.append(status)
         while not recorded(db, status) or killed < kills * (step + 1) // changes:
@@ -107,7 +107,7 @@ def kill_loop(tmp_path: Path, httpserver, *, changes: int, kills: int, seed: int
     assert sorted(events) == sorted(expected)  # one event per change: none lost, none doubled
     assert {d.status for d in rig.deliveries()} == {"sent"}
     posts = [p["message"] for p in rig.posted("/hook")]
-    counts = {s: sum(f"“{s}”" in m or s in m for m in posts) for s in expected}
+    counts = {s: sum(s in m for m in posts) for s in expected}
     assert all(n >= 1 for n in counts.values()), counts  # every alert delivered
     duplicates = len(posts) - len(expected)
     assert 0 <= duplicates <= killed and all(n <= 2 for n in counts.values()), counts

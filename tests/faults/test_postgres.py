@@ -1,0 +1,124 @@
+"""Several instances on one PostgreSQL database share the work without doubling anything.
+
+Needs a server: OM_TEST_POSTGRES_URL=postgresql+psycopg://user@host:port/db (.ci/run starts a
+throwaway one). Each test gets a fresh database of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from monitor.app import build_sources
+from monitor.engine import CycleReport, Engine
+from monitor.http.fetcher import Fetcher
+from notifications.outbox import deliver_due
+from tests.faults.rig import Rig, case_fields, page_source
+from tests.servers import CaseSite
+
+pytestmark = pytest.mark.postgres
+SERVER = os.environ.get("OM_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def pg_url():
+    if not SERVER:
+        pytest.skip("OM_TEST_POSTGRES_URL is not set (see .ci/run for a throwaway server)")
+    psycopg = pytest.importorskip("psycopg")
+    admin = make_url(SERVER)
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"om_faults_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_instance(rig: Rig, owner: str, reports: list[CycleReport]) -> None:
+    """One daemon's worth of work: every source once, then the outbox."""
+
+    async def cycle() -> None:
+        async with Fetcher(rig.config.http) as fetcher:
+            engine = Engine(rig.config, rig.db, fetcher, clock=lambda: rig.now, owner=owner)
+            sources = build_sources(rig.config)
+            reports.extend(
+                await asyncio.gather(*(engine.run_source(s.config, s.source) for s in sources))
+            )
+
+    asyncio.run(cycle())
+    deliver_due(rig.db, rig.config, now=rig.now)
+
+
+def race(rig: Rig, reports: list[CycleReport], errors: list[BaseException]) -> None:
+    """Both instances run a full cycle at the same moment."""
+    rig.now += timedelta(minutes=30)
+
+    def instance(owner: str) -> None:
+        try:
+            run_instance(rig, owner, reports)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=instance, args=(o,)) for o in ("inst-a", "inst-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+
+def shared_rig(tmp_path, httpserver, pg_url: str) -> tuple[Rig, CaseSite]:
+    site = CaseSite(httpserver)
+    sources = ""
+    for s in range(3):
+        urls = [site.add(f"s{s}p{p}", **case_fields(f"{s}{p}")) for p in range(3)]
+        sources += page_source(f"src{s}", *urls)
+    rig = Rig(tmp_path, httpserver, sources, monitor={"database": pg_url})
+    assert rig.db.dialect.name == "postgresql"
+    return rig, site
+
+
+def test_two_instances_share_sources_and_outbox_without_duplicates(tmp_path, httpserver, pg_url):
+    rig, site = shared_rig(tmp_path, httpserver, pg_url)
+    run_instance(rig, "inst-a", [])  # the baseline (racing it: see the next test)
+
+    reports: list[CycleReport] = []
+    errors: list[BaseException] = []
+    expected: list[str] = []
+    for round_ in range(1, 5):  # publish a change on every page, then both instances race
+        for slug in site.pages:
+            status = f"Status {slug} round {round_}"
+            site.pages[slug]["status"] = status
+            expected.append(status)
+        race(rig, reports, errors)
+    assert errors == []
+    rig.deliver()
+
+    ran = [r for r in reports if r.skipped is None]
+    assert all(r.ok for r in ran), [str(r.failure) for r in ran if not r.ok]
+    changes = Counter(json.loads(e.payload_json)["to_status"] for e in rig.events("stage_changed"))
+    assert sorted(changes) == sorted(expected) and set(changes.values()) == {1}
+    assert {d.status for d in rig.deliveries()} == {"sent"}
+    posts = Counter(p["message"] for p in rig.posted("/hook"))
+    assert len(posts) == len(expected) and set(posts.values()) == {1}  # each sent once
+
+
+@pytest.mark.xfail(
+    strict=False,  # a race: it does not lose every time
+    reason="Engine._claim inserts a missing source_state row without handling the race: two "
+    "instances starting together on a fresh database get UniqueViolation (issue 8 report)",
+)
+def test_two_instances_starting_together_on_a_fresh_database(tmp_path, httpserver, pg_url):
+    rig, _ = shared_rig(tmp_path, httpserver, pg_url)
+    errors: list[BaseException] = []
+    for _ in range(3):
+        race(rig, [], errors)
+    assert errors == []
