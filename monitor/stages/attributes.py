@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from monitor.stages.literals import best, required_factors
+
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -62,12 +64,33 @@ _SINGLE = re.compile(
 _SINGLE_IN_TITLE = re.compile(r"\b(?:officer|constable|sergeant|PC|detective)\b(?!s)", re.I)
 
 
+# Literals (case-sensitive) without which _COUNT, _COORDINATED or _SINGLE cannot match, read off
+# the patterns themselves (literals.py): a sentence without one is answered without a regex.
+_COUNT_NEEDS = tuple(sorted(best(required_factors(_COUNT)) or ()))
+_SINGLE_NEEDS = tuple(sorted(best(required_factors(_SINGLE)) or ()))
+assert _COUNT_NEEDS and _SINGLE_NEEDS
+# Every _COORDINATED match holds one of _COUNT_NEEDS too (it ends in the same officer noun).
+assert any(
+    all(any(need in literal for need in _COUNT_NEEDS) for literal in factor)
+    for factor in required_factors(_COORDINATED)
+)
+
+
+def _has_any(sentence: str, literals: tuple[str, ...]) -> bool:
+    for literal in literals:
+        if literal in sentence:
+            return True
+    return False
+
+
 def _value(number: str) -> int:
     return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
 
 
 def officer_count(sentence: str) -> int | None:
     """How many officers a sentence counts, adding coordinated groups; None if it gives none."""
+    if not _has_any(sentence, _COUNT_NEEDS):
+        return None
     coordinated = _COORDINATED.search(sentence)
     if coordinated:
         return _value(coordinated.group("a")) + _value(coordinated.group("b"))
@@ -84,7 +107,7 @@ def officer_count(sentence: str) -> int | None:
 
 def mentions_one_officer(sentence: str, *, is_title: bool = False) -> bool:
     """True when the sentence is about a single, unnamed or named, officer."""
-    if _SINGLE.search(sentence):
+    if _has_any(sentence, _SINGLE_NEEDS) and _SINGLE.search(sentence):
         return True
     return is_title and _SINGLE_IN_TITLE.search(sentence) is not None
 
