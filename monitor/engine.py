@@ -547,12 +547,10 @@ def lease_holder_alive(owner: str | None) -> bool:
 
 def _log_report(r: CycleReport) -> None:
     if r.failure:
-        log.warning(
-            "%s: cycle failed (%s): %s; will try again next cycle",
-            r.source_id,
-            r.failure.kind,
-            r.failure,
-        )
+        message = str(r.failure)
+        if "next cycle" not in message:
+            message += "; will try again next cycle"
+        log.warning("%s: cycle failed (%s): %s", r.source_id, r.failure.kind, message)
         return
     log.info(
         "%s: %d listed, %d fetched (%d not modified), %d new, %d changed, %d event(s)%s%s",

@@ -286,7 +286,8 @@ class Fetcher:
                 reply = await self._exchange(current, {}, read)
             except NetworkError as exc:
                 raise NetworkError(
-                    f"robots.txt at {public(robots_url)} could not be fetched ({exc.args[0]}); "
+                    f"robots.txt at {public(robots_url)} could not be fetched "
+                    f"({exc.args[0].removesuffix(f'; {NEXT}')}); "
                     f"{NEXT}",
                     url=public(robots_url),
                 ) from exc
