@@ -65,6 +65,13 @@ _AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s+\d{1,2},\s")
 _OFFICER_WORD = re.compile(
     r"\b(?:officers?|constables?|PCs?|DCs?|sergeants?|inspectors?|detectives?|Sgt)\b", re.I
 )
+# A sentence whose subject is a member of the public: "A 31-year-old man from Croydon …".
+_CIVILIAN_OPENING = re.compile(
+    r"[\"'“‘(]?(?:A|An|The)\s+(?:\d+-year-old\s+)?(?:local\s+|young\s+)?(?:man|woman|boy|girl"
+    r"|teenager|youth|driver|motorist|rider|motorcyclist|cyclist|passenger|pedestrian|suspect"
+    r"|person)\b(?![’']s)"
+)
+_PRONOUN_OPENING = re.compile(r"[\"'“‘(]?(?:He|She|They)\b")
 _MANAGEMENT_ADVICE = re.compile(r"management\s+advice", re.I)
 _MEETING_OR_HEARING = re.compile(
     r"\b(?:misconduct|disciplinary)\s+(?:meeting|hearing)|\bpanel\b|\bchair\b", re.I
@@ -209,7 +216,8 @@ def _findings(text: str, folded: str, sentences: list[Sentence]) -> list[_Findin
                 for match in cue.pattern.finditer(folded, sentence.start, sentence.end):
                     if cue.word_start and _inside_word(folded, match.start()):
                         continue
-                    if _reports_new_event(cue, match, sentence, latest, statistic):
+                    previous = news[index - 1].text if index else ""
+                    if _reports_new_event(cue, match, sentence, previous, latest, statistic):
                         finding = _Finding(
                             cue.stage, sentence, match.start(), match.group(), cue.prospective
                         )
@@ -292,6 +300,7 @@ def _reports_new_event(
     cue: Cue,
     match: re.Match[str],
     sentence: Sentence,
+    previous: str,
     latest: int | None,
     statistic: dict[int, bool],
 ) -> bool:
@@ -300,7 +309,7 @@ def _reports_new_event(
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
     )
-    if cue.stage in CRIMINAL_STAGES and _about_a_civilian(sentence.text, words.lead):
+    if cue.stage in CRIMINAL_STAGES and _about_a_civilian(sentence.text, words.lead, previous):
         return False
     if cue.reject_before and cue.reject_before.search(words.lead):
         return False
@@ -320,9 +329,27 @@ def _reports_new_event(
     return not is_statistic
 
 
-def _about_a_civilian(sentence: str, lead: str) -> bool:
-    """Crime news about the suspect ("Stephen Port, 40, of Barking, has been charged…")."""
+def _about_a_civilian(sentence: str, lead: str, previous: str = "") -> bool:
+    """Crime news about the suspect ("Stephen Port, 40, of Barking, has been charged…").
+
+    The subject is a member of the public when a civilian noun ends the words before the cue,
+    when the sentence opens with one ("A 31-year-old man from Croydon who was a passenger …
+    has been arrested") or with "Name, 19, of Town", or when it opens with "He"/"She" and the
+    sentence before it was about such a person ("He will appear at Luton Magistrates' Court").
+    """
     if CIVILIAN_SUBJECT.search(lead):
+        return True
+    if _OFFICER_WORD.search(lead):
+        return False
+    if _civilian_opening(sentence):
+        return True
+    return bool(previous) and _PRONOUN_OPENING.match(sentence) is not None and (
+        _civilian_opening(previous)
+    )
+
+
+def _civilian_opening(sentence: str) -> bool:
+    if _CIVILIAN_OPENING.match(sentence):
         return True
     return _AGE_APPOSITION.search(sentence) is not None and not _OFFICER_WORD.search(sentence)
 
@@ -336,6 +363,21 @@ def _drop_dated_past(findings: list[_Finding]) -> list[_Finding]:
     dated = [not finding.prospective and _is_dated_past(finding) for finding in findings]
     if all(dated):
         return findings
+    # One sentence, one stage, one event: "X was dismissed at a hearing held in October … and
+    # has been placed on the barred list" dates the barred-list clause as well.
+    recalled = {
+        (id(finding.sentence), finding.stage)
+        for finding, is_dated in zip(findings, dated, strict=True)
+        if is_dated
+    }
+    dated = [
+        is_dated
+        or (
+            (id(finding.sentence), finding.stage) in recalled
+            and not context.says_now(finding.sentence.text)
+        )
+        for finding, is_dated in zip(findings, dated, strict=True)
+    ]
     return [finding for finding, is_dated in zip(findings, dated, strict=True) if not is_dated]
 
 
@@ -377,8 +419,15 @@ def _sent_to_rprp(finding: _Finding, sentences: list[Sentence], position: dict[i
     """A case to answer for misconduct handled by reflective practice, not proceedings."""
     if _FORMAL_PROCEEDINGS.search(finding.sentence.text):
         return False
-    following = _neighbours(finding, sentences, position, 1)
-    return bool(_ROUTED_TO_RPRP.search(finding.sentence.text) or _ROUTED_TO_RPRP.search(following))
+    if _ROUTED_TO_RPRP.search(finding.sentence.text):
+        return True
+    # The routing decision often follows a sentence or two later ("Having considered his
+    # account, we agreed the matter should be dealt with through the reflective practice
+    # review process rather than at a misconduct meeting").
+    return any(
+        _ROUTED_TO_RPRP.search(_neighbours(finding, sentences, position, step))
+        for step in (1, 2)
+    )
 
 
 def _at_formal_proceedings(

@@ -78,6 +78,12 @@ _TIME_PHRASE = (
     r"(?:investigation|inquiry|report|decision|determination|review)\b"
 )
 _DATED_PAST = re.compile(_TIME_PHRASE, re.IGNORECASE)
+# The time phrases that say outright that an event is being recalled, not announced.
+_RECALL = re.compile(
+    r"\b(?:previously|originally|at\s+th(?:e|at)\s+time|at\s+the\s+(?:start|outset|beginning)"
+    r"|(?:early|earlier)\s+(?:on\s+)?in|original|initial|first|earlier|previous)\b",
+    re.IGNORECASE,
+)
 # In the words after a cue, these start a phrase about something else (the incident: "over the
 # shooting of a man in 2017", "into the death … in 2019"), so a date beyond them dates that.
 _OTHER_PHRASE = re.compile(
@@ -102,6 +108,7 @@ class Surroundings:
     near: str  # the last few words of `lead`
     after: str  # the rest of the clause after the cue (bounded)
     clause: str  # lead + cue + after
+    head: str = ""  # the whole sentence before the cue
 
 
 def surroundings(sentence: str, start: int, end: int) -> Surroundings:
@@ -114,7 +121,7 @@ def surroundings(sentence: str, start: int, end: int) -> Surroundings:
     tail = sentence[end : end + 100]
     found = _CLAUSE_BREAK.search(tail)
     after = tail[: found.start()] if found else tail
-    return Surroundings(lead, near, after, f"{lead}{sentence[start:end]}{after}")
+    return Surroundings(lead, near, after, f"{lead}{sentence[start:end]}{after}", sentence[:start])
 
 
 def is_negated(words: Surroundings) -> bool:
@@ -145,10 +152,17 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
     """
     if _RELATIVE_LEAD.search(words.lead):
         return True
-    background = _BACKGROUND.search(words.near)
-    if background and not (
-        background.group().lower() in _PREPOSITIONS and _in_news_tense(words)
-    ):
+    for background in _BACKGROUND.finditer(words.near):
+        word = background.group().lower()
+        if word in _PREPOSITIONS and _in_news_tense(words):
+            continue
+        # "The IOPC has since confirmed": 'since' as an adverb of a present perfect is news.
+        if word == "since" and _HAS_BEFORE.search(words.near, 0, background.start()):
+            continue
+        return True
+    # "At that time we found…", "Our original investigation found…": recalled, whatever else
+    # the release announces.
+    if any(_RECALL.search(phrase) for phrase in _attached_phrases(words.head, words.after)):
         return True
     if latest_year is None:
         return False
@@ -160,6 +174,7 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
     return bool(years) and max(years) < latest_year
 
 
+_HAS_BEFORE = re.compile(r"\b(?:has|have)\s+$", re.IGNORECASE)
 _PREPOSITIONS = frozenset({"after", "following", "since", "before", "prior to"})
 # The verb group of a reported event in the tense of news: "has been", "will not", "are now".
 _NEWS_TENSE = re.compile(
@@ -223,6 +238,11 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
     if not phrases:
         return False
     return not _NOW.search(lead + " " + after)
+
+
+def says_now(sentence: str) -> bool:
+    """The sentence marks something as happening now ('today', 'this week', 'now')."""
+    return _NOW.search(sentence) is not None
 
 
 def latest_year(text: str) -> int | None:
