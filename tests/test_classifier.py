@@ -372,3 +372,24 @@ def test_family_dismissal_phrased_as_ending_service() -> None:
         "without notice had she still been serving.",
     )
     assert result.stage == "outcome_dismissal"
+
+
+def test_family_corporate_caseload_figures_are_not_a_case_event() -> None:
+    result = classify(
+        "Professional standards update",
+        "Since April, 64 officers have been dismissed following misconduct hearings and 120 "
+        "officers and staff remain suspended. A further 210 officers are awaiting a gross "
+        "misconduct hearing.",
+    )
+    assert result.stage == "not_a_case_update"
+    assert result.officers is None
+
+
+def test_family_letter_on_how_a_reopening_will_be_decided_is_not_a_case_event() -> None:
+    result = classify(
+        "Update on our review",
+        "We have written to the family to explain how we will decide whether there are "
+        "compelling reasons to re-investigate. The coroner's conclusions have been received "
+        "and we expect to reach a view in the spring.",
+    )
+    assert result.stage == "not_a_case_update"

@@ -18,7 +18,7 @@ _GENERAL_TITLE = re.compile(
     r"\b(?:statistics|figures|annual\s+report|outcomes\s+report|impact\s+report|blog|"
     r"consultation|policy|policies|inspection|inspectorate|HMICFRS|HMIC|roundup|round-up|"
     r"newsletter|podcast|strategy|survey|research|guidance|recruit\w*|vacanc\w*|"
-    r"corporate|year\s+in\s+review|data\s+(?:shows?|published)|backlog|week\s+in)\b",
+    r"corporate|year\s+in\s+review|data\s+(?:shows?|published)|backlog|caseload|week\s+in)\b",
     _I,
 )
 
@@ -44,6 +44,14 @@ _GENERAL_BODY_STRONG: tuple[_Sign, ...] = (
     ),
     _sign("our role is", r"\bour\s+role\s+is\s+to\b"),
     _sign("report", r"\bour\s+(?:annual|outcomes|impact)\s+report\b"),
+    # Letters that explain how a decision will be taken (domain.md a.2, stage 0).
+    _sign(
+        "explain how",
+        r"\bexplain\s+how\s+(?:we|it|they|the\s+\w+)\s+(?:intends?|will|plans?|proposes?|would)\s+"
+        r"(?:to\s+)?(?:approach|decide|make|consider|reach|take)\b[^.\n]{0,80}\bwhether\b",
+    ),
+    # Rebuttals: "we want to set the record straight".
+    _sign("record straight", r"\bset\s+the\s+record\s+straight\b"),
 )
 
 # "377 investigations", "52 cases": counts of many cases, not one.
@@ -52,6 +60,12 @@ _MANY_CASES = (
     r"referrals|appeals|reviews)\b"
 )
 _MANY_CASES_NEEDLES = "investigations|cases|complaints|referrals|appeals|reviews"
+# "335 officers awaiting a hearing", "100 officers have been dismissed": corporate caseload
+# figures. One case rarely concerns fifty or more officers.
+_MANY_OFFICERS = (
+    r"\b(?:[5-9]\d|\d{3,}|\d{1,3},\d{3})\s+(?:\w+\s+)?(?:officers|officers\s+and\s+staff"
+    r"|members\s+of\s+staff)\b"
+)
 
 # Families of weaker signs; several distinct ones together mark a general page.
 _GENERAL_BODY_SIGNS: tuple[_Sign, ...] = (
@@ -81,6 +95,7 @@ _STATISTIC: tuple[_Sign, ...] = (
         r"\bper\s*cent\b|\d\s?%|\b20\d\d/\d\d\b|\bproportion\b|\bpercentage\b|\bon\s+average\b",
     ),
     _sign(_MANY_CASES_NEEDLES, _MANY_CASES),
+    _sign("officers|staff", _MANY_OFFICERS),
 )
 
 
