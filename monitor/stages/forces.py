@@ -108,11 +108,74 @@ def find_force(*texts: str) -> str | None:
 
 
 def _first_force(text: str) -> str | None:
-    match = _FORCE_RE.search(text)
-    met = _MET_RE.search(text)
+    match = _search_force(text)
+    met = _search_met(text)
     if met and (match is None or met.start() < match.start()):
         return "Metropolitan Police Service"
     if match is None:
         return None
     name = match.group("plain") or match.group("place")
     return _NAMES[name]
+
+
+def _search_force(text: str) -> re.Match[str] | None:
+    """`_FORCE_RE.search(text)`, trying the regex only where a force name starts.
+
+    The pattern opens with `\b` and a long alternation, so the regex engine would attempt a
+    match at every character. Every match starts with one of the names, so trying, in order,
+    the positions where one starts finds the same (leftmost) match.
+    """
+    at = 0
+    while True:
+        candidate = _NAME_START.search(text, at)
+        if candidate is None:
+            return None
+        found = _FORCE_RE.match(text, candidate.start())
+        if found:
+            return found
+        at = candidate.start() + 1
+
+
+def _search_met(text: str) -> re.Match[str] | None:
+    """`_MET_RE.search(text)`, tried only where "Met" starts."""
+    at = text.find("Met")
+    while at != -1:
+        found = _MET_RE.match(text, at)
+        if found:
+            return found
+        at = text.find("Met", at + 1)
+    return None
+
+
+def _prefixes(names: list[str]) -> tuple[str, ...]:
+    """Strings such that every name starts with one of them: whole names, or the first word
+    plus its space where several names share it ("West ", "North ")."""
+    first_words: dict[str, int] = {}
+    for name in names:
+        head = name.split(" ", 1)[0] + " "
+        first_words[head] = first_words.get(head, 0) + 1
+    chosen: set[str] = set()
+    for name in names:
+        head = name.split(" ", 1)[0] + " "
+        chosen.add(head if first_words[head] > 1 and name.startswith(head) else name)
+    # Drop any string another chosen string is a prefix of: its occurrences are found anyway.
+    return tuple(
+        sorted(p for p in chosen if not any(q != p and p.startswith(q) for q in chosen))
+    )
+
+
+def _name_start(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A regex for "one of the prefixes starts here", grouped by first character so that the
+    regex engine skips every other character without trying a match."""
+    groups: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        groups.setdefault(prefix[0], []).append(re.escape(prefix[1:]))
+    return re.compile(
+        "|".join(
+            re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in groups.items()
+        )
+    )
+
+
+_NAME_PREFIXES = _prefixes(list(_NAMES))
+_NAME_START = _name_start(_NAME_PREFIXES)
