@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from monitor.cli import main
+from monitor.stages import attributes
 from monitor.stages.classifier import classify
 from monitor.stages.vocabulary import LADDER, STAGES, label, short_label
 
@@ -393,3 +394,40 @@ def test_family_letter_on_how_a_reopening_will_be_decided_is_not_a_case_event() 
         "and we expect to reach a view in the spring.",
     )
     assert result.stage == "not_a_case_update"
+
+
+def test_family_officer_arithmetic_adds_named_groups() -> None:
+    # A count plus one more person named after it; a rank plus a count; "and another".
+    assert attributes.officer_count(
+        "Three constables and a custody sergeant from Norfolk Constabulary were served notices."
+    ) == 4
+    assert attributes.officer_count("An inspector and three constables attended the flat.") == 4
+    assert attributes.officer_count(
+        "One constable was given a final written warning and another was dismissed."
+    ) == 2
+    # A subset is not an addition.
+    assert attributes.officer_count(
+        "Four officers, including a sergeant, were interviewed under misconduct caution."
+    ) == 4
+
+
+def test_family_officers_in_separate_decisions_are_all_counted() -> None:
+    result = classify(
+        "Constable dismissed",
+        "A Gwent Police constable has been dismissed without notice after a hearing found he "
+        "had lied in a witness statement. A separate allegation against an inspector, that she "
+        "failed to supervise him, was found not proven.",
+    )
+    assert result.stage == "outcome_dismissal"
+    assert result.officers == 2
+
+
+def test_family_quoted_senior_officer_is_not_a_subject() -> None:
+    result = classify(
+        "Death after police contact - referral",
+        "A woman has died after being found unwell in a flat in Wrexham. North Wales Police has "
+        "referred the matter to the IOPC. Assistant Chief Constable Nia Rhys said: \"Our "
+        "thoughts are with her family.\"",
+    )
+    assert result.stage == "referral"
+    assert result.officers is None

@@ -57,8 +57,28 @@ _FURTHER = re.compile(
 )
 _SINGLE = re.compile(
     rf"\b(?:(?i:an?|one|the)\s+(?:{_MODIFIER}\s+){{0,3}}(?:officer|constable|sergeant|inspector|"
-    r"detective)\b(?!s)|(?:PC|DC|DS|Sgt|Sergeant|Inspector|Chief\s+Inspector|Superintendent|"
-    r"Detective\s+Constable|Detective\s+Sergeant|Police\s+Constable|Constable)\s+[A-Z][a-z]+)"
+    r"detective)\b(?!s)|(?<!Chief\s)(?:PC|DC|DS|Sgt|Sergeant|Inspector|Chief\s+Inspector|"
+    r"Superintendent|Detective\s+Constable|Detective\s+Sergeant|Police\s+Constable|Constable)"
+    # A named senior officer quoted ("Chief Superintendent Jo Lee said") is a spokesperson.
+    r"\s+[A-Z][a-z]+(?![^.\n]{0,50}\bsaid\b))"
+)
+_SINGULAR_NOUN = r"(?:officer|constable|sergeant|inspector|detective)\b(?!s)"
+# "four police officers and a detention officer", "two serving officers and the retired
+# officer": a count plus one more person named after it (not "including a sergeant").
+_PLUS_ONE = re.compile(
+    rf"{_OFFICER_NOUN}\b(?P<gap>[^.;:]{{0,80}}?)\band\s+(?i:an?|the)\s+(?:{_MODIFIER}\s+){{0,4}}"
+    rf"{_SINGULAR_NOUN}"
+)
+_SUBSET = re.compile(r"\b(?:including|includes|among|amongst|of\s+whom|one\s+of|such\s+as)\b", re.I)
+# "a sergeant and two constables"
+_ONE_PLUS = re.compile(
+    rf"\b(?i:an?)\s+(?:{_MODIFIER}\s+){{0,3}}{_SINGULAR_NOUN}\s+(?:and|&)\s+(?P<n>{_NUM})\s+"
+    rf"(?:{_MODIFIER}\s+){{0,4}}{_OFFICER_NOUN}\b"
+)
+# "An officer has been dismissed and another has been given a final written warning"
+_AND_ANOTHER = re.compile(
+    rf"\b(?i:an?|one)\s+(?:{_MODIFIER}\s+){{0,3}}{_SINGULAR_NOUN}[^.;]{{0,120}}?\b(?:and|while|whilst)"
+    r"\s+(?:another|a\s+colleague|a\s+second)\b(?!\s+(?:man|woman|person|member|time|incident))"
 )
 # Titles drop articles: "Met officer dismissed for gross misconduct".
 _SINGLE_IN_TITLE = re.compile(r"\b(?:officer|constable|sergeant|PC|detective)\b(?!s)", re.I)
@@ -83,6 +103,12 @@ def _has_any(sentence: str, literals: tuple[str, ...]) -> bool:
     return False
 
 
+def _noun_length(match: re.Match[str]) -> int:
+    """Length of the officer noun that ends a _COUNT match ("officers", "members of staff")."""
+    noun = re.search(rf"{_OFFICER_NOUN}$", match.group())
+    return len(noun.group()) if noun else 0
+
+
 def _value(number: str) -> int:
     return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
 
@@ -94,13 +120,22 @@ def officer_count(sentence: str) -> int | None:
     coordinated = _COORDINATED.search(sentence)
     if coordinated:
         return _value(coordinated.group("a")) + _value(coordinated.group("b"))
-    counts = [_value(match.group("n")) for match in _COUNT.finditer(sentence)]
-    counts = [count for count in counts if count > 0]
-    if not counts:
-        return None
+    one_plus = _ONE_PLUS.search(sentence)
+    if one_plus:
+        return 1 + _value(one_plus.group("n"))
+    matches = [match for match in _COUNT.finditer(sentence) if _value(match.group("n")) > 0]
+    counts = [_value(match.group("n")) for match in matches]
+    if not counts or counts == [1]:
+        if _AND_ANOTHER.search(sentence):
+            return 2
+        if not counts:
+            return None
     further = _FURTHER.search(sentence)
     if further:
         return counts[0] + _value(further.group("n"))
+    plus_one = _PLUS_ONE.match(sentence, matches[0].end() - _noun_length(matches[0]))
+    if len(counts) == 1 and plus_one and not _SUBSET.search(plus_one.group("gap")):
+        return counts[0] + 1
     # "Of the eight officers, five were…": the largest number is the group the text concerns.
     return max(counts)
 

@@ -472,16 +472,51 @@ def _officers(
     nearest += [sentence.text for sentence in lede]
     counts = [count for count in map(attributes.officer_count, nearest) if count]
     if counts:
-        return max(counts)
+        return max(counts) + _other_subjects(sentences, nearest, counts)
     if any(attributes.mentions_one_officer(text) for text in nearest[:-1]) or (
         attributes.mentions_one_officer(title, is_title=True)
     ):
-        return 1
+        return 1 + _other_subjects(sentences, nearest, [])
     body = [sentence.text for sentence in sentences]
     count = _first_count(body)
     if count:
         return count
     return 1 if any(attributes.mentions_one_officer(text) for text in body) else None
+
+
+# "The IOPC also found that four constables …", "A separate allegation against a sergeant
+# was found not proven", "The two other officers have no case to answer": more subjects of a
+# decision beside the ones the evidence names.
+_ANOTHER_GROUP = re.compile(r"\b(?:also|other|another|separate|second|remaining)\b", re.I)
+_DECIDED_ABOUT = re.compile(
+    r"\b(?:found|finds|decided|determined|concluded|case\s+to\s+answer|proven|warnings?|dismissed"
+    r"|reflective\s+practice|management\s+(?:action|advice)|notices?)\b",
+    re.I,
+)
+_NOT_A_SUBJECT = re.compile(r"\bwitness", re.I)
+_WHOLE_GROUP = re.compile(r"\b(?:of\s+the|all)\s+(?:\d+|[a-z]+)\s+(?:\w+\s+){0,3}officers\b", re.I)
+
+
+def _other_subjects(sentences: list[Sentence], nearest: list[str], counts: list[int]) -> int:
+    """Officers in other decision sentences marked as further subjects, not already counted.
+
+    None when the news already names the whole group ("two of the five officers").
+    """
+    if any(_WHOLE_GROUP.search(text) for text in nearest):
+        return 0
+    extra = 0
+    for sentence in sentences:
+        text = sentence.text
+        if text in nearest or not _ANOTHER_GROUP.search(text) or not _DECIDED_ABOUT.search(text):
+            continue
+        if _NOT_A_SUBJECT.search(text):
+            continue
+        count = attributes.officer_count(text) or (
+            1 if attributes.mentions_one_officer(text) else 0
+        )
+        if count and count not in counts:
+            extra += count
+    return extra
 
 
 def _first_count(texts: list[str]) -> int | None:
