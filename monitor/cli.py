@@ -78,6 +78,7 @@ def init(path: Path, force: bool) -> None:
         raise ConfigError(f"{path} already exists; use --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)  # it may hold secrets
+    path.chmod(0o600)  # also when --force overwrites a file that was readable by others
     path.write_text(starter_config(), encoding="utf-8")
     click.echo(
         f"wrote {path}; edit [http] contact and [[subscribers]], then run "

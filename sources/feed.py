@@ -49,7 +49,7 @@ class FeedSource(Source):
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
-        mine = {urls.host(u) for u in self.options.all_urls} | set(self.options.hosts)
+        mine = {urls.host_entry(u) for u in self.options.all_urls} | set(self.options.hosts)
         return super().allowed_hosts | mine
 
     async def discover(self, ctx: SourceContext) -> AsyncIterator[DocumentRef]:

@@ -39,7 +39,7 @@ class ListingSource(Source):
     def allowed_hosts(self) -> frozenset[str]:
         return (
             super().allowed_hosts
-            | {urls.host(self.url(self.options.url))}
+            | {urls.host_entry(self.url(self.options.url))}
             | set(self.options.hosts)
         )
 
@@ -50,7 +50,12 @@ class ListingSource(Source):
             if isinstance(page, NotModified):
                 return  # unchanged since last time: nothing new
             tree = html.parse(page.text)
-            refs = [r for r in items(tree, page.url, o.item_selector) if r.url not in seen]
+            # Links elsewhere (another site, port or scheme) are not this source's articles.
+            refs = [
+                r
+                for r in items(tree, page.url, o.item_selector)
+                if r.url not in seen and urls.fetchable(r.url, self.allowed_hosts)
+            ]
             if not refs and not seen:
                 raise ParseError(
                     f"listing parsed to no items with {o.item_selector!r};"

@@ -44,7 +44,7 @@ class PageSource(Source):
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
-        return super().allowed_hosts | {urls.host(u) for u in self.page_urls()}
+        return super().allowed_hosts | {urls.host_entry(u) for u in self.page_urls()}
 
     def page_urls(self) -> list[str]:
         """The configured URLs, the file's after the inline ones, canonical and de-duplicated."""

@@ -35,6 +35,23 @@ def host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def host_entry(url: str) -> str:
+    """What a configured URL allows the fetcher to reach: its host, pinned to its port when it
+    names a non-default one (a mirror on :8080 must not open every other port on that host)."""
+    parts = urlsplit(url)
+    name = (parts.hostname or "").lower()
+    if parts.port in (None, DEFAULT_PORTS.get(parts.scheme.lower())):
+        return name
+    return f"[{name}]:{parts.port}" if ":" in name else f"{name}:{parts.port}"
+
+
+def fetchable(url: str, hosts: frozenset[str] | set[str]) -> bool:
+    """True if `url` is http(s) on one of `hosts` ("host" = any port, "host:port" = that one)."""
+    if urlsplit(url).scheme.lower() not in DEFAULT_PORTS:
+        return False
+    return host(url) in hosts or host_entry(url) in hosts
+
+
 def path(url: str) -> str:
     """The path of a URL, always starting with "/"."""
     return urlsplit(url).path or "/"

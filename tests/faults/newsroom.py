@@ -33,6 +33,7 @@ class Newsroom:
     def __init__(self, httpserver: Any) -> None:
         self.server = httpserver
         self.articles: dict[str, dict[str, str]] = {}
+        self.extra_links: list[str] = []  # raw hrefs listed after the articles
         self.layout = "old"  # "old"; "new-listing": items renamed; "new-articles": no h1/main
         httpserver.expect_request("/news").respond_with_handler(self._listing)
         httpserver.no_handler_status_code = 404
@@ -54,6 +55,7 @@ class Newsroom:
             ITEM.format(cls=cls, slug=slug, title=html.escape(a["title"]), **self._noise())
             for slug, a in reversed(self.articles.items())
         )
+        items += "".join(f'<li class="{cls}"><a href="{h}">more</a></li>' for h in self.extra_links)
         return Response(LISTING.format(items=items, **self._noise()), content_type="text/html")
 
     def _article(self, request: Request) -> Response:
