@@ -104,9 +104,16 @@ def _first(signs: tuple[_Sign, ...], folded: str) -> list[re.Match[str]]:
     return [match for match in found if match]
 
 
+# All needles of a sign family are found in one pass over the text (scan.SignSet).
+_STATISTIC_SET = scan.SignSet(_STATISTIC)
+_BODY_SET = scan.SignSet(_GENERAL_BODY_STRONG + _GENERAL_BODY_SIGNS)
+_STRONG = range(len(_GENERAL_BODY_STRONG))
+_WEAK = range(len(_GENERAL_BODY_STRONG), len(_GENERAL_BODY_STRONG) + len(_GENERAL_BODY_SIGNS))
+
+
 def is_statistic(sentence: str) -> bool:
     """The sentence counts or rates many cases ("in 44 investigations", "6 per cent")."""
-    return bool(_first(_STATISTIC, fold_case(sentence)))
+    return bool(_STATISTIC_SET.matches(fold_case(sentence)))
 
 
 def general_page_sign(title: str, folded_text: str) -> tuple[str, int] | None:
@@ -116,10 +123,11 @@ def general_page_sign(title: str, folded_text: str) -> tuple[str, int] | None:
     """
     if _GENERAL_TITLE.search(title):
         return ("title", 0)
-    strong = _first(_GENERAL_BODY_STRONG, folded_text)
+    positions = _BODY_SET.positions(folded_text)
+    strong = _BODY_SET.matches(folded_text, positions, _STRONG)
     if strong:
         return ("text", min(match.start() for match in strong))
-    hits = _first(_GENERAL_BODY_SIGNS, folded_text)
+    hits = _BODY_SET.matches(folded_text, positions, _WEAK)
     if len(hits) >= _SIGNS_NEEDED:
         return ("text", min(match.start() for match in hits))
     return None
