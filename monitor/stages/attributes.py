@@ -153,7 +153,7 @@ _DENIAL = re.compile(
 )
 # Plain "misconduct" that states a level, not "misconduct hearing" (which hears either level).
 _PLAIN_MISCONDUCT = re.compile(
-    r"(?<!gross\s)\bmisconduct\b(?!\s+(?:in\s+public\s+office|hearings?|proceedings|panels?|"
+    r"(?<!gross\s)\bmisconduct\b(?!\s+(?:in\s+(?:a\s+)?public\s+office|hearings?|proceedings|panels?|"
     r"process|investigations?|regulations|allegations?|outcomes?|cases?|caution|system))",
     re.I,
 )
@@ -169,6 +169,19 @@ def severity(sentence: str) -> str | None:
     if any(not _denied(sentence, m.start()) for m in _PLAIN_MISCONDUCT.finditer(sentence)):
         return "misconduct"
     return None
+
+
+_NUMBER = re.compile(rf"\b{_NUM}\b")
+
+
+def mixed_severity(sentence: str) -> bool:
+    """Both levels, each for its own group: "Seven officers have been served with gross
+    misconduct notices and ten with misconduct notices"."""
+    if len(_NUMBER.findall(sentence)) < 2:
+        return False
+    gross = any(not _denied(sentence, m.start()) for m in _GROSS.finditer(sentence))
+    plain = any(not _denied(sentence, m.start()) for m in _PLAIN_MISCONDUCT.finditer(sentence))
+    return gross and plain
 
 
 def _denied(sentence: str, start: int) -> bool:

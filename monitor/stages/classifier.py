@@ -541,7 +541,10 @@ def _severity(
     for text, _ in scopes:
         found = attributes.severity(text)
         if found:
-            return found
+            # Different officers at different levels (Port 2016: seven gross misconduct
+            # notices, ten misconduct): no single level is true of the announcement, so none
+            # is reported rather than the higher one.
+            return None if attributes.mixed_severity(text) else found
     # The accelerated route exists only for gross misconduct (CR 2020 reg 49).
     accelerated = any(attributes.route(text) == "accelerated" for text, _ in scopes[:2])
     if stage == "accelerated_hearing" or accelerated:

@@ -52,7 +52,7 @@ _PROSECUTOR = (
     r"(?:CPS|Crown Prosecution Service|PPS|Public Prosecution Service|Procurator Fiscal|COPFS"
     r"|Crown Office|Crown Counsel|prosecutors?|Director of Public Prosecutions|DPP)"
 )
-_CONDUCT = r"(?:gross\s+)?misconduct(?!\s+in\s+public\s+office)"
+_CONDUCT = r"(?:gross\s+)?misconduct(?!\s+in\s+(?:a\s+)?public\s+office)"
 _DISCIPLINARY_CHARGE = re.compile(
     r"\bbreach(?:ing|es|ed)?\b|standards of professional behaviour|discreditable"
     rf"|\b{_CONDUCT}\s+(?:hearing|meeting|proceedings)|\bgross misconduct\b",

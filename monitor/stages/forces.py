@@ -98,17 +98,34 @@ _MET_RE = re.compile(r"\bMet(?:'s)?\s+(?:officers?|[Pp]olice|[Cc]ommissioner|[Cc
 FORCE_NAMES: tuple[str, ...] = tuple(official for official, _ in _FORCES)
 
 
+# Oversight bodies that cover a single force: their releases often never name it.
+_SINGLE_FORCE_BODIES: tuple[tuple[str, str], ...] = (
+    ("Police Ombudsman", "Police Service of Northern Ireland"),
+    ("Police Investigations and Review Commissioner", "Police Scotland"),
+    ("PIRC", "Police Scotland"),
+)
+# "the 43 forces, British Transport Police and other bodies": a list of forces, not the subject.
+_FORCE_LIST = re.compile(r"\bforces\s*(?:,|and|&)\s*$")
+
+
 def find_force(*texts: str) -> str | None:
-    """The official name of the first force mentioned, searching each text in turn."""
+    """The official name of the first force mentioned, searching each text in turn; failing
+    that, the one force an oversight body named in the texts covers (PONI, PIRC)."""
     for text in texts:
         found = _first_force(text)
         if found:
             return found
+    for text in texts:
+        for body, force in _SINGLE_FORCE_BODIES:
+            if body in text:
+                return force
     return None
 
 
 def _first_force(text: str) -> str | None:
     match = _search_force(text)
+    while match is not None and _FORCE_LIST.search(text, max(0, match.start() - 12), match.start()):
+        match = _search_force(text, match.end())
     met = _search_met(text)
     if met and (match is None or met.start() < match.start()):
         return "Metropolitan Police Service"
@@ -118,14 +135,13 @@ def _first_force(text: str) -> str | None:
     return _NAMES[name]
 
 
-def _search_force(text: str) -> re.Match[str] | None:
+def _search_force(text: str, at: int = 0) -> re.Match[str] | None:
     """`_FORCE_RE.search(text)`, trying the regex only where a force name starts.
 
     The pattern opens with `\b` and a long alternation, so the regex engine would attempt a
     match at every character. Every match starts with one of the names, so trying, in order,
     the positions where one starts finds the same (leftmost) match.
     """
-    at = 0
     while True:
         candidate = _NAME_START.search(text, at)
         if candidate is None:
