@@ -431,3 +431,15 @@ def test_family_quoted_senior_officer_is_not_a_subject() -> None:
     )
     assert result.stage == "referral"
     assert result.officers is None
+
+
+def test_family_two_levels_for_two_groups_report_no_single_severity() -> None:
+    # Mixed levels: null rather than the higher one (the Port 2016 notices are the model).
+    result = classify(
+        "Notices served over Leeds custody death",
+        "Nine West Yorkshire Police officers have been served with notices. Four officers have "
+        "been served with gross misconduct notices and five with misconduct notices.",
+    )
+    assert result.stage == "misconduct_notices_served"
+    assert result.officers == 9
+    assert result.severity is None
