@@ -56,6 +56,15 @@ class LiteralIndex:
             return found
         first = starts[0]
         bisect_right = bisect.bisect_right
+        if self._automaton is not None:  # the hot loop, without building the list first
+            for end, (back, keys) in self._automaton.iter(text):
+                at = end - back
+                if at < first:
+                    continue
+                index = bisect_right(starts, at) - 1
+                if index < count:
+                    found[index].update(keys)
+            return found
         for at, keys in self.occurrences(text):
             if at < first:
                 continue
