@@ -64,7 +64,8 @@ def stub(title: str, text: str):  # type: ignore[no-untyped-def]
     return Classification("not_a_case_update", "Not a case update", None)
 
 
-async def simulate(base: str, work: Path, articles: int, days: int) -> dict:  # type: ignore[type-arg]
+async def simulate(base: str, work: Path, articles: int, days: int,
+                   profile: Path | None = None) -> dict:  # type: ignore[type-arg]
     from monitor.app import build_sources, database
     from monitor.config import parse_config
     from monitor.engine import Engine
@@ -93,6 +94,12 @@ async def simulate(base: str, work: Path, articles: int, days: int) -> dict:  # 
         (cs,) = build_sources(day_cfg)
         engine = Engine(day_cfg, db, fetcher, classifier=stub, clock=clock, owner="bench",
                         enqueue=lambda *a, **k: 0)
+        prof = None
+        if profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
         for day in range(days):
             admin("reset")
             t, fetched, failures = time.perf_counter(), 0, 0
@@ -112,6 +119,9 @@ async def simulate(base: str, work: Path, articles: int, days: int) -> dict:  # 
             print(f"  day {day + 1}: {d['requests']} requests ({d['feed']} feed, {d['article']} articles, "
                   f"{d['other']} other) vs naive {naive}: {d['ratio']:.0f}x fewer; "
                   f"{d['seconds'] / 96 * 1000:.0f} ms per cycle", flush=True)
+        if prof:
+            prof.disable()
+            prof.dump_stats(profile)
     total = sum(d["requests"] for d in out["days"])
     out["mean_per_day"] = total / max(1, days)
     out["mean_ratio"] = 96 * (articles + 1) / max(1.0, out["mean_per_day"])
@@ -123,6 +133,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--days", type=int, default=7)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--profile", type=Path, help="cProfile the daily cycles (not the baseline) into this file")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="om-economy-") as tmp:
         work = Path(tmp)
@@ -136,7 +147,7 @@ def main() -> None:
                     break
                 time.sleep(0.05)
             base = f"http://127.0.0.1:{port_file.read_text()}"
-            result = asyncio.run(simulate(base, work, a.articles, a.days))
+            result = asyncio.run(simulate(base, work, a.articles, a.days, a.profile))
         finally:
             srv.terminate()
             srv.wait()
