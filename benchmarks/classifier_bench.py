@@ -1,6 +1,6 @@
 """Classifier throughput: announcements per second on one core, for ~3 KB texts.
 
-    python benchmarks/classifier_bench.py [--seconds N]
+    python benchmarks/classifier_bench.py [--seconds N] [--breakdown]
 
 Texts are built from the development set by joining consecutive bodies until each is about
 3 KB, so the cue mix is realistic. Runs in this process only (one core).
@@ -9,9 +9,11 @@ Texts are built from the development set by joining consecutive bodies until eac
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from monitor.stages.classifier import classify
@@ -33,9 +35,68 @@ def build_texts() -> list[tuple[str, str]]:
     return texts
 
 
+# Steps of classify() timed by --breakdown: (module attribute, label). Nested steps are also
+# counted in their parent (the cue judging and filters are part of "find cue events").
+_STEPS = (
+    ("classifier.split_sentences", "split into sentences"),
+    ("classifier.fold_case", "case-fold"),
+    ("genre.general_page_sign", "general-page test"),
+    ("classifier._findings", "find cue events (total)"),
+    ("classifier._reports_new_event", "  judge each cue match (context.py, statistics)"),
+    ("classifier._drop_dated_past", "  dated-past filter"),
+    ("classifier._apply_routing", "  routing rules"),
+    ("classifier._officers", "officer count"),
+    ("classifier._severity", "severity"),
+    ("classifier._route", "route"),
+    ("classifier.find_force", "force"),
+    ("classifier._flags", "status flags"),
+)
+
+
+def breakdown(texts: list[tuple[str, str]], rounds: int = 3) -> None:
+    """Time each step of classify() by wrapping it (adds a little overhead of its own)."""
+    import importlib
+
+    spent: Counter[str] = Counter()
+
+    def timed(function, label):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
+
+        return wrapper
+
+    originals = []
+    for path, label in _STEPS:
+        module_name, name = path.split(".")
+        module = importlib.import_module(f"monitor.stages.{module_name}")
+        originals.append((module, name, getattr(module, name)))
+        setattr(module, name, timed(getattr(module, name), label))
+    try:
+        started = time.perf_counter()
+        for _ in range(rounds):
+            for title, text in texts:
+                classify(title, text)
+        total = time.perf_counter() - started
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+    count = rounds * len(texts)
+    print(f"breakdown ({count} calls, {total / count * 1e6:,.0f} us each with timers):")
+    for _, label in _STEPS:
+        print(f"  {label:50s} {spent[label] / count * 1e6:7,.0f} us  {spent[label] / total:4.0%}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to measure")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also time each step of classify()"
+    )
     args = parser.parse_args()
     texts = build_texts()
     for title, text in texts:  # warm up regex caches
@@ -51,6 +112,8 @@ def main() -> int:
     print(f"command: python benchmarks/classifier_bench.py --seconds {args.seconds:g}")
     print(f"python {sys.version.split()[0]}, {len(texts)} texts, average {average:.0f} bytes")
     print(f"throughput: {done / elapsed:,.0f} announcements/second on one core")
+    if args.breakdown:
+        breakdown(texts)
     return 0
 
 

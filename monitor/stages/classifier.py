@@ -250,11 +250,7 @@ def _plan_cues() -> tuple[LiteralIndex, dict[int, tuple[int, ...]], list[tuple[C
             for factor in factors
         )
         sets = [] if implied else [frozenset(cue.needles)]
-        useful = [
-            factor
-            for factor in factors
-            if min(map(len, factor)) >= _MIN_LITERAL
-        ]
+        useful = [factor for factor in factors if min(map(len, factor)) >= _MIN_LITERAL]
         if not useful and not sets:
             useful = [best_factor(factors)]
         sets.extend(useful)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from itertools import product
-
 from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812
 from re import _parser  # type: ignore[attr-defined]
 
