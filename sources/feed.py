@@ -10,7 +10,6 @@ import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from html import escape
-from urllib.parse import urljoin
 
 import feedparser
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -83,7 +82,8 @@ def entries(page: Page) -> list[DocumentRef]:
         raise ParseError(f"not an RSS or Atom feed: {feed.get('bozo_exception')}", url=page.url)
     refs = []
     for entry in feed.entries:
-        if not (link := urljoin(page.url, entry.get("link") or "")) or link == page.url:
+        link = urls.join(page.url, entry.get("link") or "")  # None: malformed, skip the entry
+        if not link or link == page.url:
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         content = entry.get("content") or [{}]

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.errors import Blocked
+from sources import urls
 
 # Never visible, or site furniture rather than content.
 HIDDEN = (
@@ -157,7 +157,8 @@ def links(
             inside, parent = parent.mem_id in furniture, parent.parent
         href = (a.attributes.get("href") or "").strip()
         if not inside and href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
-            out.append((urljoin(base, href), clean(a.text(separator=" "))))
+            if url := urls.join(base, href):  # a malformed link is skipped, not fatal
+                out.append((url, clean(a.text(separator=" "))))
     return out
 
 

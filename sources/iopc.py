@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from urllib.parse import urljoin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,11 +70,10 @@ class IopcSource(Source):
     def items(self, tree, base: str) -> list[DocumentRef]:
         """Article links in page order; node ids from Drupal teasers where present."""
         teaser_ids = {
-            self.canonical(urljoin(base, a.attributes["href"] or "")): t.attributes[
-                "data-history-node-id"
-            ]
+            self.canonical(url): t.attributes["data-history-node-id"]
             for t in tree.css("[data-history-node-id]")
             for a in t.css("a[href]")
+            if (url := urls.join(base, a.attributes["href"] or ""))
         }
         refs: dict[str, DocumentRef] = {}
         for href, text in html.links(tree, base):

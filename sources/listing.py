@@ -7,7 +7,6 @@ selectors are optional and fall back to h1 / main / meta dates.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from urllib.parse import urljoin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,9 +65,9 @@ class ListingSource(Source):
                 seen.add(ref.url)
                 yield ref
             nxt = tree.css_first(o.next_selector) if o.next_selector else None
-            if not (nxt and (href := nxt.attributes.get("href"))):
+            href = nxt.attributes.get("href") if nxt else None
+            if not (href and (url := urls.join(page.url, href))):
                 return
-            url = urljoin(page.url, href)
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         o = self.options
@@ -84,8 +83,8 @@ def items(tree, base: str, selector: str) -> list[DocumentRef]:
     for node in tree.css(selector):
         link = node if node.tag == "a" else node.css_first("a[href]")
         href = link.attributes.get("href") if link else None
-        if href and not href.startswith("#"):
-            url = urls.canonical(urljoin(base, href))
+        if href and not href.startswith("#") and (absolute := urls.join(base, href)):
+            url = urls.canonical(absolute)
             title = html.clean(link.text(separator=" ")) or None
             refs.setdefault(url, DocumentRef(url=url, external_id=url, title=title))
     return list(refs.values())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Query parameters sites add per visit or per campaign; they never name a different page, and
@@ -28,6 +28,18 @@ def canonical(url: str, root: str | None = None, aliases: tuple[str, ...] = ()) 
                 if not k.lower().startswith(TRACKING)]  # fmt: skip
         query = urlencode(kept)
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def join(base: str, href: str) -> str | None:
+    """`href` made absolute against `base`, or None for a link urllib cannot take apart (an
+    unclosed IPv6 bracket, a port past 65535): pages carry such typos, and one must not sink
+    the whole listing."""
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        return None
+    return url
 
 
 def host(url: str) -> str:

@@ -94,6 +94,20 @@ def test_every_parser_survives_mutated_pages(case: fixtures.Fixture) -> None:
     check()
 
 
+BROKEN_LINKS = ["https://[news.example/x", "http://example.org:99999/a", "http://[::1/", "//[x"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "refs" in c.spec], ids=lambda c: c.name)
+def test_malformed_links_are_skipped_not_fatal(case: fixtures.Fixture) -> None:
+    """Found by the deep profile: one `https://[host` link used to sink the whole listing."""
+    text = case.page.read_text("utf-8")
+    for bad in BROKEN_LINKS:
+        junk = f'<li class="news-item"><a href="{bad}">x</a></li><item><link>{bad}</link></item>'
+        for end in ("</ul>", "</channel>", "</main>"):
+            text = text.replace(end, junk + end, 1)
+    assert run_fixture(case, text) == run_fixture(case, case.page.read_text("utf-8"))
+
+
 @given(st.text(max_size=3000) | st.binary(max_size=2000).map(lambda b: b.decode("latin-1")))
 def test_feed_parser_accepts_anything(text: str) -> None:
     page = Page("https://example.org/feed", 200, "application/rss+xml", text)
