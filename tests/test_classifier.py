@@ -443,3 +443,56 @@ def test_family_two_levels_for_two_groups_report_no_single_severity() -> None:
     assert result.stage == "misconduct_notices_served"
     assert result.officers == 9
     assert result.severity is None
+
+
+# --- Families generalised from the second blind set (heldout2; those items are no longer blind).
+
+
+def test_family_officer_as_the_victim_of_a_crime_is_not_a_case_event() -> None:
+    # The accused is a member of the public named without an age, or the offence is against an
+    # emergency worker; the officer is the victim.
+    result = classify(
+        "Woman charged after PC bitten during arrest",
+        "A police constable needed hospital treatment after being bitten during an arrest in "
+        "Swindon on Saturday. Leanne Parfitt, of Penhill, Swindon, has been charged with "
+        "assaulting an emergency worker and criminal damage. She will appear at Swindon "
+        "Magistrates' Court next month. In a separate case, a driver has been charged with "
+        "assaulting two police officers at a checkpoint.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_family_prosecutor_decides_to_prosecute_is_a_charge() -> None:
+    # PPS NI and COPFS phrase the charge as a decision; a civilian prosecuted beside is not counted.
+    result = classify(
+        "Prosecution decision in custody assault case",
+        "The Crown Office has decided to prosecute three Police Scotland officers after "
+        "considering a report from the Police Investigations and Review Commissioner. A "
+        "separate decision to prosecute a man for threatening behaviour was taken last month.",
+    )
+    assert result.stage == "criminal_charge"
+    assert result.officers == 3
+    ni = classify(
+        "Decision issued",
+        "Prosecutors concluded there is sufficient evidence to prosecute a PSNI constable for "
+        "assault following a file from the Police Ombudsman.",
+    )
+    assert ni.stage == "criminal_charge"
+
+
+def test_family_named_officer_after_an_officer_lede_is_not_a_civilian() -> None:
+    # "Name, 38, of Town" usually names a suspect, but here the first sentence says who it is.
+    result = classify(
+        "Officer jailed",
+        "A serving Lancashire Constabulary sergeant has been jailed for two years. Darren "
+        "Whitlow, 38, of Preston, admitted two counts of fraud by abuse of position. He was "
+        "sentenced at Preston Crown Court on Wednesday.",
+    )
+    assert result.stage == "criminal_trial_outcome"
+    assert result.officers == 1
+    plea = classify(
+        "Former officer admits offences",
+        "A former Devon and Cornwall Police constable has admitted stalking. Owen Treloar, 44, "
+        "of Truro, admitted two counts of stalking involving fear of violence.",
+    )
+    assert plea.stage == "criminal_trial_outcome"

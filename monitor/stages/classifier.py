@@ -60,8 +60,18 @@ _ROUTED_TO_RPRP = re.compile(
     r"|\b(?:reflective\s+practice|RPRP)\b[^.\n]{0,40}\b(?:instead|rather\s+than)",
     re.I,
 )
-# UK releases name a suspect as "Name, 40, of Town"; officers carry a rank or "officer".
-_AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s+\d{1,2},\s")
+# UK releases name a suspect as "Name, 40, of Town" or "Name, of Town"; officers carry a rank
+# or "officer".
+_AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s+(?:\d{1,2},\s|(?:of|from)\s+[A-Z])")
+# A first sentence whose subject is an officer accused of a crime ("A former West Yorkshire
+# Police constable … has been jailed"): the "Name, 41, of Town" who follows is that officer,
+# not a suspect. Not "Officers investigating … have charged" (no article, number or rank).
+_OFFICER_LEDE = re.compile(
+    r"[\"'“‘(]?(?:(?:A|An|The|One|Two|Three|Four|Five|Six)\s+(?:(?:former|serving|retired"
+    r"|off-duty|senior|police|custody|firearms|response|detention|special|student|probationary|and"
+    r"|[A-Z][\w'’&-]*)\s+){0,6}?(?:officers?|constables?|sergeants?|inspectors?|detectives?)"
+    r"|(?:Former\s+)?(?:PC|DC|DS|Sgt|Sergeant|Inspector|Detective\s+Constable)\s+[A-Z])\b"
+)
 _OFFICER_WORD = re.compile(
     r"\b(?:officers?|constables?|PCs?|DCs?|sergeants?|inspectors?|detectives?|Sgt)\b", re.I
 )
@@ -70,6 +80,10 @@ _CIVILIAN_OPENING = re.compile(
     r"[\"'“‘(]?(?:A|An|The)\s+(?:\d+-year-old\s+)?(?:local\s+|young\s+)?(?:man|woman|boy|girl"
     r"|teenager|youth|driver|motorist|rider|motorcyclist|cyclist|passenger|pedestrian|suspect"
     r"|person)\b(?![’']s)"
+)
+_ACCUSED_VERB = re.compile(
+    r"\b(?:charged|jailed|imprisoned|convicted|sentenced|guilty|arrested|prosecuted|acquitted"
+    r"|cleared|appeared|appear|admitted|admits|pleaded)\b"
 )
 _PRONOUN_OPENING = re.compile(r"[\"'“‘(]?(?:He|She|They)\b")
 _MANAGEMENT_ADVICE = re.compile(r"management\s+advice", re.I)
@@ -217,7 +231,9 @@ def _findings(text: str, folded: str, sentences: list[Sentence]) -> list[_Findin
                     if cue.word_start and _inside_word(folded, match.start()):
                         continue
                     previous = news[index - 1].text if index else ""
-                    if _reports_new_event(cue, match, sentence, previous, latest, statistic):
+                    if _reports_new_event(
+                        cue, match, sentence, (previous, news[0].text), latest, statistic
+                    ):
                         finding = _Finding(
                             cue.stage, sentence, match.start(), match.group(), cue.prospective
                         )
@@ -298,7 +314,7 @@ def _reports_new_event(
     cue: Cue,
     match: re.Match[str],
     sentence: Sentence,
-    previous: str,
+    neighbours: tuple[str, str],  # the sentence before, and the first sentence
     latest: int | None,
     statistic: dict[int, bool],
 ) -> bool:
@@ -307,7 +323,7 @@ def _reports_new_event(
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
     )
-    if cue.stage in CRIMINAL_STAGES and _about_a_civilian(sentence.text, words.lead, previous):
+    if cue.stage in CRIMINAL_STAGES and _about_a_civilian(sentence.text, words.lead, *neighbours):
         return False
     if cue.reject_before and cue.reject_before.search(words.lead):
         return False
@@ -327,28 +343,32 @@ def _reports_new_event(
     return not is_statistic
 
 
-def _about_a_civilian(sentence: str, lead: str, previous: str = "") -> bool:
+def _about_a_civilian(sentence: str, lead: str, previous: str = "", lede: str = "") -> bool:
     """Crime news about the suspect ("Stephen Port, 40, of Barking, has been charged…").
 
     The subject is a member of the public when a civilian noun ends the words before the cue,
     when the sentence opens with one ("A 31-year-old man from Croydon who was a passenger …
     has been arrested") or with "Name, 19, of Town", or when it opens with "He"/"She" and the
     sentence before it was about such a person ("He will appear at Luton Magistrates' Court").
+    A named person is the officer the first sentence is about when it opens with one.
     """
     if CIVILIAN_SUBJECT.search(lead):
         return True
     if _OFFICER_WORD.search(lead):
         return False
-    if _civilian_opening(sentence):
+    officer_lede = _OFFICER_LEDE.match(lede) is not None and bool(_ACCUSED_VERB.search(lede))
+    if _civilian_opening(sentence, officer_lede):
         return True
     return bool(previous) and _PRONOUN_OPENING.match(sentence) is not None and (
-        _civilian_opening(previous)
+        _civilian_opening(previous, officer_lede)
     )
 
 
-def _civilian_opening(sentence: str) -> bool:
+def _civilian_opening(sentence: str, officer_lede: bool = False) -> bool:
     if _CIVILIAN_OPENING.match(sentence):
         return True
+    if officer_lede:
+        return False
     return _AGE_APPOSITION.search(sentence) is not None and not _OFFICER_WORD.search(sentence)
 
 

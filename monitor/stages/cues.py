@@ -74,6 +74,20 @@ CIVILIAN_SUBJECT = re.compile(
     r"\d+-year-old|member\s+of\s+the\s+public)\s+(?:\w+\s+){0,3}$",
     _I,
 )
+# The officer is the victim, not the accused: "charged with assaulting an emergency worker".
+_OFFICER_VICTIM = (
+    r"\b(?:assault(?:ing)?|attack(?:ing)?|wounding|injuring|(?:attempt(?:ed|ing)?\s+(?:to\s+)?)?"
+    r"murder(?:ing)?|(?:grievous|actual)\s+bodily\s+harm|obstruct(?:ing)?|resisting)\s+"
+    r"(?:(?:on|of|against|to)\s+)?(?:an?\s+|the\s+|two\s+|three\s+)?(?:emergency\s+workers?"
+    r"|(?:police\s+)?officers?|constables?|PCs?)\b"
+)
+_CHARGE_VETO = re.compile(rf"{_DISCIPLINARY_CHARGE.pattern}|{_OFFICER_VICTIM}", _I)
+# "a separate decision to prosecute a member of the public": the accused is a civilian.
+_CIVILIAN_OBJECT = re.compile(
+    r"^\s*(?:an?|the|two|three)\s+(?:\d+-year-old\s+)?(?:member\s+of\s+the\s+public|man|woman"
+    r"|men|women|teenagers?|boy|girl|youths?|driver|motorist|suspects?|civilians?|people)\b",
+    _I,
+)
 CRIMINAL_STAGES = frozenset({"criminal_investigation", "criminal_charge", "criminal_trial_outcome"})
 _HYPOTHETICAL_SANCTION = re.compile(
     r"\b(?:maximum|up to|live|existing|current|already|previous|outcomes? such as|range)\b", _I
@@ -378,10 +392,30 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:has|have|was|were|been|being|is|are)\s+(?:now\s+|today\s+|also\s+|formally\s+)?"
         r"charged\b",
         "charged",
-        reject_after=_DISCIPLINARY_CHARGE,
+        reject_after=_CHARGE_VETO,
+    ),
+    _cue("criminal_charge", r"\bcharged\s+with\b", "charged with", reject_after=_CHARGE_VETO),
+    # Prosecutors outside England phrase the charge as a decision (PPS NI "decision to prosecute",
+    # COPFS "instructed proceedings"): "concluded there is sufficient evidence to prosecute".
+    _cue(
+        "criminal_charge",
+        r"\b(?:decision|decided|decides|directed|direction|instructed|authori[sz]ed)\s+to\s+"
+        r"(?:prosecute|charge)\b",
+        "to prosecute|to charge",
+        reject_after=_CIVILIAN_OBJECT,
     ),
     _cue(
-        "criminal_charge", r"\bcharged\s+with\b", "charged with", reject_after=_DISCIPLINARY_CHARGE
+        "criminal_charge",
+        r"\bsufficient\s+evidence\s+(?:\w+\s+){0,3}?to\s+(?:prosecute|charge|bring\s+(?:criminal\s+)?"
+        r"(?:charges|proceedings))\b",
+        "sufficient",
+        reject_after=_CIVILIAN_OBJECT,
+    ),
+    _cue(
+        "criminal_charge",
+        r"\bcriminal\s+proceedings\s+(?:have|has)\s+(?:now\s+)?been\s+(?:raised|instituted"
+        r"|commenced|brought|issued)\b",
+        "criminal proceedings",
     ),
     _cue("criminal_charge", r"\bpostal\s+(?:charge\s+)?requisition", "requisition"),
     _cue(
@@ -421,7 +455,20 @@ CUES: tuple[Cue, ...] = (
         "criminal_trial_outcome",
         r"\b(?:was|were|has\s+been|have\s+been)\s+(?:jailed|"
         r"imprisoned)\b",
-        "prisoned",
+        "jailed|prisoned",
+    ),
+    # "He was sentenced at the same court today", "admitted three counts of misconduct in public
+    # office": the plea and the sentence, phrased without "guilty" or "sentenced to".
+    _cue(
+        "criminal_trial_outcome",
+        r"\b(?:was|were|has\s+been|have\s+been)\s+(?:formally\s+)?sentenced\b",
+        "sentenced",
+    ),
+    _cue(
+        "criminal_trial_outcome",
+        r"\b(?:admitted|admits)\s+(?:\w+\s+){0,2}(?:counts?|charges?|offences?)\s+of\b",
+        "admit",
+        reject_after=_DISCIPLINARY_CHARGE,
     ),
     _cue("criminal_trial_outcome", r"\boffered\s+no\s+evidence\b", "offered no evidence"),
     _cue(
