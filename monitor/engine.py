@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from monitor.cases import CaseMatcher
@@ -457,7 +458,10 @@ class Engine:
             state.lease_owner, state.lease_until = self.owner, now + LEASE
             state.last_run_at = now
             session.add(state)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:  # another daemon created the row first: it has the source
+                return None
             session.refresh(state)
             return state
 

@@ -111,11 +111,6 @@ def test_two_instances_share_sources_and_outbox_without_duplicates(tmp_path, htt
     assert len(posts) == len(expected) and set(posts.values()) == {1}  # each sent once
 
 
-@pytest.mark.xfail(
-    strict=False,  # a race: it does not lose every time
-    reason="Engine._claim inserts a missing source_state row without handling the race: two "
-    "instances starting together on a fresh database get UniqueViolation (issue 8 report)",
-)
 def test_two_instances_starting_together_on_a_fresh_database(tmp_path, httpserver, pg_url):
     rig, _ = shared_rig(tmp_path, httpserver, pg_url)
     errors: list[BaseException] = []
