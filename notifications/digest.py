@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, update
 from sqlmodel import Session, select
 
 from monitor.config import Config, Subscriber
@@ -147,11 +147,18 @@ def _payload(event: Event) -> dict[str, Any]:
 
 
 def _last_sent(engine: Engine, name: str, now: datetime) -> datetime:
-    """When this subscriber's last digest went out; a new subscriber starts counting now."""
+    """When this subscriber's last digest went out. A new subscriber starts counting from its
+    oldest waiting item (so the first digest after it arrives carries it), else from now."""
     with Session(engine) as session:
         state = session.get(DigestState, name)
         if state is None:
-            state = DigestState(subscriber=name, last_sent_at=now)
+            oldest = session.exec(
+                select(func.min(Delivery.created_at)).where(
+                    Delivery.status == DIGEST, Delivery.subscriber == name
+                )
+            ).first()
+            start = min(oldest, now) if oldest else now
+            state = DigestState(subscriber=name, last_sent_at=start)
             session.add(state)
             session.commit()
         return state.last_sent_at or now
