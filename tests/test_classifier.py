@@ -496,3 +496,38 @@ def test_family_named_officer_after_an_officer_lede_is_not_a_civilian() -> None:
         "of Truro, admitted two counts of stalking involving fear of violence.",
     )
     assert plea.stage == "criminal_trial_outcome"
+
+
+def test_family_a_partys_view_or_application_is_not_a_decision() -> None:
+    # The force's view that RPRP would do, overridden by an IOPC direction (domain.md a.2 trap).
+    result = classify(
+        "Constable to attend misconduct meeting",
+        "Lincolnshire Police notes the IOPC's decision. The force had proposed that the "
+        "sergeant's failings be dealt with through reflective practice. Having reviewed the "
+        "evidence, the IOPC has directed that the sergeant attend a misconduct meeting.",
+    )
+    assert result.stage == "case_to_answer"
+    # An application to stay a hearing is not a stay; the adjournment is the news.
+    hearing = classify(
+        "Hearing adjourned",
+        "The gross misconduct hearing for a Thames Valley Police inspector, which opened on "
+        "Tuesday 9 September, has been adjourned until 1 December. Lawyers for the inspector "
+        "argued that the proceedings should be stayed as an abuse of process.",
+    )
+    assert hearing.stage == "proceedings_scheduled"
+
+
+def test_family_a_panels_stay_ends_proceedings_without_a_finding() -> None:
+    result = classify(
+        "Proceedings against sergeant end",
+        "The legally qualified chair concluded that the loss of the original custody footage "
+        "meant a fair hearing was impossible. The misconduct proceedings against the Essex "
+        "Police sergeant were stayed and no findings will be made.",
+    )
+    assert result.stage == "outcome_not_proven"
+    paused = classify(
+        "Hearing stayed",
+        "The gross misconduct hearing for a Surrey Police constable has been stayed pending the "
+        "outcome of his criminal trial.",
+    )
+    assert paused.stage != "outcome_not_proven"

@@ -333,6 +333,8 @@ def _reports_new_event(
         return False
     if not cue.prospective and context.is_future(words):
         return False
+    if context.is_claimed(words):
+        return False
     if context.is_pending(words) and cue.stage != "case_to_answer":
         return False
     if context.is_background(words, latest):
@@ -437,14 +439,21 @@ def _sent_to_rprp(finding: _Finding, sentences: list[Sentence], position: dict[i
     """A case to answer for misconduct handled by reflective practice, not proceedings."""
     if _FORMAL_PROCEEDINGS.search(finding.sentence.text):
         return False
-    if _ROUTED_TO_RPRP.search(finding.sentence.text):
+    if _routes_to_rprp(finding.sentence.text):
         return True
     # The routing decision often follows a sentence or two later ("Having considered his
     # account, we agreed the matter should be dealt with through the reflective practice
     # review process rather than at a misconduct meeting").
     return any(
-        _ROUTED_TO_RPRP.search(_neighbours(finding, sentences, position, step))
-        for step in (1, 2)
+        _routes_to_rprp(_neighbours(finding, sentences, position, step)) for step in (1, 2)
+    )
+
+
+def _routes_to_rprp(sentence: str) -> bool:
+    """A routing decision, not someone's view that RPRP would do ("the force's view was …")."""
+    match = _ROUTED_TO_RPRP.search(sentence)
+    return match is not None and not context.is_claimed(
+        context.surroundings(sentence, match.start(), match.end())
     )
 
 

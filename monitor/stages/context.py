@@ -94,7 +94,13 @@ _OTHER_PHRASE = re.compile(
 # "Our investigation, which finished last year, found …": the subject's relative clause dates
 # the verb that follows it.
 _SUBJECT_RELATIVE = re.compile(r",\s*(?:which|who)\b[^,;]*$", re.IGNORECASE)
-_VERB_AFTER_RELATIVE = re.compile(r"[^,;]*,\s*(?:\w+\s*){0,3}$")
+# … or the verb's reported finding: "Our investigation, which concluded in 2023, found that two
+# officers had a case to answer".
+_VERB_AFTER_RELATIVE = re.compile(
+    r"[^,;]*,\s*(?:(?:\w+\s*){0,3}$|(?:\w+\s+){0,2}(?:found|decided|concluded|determined|ruled"
+    r"|established)\s+that\b[^,;]*$)",
+    re.IGNORECASE,
+)
 _AFTER_REACH = 70  # characters after a cue in which a time phrase still dates it
 _LEAD_REACH = 25  # a time phrase ending this close before the cue dates it
 _NOW = re.compile(r"\b(?:today|this\s+(?:week|morning|afternoon)|now)\b", re.I)
@@ -132,6 +138,32 @@ def is_negated(words: Surroundings) -> bool:
 def is_hypothetical(words: Surroundings) -> bool:
     """'could', 'may', … just before the cue, or 'whether'/'if' anywhere before it."""
     return bool(_HYPOTHETICAL.search(words.near) or _CONDITION.search(words.lead))
+
+
+# Someone's position rather than a decision: "the force's view was that … reflective practice",
+# "an application by counsel that the proceedings should be stayed as an abuse of process".
+_CLAIM = re.compile(
+    r"\b(?:argued|argues|arguing|contended|contends|claimed|claims|submitted|suggested|suggests"
+    r"|proposed|proposes|felt|believed|believes)\s+that\b"
+    r"|\b(?:view|opinion|position|belief|submission|argument|contention|proposal)\s+"
+    r"(?:was|is|had\s+been|has\s+been)\s+that\b"
+    r"|\bapplications?\s+(?:by|from|for|that|to)\b|\bapplied\s+(?:for|to)\b",
+    re.IGNORECASE,
+)
+# Verbs of a decision taken on such a claim ("the chair ruled", "the IOPC disagreed").
+_DECIDED = re.compile(
+    r"\b(?:found|finds|ruled|rules|decided|decides|concluded|concludes|determined|determines"
+    r"|directed|directs|agreed|disagreed|upheld|rejected|refused|granted|dismissed)\b",
+    re.IGNORECASE,
+)
+
+
+def is_claimed(words: Surroundings) -> bool:
+    """The cue states a party's view or application, and no decision on it comes after."""
+    last = None
+    for last in _CLAIM.finditer(words.head):
+        pass
+    return last is not None and not _DECIDED.search(words.head, last.end())
 
 
 def is_future(words: Surroundings) -> bool:
@@ -190,7 +222,7 @@ def _in_news_tense(words: Surroundings) -> bool:
     return bool(_NEWS_TENSE.search(words.lead) or _NEWS_TENSE_CUE.match(cue))
 
 
-def _attached_phrases(lead: str, after: str) -> list[str]:
+def _attached_phrases(lead: str, after: str, relative: bool = True) -> list[str]:
     """Time phrases that date the cue rather than something named near it.
 
     Before the cue: a phrase opening the text given (the sentence or clause: "In June 2022 we
@@ -208,7 +240,8 @@ def _attached_phrases(lead: str, after: str) -> list[str]:
                 and not _CLAUSE_BREAK.search(lead, match.end())
             )
             or (
-                _SUBJECT_RELATIVE.search(lead, 0, match.start())
+                relative
+                and _SUBJECT_RELATIVE.search(lead, 0, match.start())
                 and _VERB_AFTER_RELATIVE.match(lead, match.end())
             )
         ):
@@ -232,7 +265,10 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(lead))
     clause = lead[breaks[-1].end() :] if breaks else lead
     after = sentence[end : end + _AFTER_REACH]
-    phrases = _attached_phrases(lead, after)
+    # "A hearing, which began on 3 February, has been adjourned": the relative clause dates
+    # the beginning; a main verb in the tense of news is today's event.
+    news_tense = bool(_NEWS_TENSE.search(lead) or _NEWS_TENSE_CUE.match(sentence[start:end]))
+    phrases = _attached_phrases(lead, after, relative=not news_tense)
     if clause is not lead:
         phrases += _attached_phrases(clause, "")
     if not phrases:

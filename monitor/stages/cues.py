@@ -493,6 +493,14 @@ CUES: tuple[Cue, ...] = (
         r"Constabulary)|them|it)?\s*to\s+(?:hold|bring|instigate|arrange)",
         "directed",
     ),
+    # "decided to direct that misconduct proceedings be brought", "has directed that both
+    # officers attend a misconduct meeting"
+    _cue(
+        "case_to_answer",
+        rf"\bdirect(?:ed|s|ing)?\s+that\b{_gap(60)}\b(?:misconduct|disciplinary)\s+"
+        r"(?:proceedings|meetings?|hearings?)\b",
+        "direct",
+    ),
     _cue(
         "case_to_answer",
         rf"\b(?:decided|agreed)\s+to\s+(?:instigate|bring|hold)\s+"
@@ -791,6 +799,23 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("outcome_not_proven", r"\b(?:panel|chair|tribunal)\b[^.\n]{0,60}\bcleared\b", "cleared"),
     _cue("outcome_not_proven", r"\babuse\s+of\s+process\b", "abuse of process"),
+    # A panel's stay ends misconduct proceedings without a finding (an abuse-of-process ruling);
+    # a stay "pending the trial" is a pause (appeal_or_review, flag on_hold).
+    _cue(
+        "outcome_not_proven",
+        r"\b(?:proceedings|case|hearing|allegations?)\s+(?:against\s+(?:\w+\s+){1,5})?"
+        r"(?:were|was|have\s+been|has\s+been)\s+(?:permanently\s+)?stayed\b",
+        "stayed",
+        reject_after=re.compile(r"\b(?:pending|until|while|whilst|awaiting|for\s+now)\b", _I),
+    ),
+    # "the panel ruled that continuing them would be an abuse of process": the ruling is the
+    # event, whatever mood its content is in.
+    _cue(
+        "outcome_not_proven",
+        rf"\b(?:ruled|found|decided|concluded|determined|held)\s+that\b{_gap(60)}\babuse\s+of\s+"
+        r"process\b",
+        "abuse of process",
+    ),
     _cue(
         "outcome_not_proven",
         r"\b(?:misconduct\s+)?(?:case|proceedings|allegations?)\s+"
