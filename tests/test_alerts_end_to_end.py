@@ -12,6 +12,7 @@ from email.utils import format_datetime
 
 import pytest
 from click.testing import CliRunner
+from werkzeug import Response
 
 from monitor.app import database
 from monitor.cli import main
@@ -73,9 +74,7 @@ def test_tracked_case_move_reaches_followers_once_and_digest_later(tmp_path, htt
     published = [REINVESTIGATION, UNRELATED]
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     httpserver.expect_request("/feed.xml").respond_with_handler(
-        lambda _req: __import__("werkzeug").Response(
-            rss(published, base), content_type="application/rss+xml"
-        )
+        lambda _request: Response(rss(published, base), content_type="application/rss+xml")
     )
     config_path = tmp_path / "config.toml"
     config_path.write_text(f"""
