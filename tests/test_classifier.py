@@ -531,3 +531,39 @@ def test_family_a_panels_stay_ends_proceedings_without_a_finding() -> None:
         "outcome of his criminal trial.",
     )
     assert paused.stage != "outcome_not_proven"
+
+
+def test_family_an_appeal_recalls_the_outcome_it_challenges() -> None:
+    # The dismissal is dated where it is first named; its later past-tense mentions are the
+    # same event, so the appeal is the news.
+    result = classify(
+        "Sergeant appeals",
+        "A former Cleveland Police sergeant who was dismissed without notice in March 2025 has "
+        "appealed to the Police Appeals Tribunal. He was dismissed after a panel found he had "
+        "misused police systems. He was also placed on the barred list.",
+    )
+    assert result.stage == "appeal_or_review"
+
+
+def test_family_inquest_release_recaps_earlier_decisions() -> None:
+    # "which concluded in 2022, found that …" dates the finding; "later" carries the recap on.
+    result = classify(
+        "Inquest concludes",
+        "An inquest jury today returned a narrative conclusion into the death of a woman "
+        "detained by Durham Constabulary officers. Our investigation, which concluded in 2022, "
+        "found that a custody sergeant had a case to answer for gross misconduct. A hearing "
+        "subsequently found the case proven and he was given a final written warning.",
+    )
+    assert result.stage == "inquest"
+
+
+def test_family_force_response_page_dates_old_findings() -> None:
+    # A recommendations response page; "Its findings were published in …" dates the finding
+    # in the sentence before it.
+    result = classify(
+        "Response to recommendations",
+        "Dyfed-Powys Police has accepted both of the IOPC's recommendations. Recommendation 1: "
+        "that custody staff receive refresher training. Response: accepted. The IOPC found that "
+        "no officer had a case to answer. Its findings were published in October 2024.",
+    )
+    assert result.stage == "learning_recommendations"

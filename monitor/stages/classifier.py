@@ -217,6 +217,7 @@ def _findings(text: str, folded: str, sentences: list[Sentence]) -> list[_Findin
     news = sentences[: _news_end(sentences)]
     found: list[tuple[int, int, _Finding]] = []
     statistic: dict[int, bool] = {}  # sentence start -> genre.is_statistic(sentence)
+    recalled: set[tuple[int, str]] = set()  # (sentence index, stage) of dated background cues
     # For each news sentence, which cue conditions its words satisfy (see _plan_cues).
     for index, satisfied in enumerate(_CUE_INDEX.regions(folded, starts, len(news))):
         if not satisfied:
@@ -238,10 +239,12 @@ def _findings(text: str, folded: str, sentences: list[Sentence]) -> list[_Findin
                             cue.stage, sentence, match.start(), match.group(), cue.prospective
                         )
                         found.append((match.start(), position, finding))
+                    elif _recalled_with_date(match, sentence):
+                        recalled.add((index, cue.stage))
     # Cue order breaks ties, as when each cue was scanned in turn and the list stably sorted.
     found.sort(key=lambda item: (item[0], item[1]))
     findings = [finding for _, _, finding in found]
-    return _apply_routing(_drop_dated_past(findings), folded, sentences)
+    return _apply_routing(_drop_dated_past(findings, sentences, recalled), folded, sentences)
 
 
 def _inside_word(folded: str, start: int) -> bool:
@@ -374,7 +377,21 @@ def _civilian_opening(sentence: str, officer_lede: bool = False) -> bool:
     return _AGE_APPOSITION.search(sentence) is not None and not _OFFICER_WORD.search(sentence)
 
 
-def _drop_dated_past(findings: list[_Finding]) -> list[_Finding]:
+def _recalled_with_date(match: re.Match[str], sentence: Sentence) -> bool:
+    """A cue recalled in a relative clause or the pluperfect that also carries its date ("a
+    constable who was dismissed without notice in November 2024"): a past event of that stage."""
+    start, end = match.start() - sentence.start, match.end() - sentence.start
+    words = context.surroundings(sentence.text, start, end)
+    if context.is_negated(words) or context.is_hypothetical(words):
+        return False
+    return context.is_recalled(words) and context.is_dated_past(sentence.text, start, end)
+
+
+def _drop_dated_past(
+    findings: list[_Finding],
+    sentences: list[Sentence] | None = None,
+    recalled_cues: set[tuple[int, str]] | frozenset = frozenset(),
+) -> list[_Finding]:
     """Releases date what they recall ('in June 2022 we decided…') and not what they announce.
 
     So when some events are undated, events in sentences pinned to an earlier time are
@@ -398,7 +415,59 @@ def _drop_dated_past(findings: list[_Finding]) -> list[_Finding]:
         )
         for finding, is_dated in zip(findings, dated, strict=True)
     ]
+    if sentences:
+        recalled_too = _recalled_elsewhere(findings, dated, sentences, recalled_cues)
+        if not all(recalled_too):
+            dated = recalled_too
     return [finding for finding, is_dated in zip(findings, dated, strict=True) if not is_dated]
+
+
+def _recalled_elsewhere(
+    findings: list[_Finding],
+    dated: list[bool],
+    sentences: list[Sentence],
+    recalled_cues: set[tuple[int, str]] | frozenset,
+) -> list[bool]:
+    """Past events the text dates in another sentence than the one that names them.
+
+    - one stage, one event: once a stage is recalled with its date ("a constable who was
+      dismissed in November 2024 has lodged an appeal"), its undated mentions in the past
+      tense ("The officer was dismissed after a panel found …") are that event;
+    - a recap goes on: "A misconduct meeting later found …" right after a dated sentence;
+    - a sentence dates the one before it: "Its findings were published in January 2025."
+    A mention in the tense of news ("has been", "today", "now") stays news.
+    """
+    index = {id(sentence): number for number, sentence in enumerate(sentences)}
+    dated_sentences = {number for number, _ in recalled_cues}
+    dated_sentences.update(
+        index[id(finding.sentence)]
+        for finding, is_dated in zip(findings, dated, strict=True)
+        if is_dated
+    )
+    stages = {stage for _, stage in recalled_cues}
+    result = []
+    for finding, is_dated in zip(findings, dated, strict=True):
+        text = finding.sentence.text
+        start = finding.start - finding.sentence.start
+        end = start + len(finding.cue_text)
+        if (
+            not is_dated
+            and not context.says_now(text)
+            and not context.in_news_tense(text, start, end)
+            # "will be placed on the barred list" is still to come; "He was placed on" is not.
+            and not (
+                finding.prospective and context.is_future(context.surroundings(text, start, end))
+            )
+        ):
+            number = index.get(id(finding.sentence), -1)
+            following = sentences[number + 1].text if 0 <= number < len(sentences) - 1 else ""
+            is_dated = (
+                finding.stage in stages
+                or (number - 1 in dated_sentences and context.continues_recap(text, start))
+                or context.dates_the_sentence_before(following)
+            )
+        result.append(is_dated)
+    return result
 
 
 def _is_dated_past(finding: _Finding) -> bool:

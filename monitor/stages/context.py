@@ -160,10 +160,8 @@ _DECIDED = re.compile(
 
 def is_claimed(words: Surroundings) -> bool:
     """The cue states a party's view or application, and no decision on it comes after."""
-    last = None
-    for last in _CLAIM.finditer(words.head):
-        pass
-    return last is not None and not _DECIDED.search(words.head, last.end())
+    claims = list(_CLAIM.finditer(words.head))
+    return bool(claims) and not _DECIDED.search(words.head, claims[-1].end())
 
 
 def is_future(words: Surroundings) -> bool:
@@ -222,6 +220,60 @@ def _in_news_tense(words: Surroundings) -> bool:
     return bool(_NEWS_TENSE.search(words.lead) or _NEWS_TENSE_CUE.match(cue))
 
 
+def is_recalled(words: Surroundings) -> bool:
+    """A relative clause or pluperfect right before the cue ("who was dismissed", "had found")."""
+    return bool(_RELATIVE_LEAD.search(words.lead) or _RELATIVE_PAST.search(words.lead))
+
+
+_RELATIVE_PAST = re.compile(r"\b(?:who|which)\s+(?:was|were|had)\b(?:\s+\w+)?\s*$", re.I)
+
+
+def in_news_tense(sentence: str, start: int, end: int) -> bool:
+    """The cue at sentence[start:end] is in the tense of news ("has been", "will", "are now")."""
+    lead_tense = _NEWS_TENSE.search(sentence, 0, start)
+    return bool(lead_tense or _NEWS_TENSE_CUE.match(sentence, start, end))
+
+
+# "A misconduct meeting later found …": an adverb that carries on a story already being told
+# (not "later this year", "at a later date", "later that day").
+_RECAP_ADVERB = re.compile(
+    r"\b(?:later|subsequently)\b(?!\s+(?:this|that|in|today|on|date|stage|the|than))", re.I
+)
+_RECAP_LEAD = re.compile(r"\b(?:at\s+a|a)\s+$", re.I)
+
+
+def continues_recap(sentence: str, start: int) -> bool:
+    """The cue's clause carries on the story the sentence before it dated."""
+    lead = sentence[:start]
+    breaks = list(_CLAUSE_BREAK.finditer(lead))
+    clause_start = breaks[-1].end() if breaks else 0
+    for match in _RECAP_ADVERB.finditer(lead, clause_start):
+        if not _RECAP_LEAD.search(lead, 0, match.start()):
+            return True
+    return False
+
+
+# "Its findings were published in January 2025.", "This was announced in 2023."
+_ANAPHORIC_DATING = re.compile(
+    r"[\"'“‘(]?(?:It|Its|This|These|That|Those|Their|The\s+(?:findings|decision|decisions|report"
+    r"|outcome|outcomes))\b[^.\n]{0,40}?\b(?:was|were)\s+(?:first\s+)?(?:published|announced|made"
+    r"|issued|reported|shared|released|given|reached|taken)\b"
+)
+
+
+def dates_the_sentence_before(sentence: str) -> bool:
+    """The sentence only dates what the one before it said ("Its findings were published in
+    January 2025")."""
+    match = _ANAPHORIC_DATING.match(sentence)
+    if match is None:
+        return False
+    found = _DATED_PAST.search(sentence, match.end())
+    return found is not None and not _NOW.search(sentence)
+
+
+_AUXILIARY = re.compile(r"\b(?:has|have|is|are|will)\b", re.IGNORECASE)
+
+
 def _attached_phrases(lead: str, after: str, relative: bool = True) -> list[str]:
     """Time phrases that date the cue rather than something named near it.
 
@@ -238,6 +290,8 @@ def _attached_phrases(lead: str, after: str, relative: bool = True) -> list[str]
             or (
                 len(lead) - match.end() <= _LEAD_REACH
                 and not _CLAUSE_BREAK.search(lead, match.end())
+                # "who was dismissed in March 2025 has appealed": the date is the clause's.
+                and not _AUXILIARY.search(lead, match.end())
             )
             or (
                 relative

@@ -963,6 +963,18 @@ CUES: tuple[Cue, ...] = (
         "recommendation",
     ),
     _cue("learning_recommendations", r"\bDate\s+response\s+due\b", "response due"),
+    # A force's published response: "Response: accepted", "The force has accepted all three".
+    _cue(
+        "learning_recommendations",
+        r"\bresponse\s*:\s*(?:accepted|partially\s+accepted|not\s+accepted|rejected)\b",
+        "response",
+    ),
+    _cue(
+        "learning_recommendations",
+        r"\b(?:accepted|accepts)\s+(?:all|both|each)\s+(?:of\s+(?:the|our|its)\s+)?"
+        r"(?:\w+\s+)?(?:recommendations?|two|three|four|five|six|seven|eight|nine|ten)\b",
+        "accept",
+    ),
     # "We have written to the force with two urgent recommendations", "interim learning"
     _cue(
         "learning_recommendations",
