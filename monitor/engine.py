@@ -185,7 +185,7 @@ class Engine:
             report.failure = _worst(fetched)
         report.held = self._mass_change(report, len(known))
         if not dry_run:
-            self._record_all(sc, source, changed, report, now)
+            self._record_all(sc, source, changed, known, report, now)
             self._touch(unchanged_ids, now)
             self._record_removed(sc, source, fetched, known, report, now)
         else:
@@ -276,19 +276,23 @@ class Engine:
         sc: SourceConfig,
         source: Source,
         changed: list[_Fetched],
+        known: dict[str, _Known],
         report: CycleReport,
         now: datetime,
     ) -> None:
-        status = None if report.baseline else ("held" if report.held else "live")
+        status = "held" if report.held else "live"
         for item in changed:
             assert item.document is not None and item.page is not None
             obs = self._observe(sc, source, item)
+            # The baseline is silent about what it finds; a document an interrupted earlier
+            # baseline already recorded has changed since, and that change is news.
+            silent = report.baseline and item.ref.external_id not in known
             with Session(self.db) as session:
                 events = record(
                     session,
                     obs,
                     now=now,
-                    event_status=status,
+                    event_status=None if silent else status,
                     enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
                 )
                 session.commit()

@@ -20,6 +20,7 @@ NOTE = "This is a test message from `oversight-monitor notify-test`; no case has
 @click.argument("subscriber", required=False)
 @click.option(
     "--config",
+    "-c",
     "config_path",
     default="config.toml",
     show_default=True,

@@ -175,3 +175,36 @@ def test_unwritable_database_path_is_a_clear_error(tmp_path):
     assert result.exit_code == 3, result.output
     assert "cannot create the database file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_change_after_an_incomplete_baseline_is_still_alerted(tmp_path, site, smtp):
+    """A first cycle that could not read everything stays a baseline for what it has not seen,
+    but a page it did record and that changed since is news."""
+    controller, sink = smtp
+    seen = site.add(
+        "seen",
+        title="Custody death – Kent Police",
+        status="Investigation ongoing",
+        force="Kent Police",
+        reference="2024/1",
+        body="An independent investigation.",
+    )
+    later = site.url("later")  # 404 during the first cycle
+    config = write_config(tmp_path, controller.port, page_source(seen, later))
+    code, out = cli("check", "-c", str(config))
+    assert "baseline" in out
+
+    site.pages["seen"]["status"] = "Case to answer for gross misconduct"
+    site.add(
+        "later",
+        title="Pursuit crash – Kent Police",
+        status="Investigation ongoing",
+        force="Kent Police",
+        reference="2024/2",
+        body="An independent investigation.",
+    )
+    code, out = cli("check", "-c", str(config))
+    messages = sink.wait_for(1)
+    assert len(messages) == 1
+    assert "Case to answer for gross misconduct" in text_of(messages[0])
+    assert len(sink.wait_for(2, timeout=1)) == 1  # the page first read now stays silent
