@@ -567,3 +567,34 @@ def test_family_force_response_page_dates_old_findings() -> None:
         "no officer had a case to answer. Its findings were published in October 2024.",
     )
     assert result.stage == "learning_recommendations"
+
+
+def test_family_officer_count_covers_every_new_decision() -> None:
+    # domain.md a.1 rule 7 with the heldout convention: every subject of this release's
+    # decisions (1 case to answer + 3 reflective practice + 1 no case to answer = 5).
+    result = classify(
+        "Inspector to face hearing",
+        "A Merseyside Police inspector will face a gross misconduct hearing after our "
+        "investigation into a fatal collision in Bootle. Three constables will go through the "
+        "reflective practice review process. We found no case to answer for a custody sergeant.",
+    )
+    assert result.stage == "case_to_answer"
+    assert result.officers == 5
+    # Parts of a headline count are not added to it.
+    parts = classify(
+        "Three Avon and Somerset officers to face proceedings",
+        "Three Avon and Somerset Police officers will face misconduct proceedings. Two "
+        "constables have a case to answer for gross misconduct. A third officer, an inspector, "
+        "has a case to answer for misconduct.",
+    )
+    assert parts.officers == 3
+    # A list of the group's members is not one more; a named officer met again is the same.
+    assert attributes.officer_count(
+        "Two officers, a detective who took the call and the sergeant who reviewed it, were told."
+    ) == 2
+    same = classify(
+        "Officer acquitted",
+        "A Norfolk Constabulary officer has been found not guilty of assault. PC Dale Wymer was "
+        "charged in 2024. We also found that PC Wymer has a case to answer for gross misconduct.",
+    )
+    assert same.officers == 1

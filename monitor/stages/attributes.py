@@ -70,6 +70,11 @@ _PLUS_ONE = re.compile(
     rf"{_SINGULAR_NOUN}"
 )
 _SUBSET = re.compile(r"\b(?:including|includes|among|amongst|of\s+whom|one\s+of|such\s+as)\b", re.I)
+# "Two officers, a constable who took the report and the sergeant who reviewed it": the words
+# after the count list its members, so "and the sergeant" is one of them, not one more.
+_MEMBER_LIST = re.compile(
+    rf"\s*[,:(\u2013\u2014-]\s*(?i:an?|one|the)\s+(?:{_MODIFIER}\s+){{0,3}}{_SINGULAR_NOUN}"
+)
 # "a sergeant and two constables"
 _ONE_PLUS = re.compile(
     rf"\b(?i:an?)\s+(?:{_MODIFIER}\s+){{0,3}}{_SINGULAR_NOUN}\s+(?:and|&)\s+(?P<n>{_NUM})\s+"
@@ -134,7 +139,12 @@ def officer_count(sentence: str) -> int | None:
     if further:
         return counts[0] + _value(further.group("n"))
     plus_one = _PLUS_ONE.match(sentence, matches[0].end() - _noun_length(matches[0]))
-    if len(counts) == 1 and plus_one and not _SUBSET.search(plus_one.group("gap")):
+    if (
+        len(counts) == 1
+        and plus_one
+        and not _SUBSET.search(plus_one.group("gap"))
+        and not _MEMBER_LIST.match(plus_one.group("gap"))
+    ):
         return counts[0] + 1
     # "Of the eight officers, five were…": the largest number is the group the text concerns.
     return max(counts)

@@ -177,7 +177,7 @@ def classify(title: str, text: str) -> Classification:
         stage=stage,
         label=label(stage, severity),
         evidence=evidence,
-        officers=_officers(stage, stage_findings, title, sentences),
+        officers=_officers(stage, stage_findings, title, sentences, findings),
         severity=severity,
         route=_route(stage, stage_findings, title, sentences),
         force=find_force(title, text),
@@ -553,7 +553,11 @@ def _scopes(
 
 
 def _officers(
-    stage: str, stage_findings: list[_Finding], title: str, sentences: list[Sentence]
+    stage: str,
+    stage_findings: list[_Finding],
+    title: str,
+    sentences: list[Sentence],
+    findings: list[_Finding] = (),
 ) -> int | None:
     """How many officers the announcement concerns (domain.md a.1 rule 7).
 
@@ -567,12 +571,33 @@ def _officers(
     nearest = [finding.sentence.text for finding in stage_findings] + [title]
     nearest += [sentence.text for sentence in lede]
     counts = [count for count in map(attributes.officer_count, nearest) if count]
+    # Sentences holding another new disciplinary decision: their officers are subjects too.
+    decided = {
+        id(finding.sentence) for finding in findings if finding.stage in _DECISION_STAGES
+    }
+    evidence = nearest[: len(stage_findings)]
+    if (
+        counts
+        and not any(map(attributes.officer_count, evidence))
+        and any(map(attributes.mentions_one_officer, evidence))
+    ):
+        # "Sergeant has case to answer; four officers for reflective practice": when the news
+        # is about one officer, a headline count that the body gives to "four other officers"
+        # is that other group, not the whole.
+        others = {
+            attributes.officer_count(sentence.text)
+            for sentence in sentences
+            if sentence.text not in nearest
+            and _ANOTHER_GROUP.search(sentence.text)
+            and _DECIDED_ABOUT.search(sentence.text)
+        }
+        counts = [count for count in counts if count not in others]
     if counts:
-        return max(counts) + _other_subjects(sentences, nearest, counts)
+        return max(counts) + _other_subjects(sentences, nearest, counts, decided)
     if any(attributes.mentions_one_officer(text) for text in nearest[:-1]) or (
         attributes.mentions_one_officer(title, is_title=True)
     ):
-        return 1 + _other_subjects(sentences, nearest, [])
+        return 1 + _other_subjects(sentences, nearest, [], decided)
     body = [sentence.text for sentence in sentences]
     count = _first_count(body)
     if count:
@@ -593,26 +618,79 @@ _NOT_A_SUBJECT = re.compile(r"\bwitness", re.I)
 _WHOLE_GROUP = re.compile(r"\b(?:of\s+the|all)\s+(?:\d+|[a-z]+)\s+(?:\w+\s+){0,3}officers\b", re.I)
 
 
-def _other_subjects(sentences: list[Sentence], nearest: list[str], counts: list[int]) -> int:
+_DECISION_STAGES = frozenset(
+    {
+        "misconduct_notices_served",
+        "case_to_answer",
+        "no_case_to_answer",
+        "reflective_practice",
+        "outcome_dismissal",
+        "outcome_sanction",
+        "outcome_not_proven",
+    }
+)
+# "PC Oduya", "Sergeant Jo Hale": an officer named by rank, to tell whether a sentence is about
+# someone the text has already named.
+_RANKED_NAME = re.compile(
+    r"\b(?:PC|DC|DS|Sgt|Sergeant|Inspector|Constable|Officer)\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+)"
+)
+
+
+def _other_subjects(
+    sentences: list[Sentence],
+    nearest: list[str],
+    counts: list[int],
+    decided: set[int] | frozenset = frozenset(),
+) -> int:
     """Officers in other decision sentences marked as further subjects, not already counted.
 
-    None when the news already names the whole group ("two of the five officers").
+    A sentence is about further subjects when it says so ("also", "the other", "remaining") or
+    holds a new disciplinary decision of its own ("Four constables will go through reflective
+    practice"). None when the news already names the whole group ("two of the five
+    officers"); an officer named by rank who was named before is the same person, and so is
+    "the officer". Groups found only by their decision are parts of a headline count that is
+    at least their sum ("Three officers … two constables … a third officer").
     """
     if any(_WHOLE_GROUP.search(text) for text in nearest):
         return 0
     extra = 0
-    for sentence in sentences:
+    parts = 0
+    for number, sentence in enumerate(sentences):
         text = sentence.text
-        if text in nearest or not _ANOTHER_GROUP.search(text) or not _DECIDED_ABOUT.search(text):
+        if text in nearest or not _DECIDED_ABOUT.search(text):
+            continue
+        marked = _ANOTHER_GROUP.search(text) is not None
+        if not (marked or id(sentence) in decided):
             continue
         if _NOT_A_SUBJECT.search(text):
             continue
-        count = attributes.officer_count(text) or (
-            1 if attributes.mentions_one_officer(text) else 0
-        )
-        if count and count not in counts:
+        if _named_before(text, sentences[:number]):
+            continue
+        count = attributes.officer_count(text)
+        if not count and attributes.mentions_one_officer(text):
+            count = 1 if marked or not _DEFINITE_ONE.search(text) else 0
+        if not count or count in counts:
+            continue
+        if marked:
             extra += count
-    return extra
+        else:
+            parts += count
+    if parts and counts and parts <= max(counts):
+        parts = 0
+    return extra + parts
+
+
+# "The officer failed to …": the one already counted.
+_DEFINITE_ONE = re.compile(
+    r"\b(?:the|this|that)\s+(?:officer|constable|sergeant|inspector|detective)\b(?!s)", re.I
+)
+
+
+def _named_before(text: str, earlier: list[Sentence]) -> bool:
+    names = _RANKED_NAME.findall(text)
+    return bool(names) and all(
+        any(name in sentence.text for sentence in earlier) for name in names
+    )
 
 
 def _first_count(texts: list[str]) -> int | None:

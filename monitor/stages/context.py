@@ -144,7 +144,7 @@ def is_hypothetical(words: Surroundings) -> bool:
 # "an application by counsel that the proceedings should be stayed as an abuse of process".
 _CLAIM = re.compile(
     r"\b(?:argued|argues|arguing|contended|contends|claimed|claims|submitted|suggested|suggests"
-    r"|proposed|proposes|felt|believed|believes)\s+that\b"
+    r"|proposed|proposes)\s+that\b|\b(?:felt|feels|believed|believes|thought|thinks)\b"
     r"|\b(?:view|opinion|position|belief|submission|argument|contention|proposal)\s+"
     r"(?:was|is|had\s+been|has\s+been)\s+that\b"
     r"|\bapplications?\s+(?:by|from|for|that|to)\b|\bapplied\s+(?:for|to)\b",
