@@ -144,7 +144,9 @@ def is_hypothetical(words: Surroundings) -> bool:
 # "an application by counsel that the proceedings should be stayed as an abuse of process".
 _CLAIM = re.compile(
     r"\b(?:argued|argues|arguing|contended|contends|claimed|claims|submitted|suggested|suggests"
-    r"|proposed|proposes)\s+that\b|\b(?:felt|feels|believed|believes|thought|thinks)\b"
+    r"|proposed|proposes|felt|believed|thought)\s+that\b"
+    r"|\b(?:it|the\s+force|the\s+constabulary|they)\s+(?:felt|feels|believed|believes|thought"
+    r"|thinks)\b"
     r"|\b(?:view|opinion|position|belief|submission|argument|contention|proposal)\s+"
     r"(?:was|is|had\s+been|has\s+been)\s+that\b"
     r"|\bapplications?\s+(?:by|from|for|that|to)\b|\bapplied\s+(?:for|to)\b",
@@ -158,10 +160,18 @@ _DECIDED = re.compile(
 )
 
 
+_MAIN_VERB_RESUMES = re.compile(r",\s*(?:and\s+)?(?:has|have|was|were|is|are|will)\b", re.I)
+
+
 def is_claimed(words: Surroundings) -> bool:
     """The cue states a party's view or application, and no decision on it comes after."""
     claims = list(_CLAIM.finditer(words.head))
-    return bool(claims) and not _DECIDED.search(words.head, claims[-1].end())
+    if not claims:
+        return False
+    end = claims[-1].end()
+    # "The officer, who believed that the man was armed, has been served with …": the main
+    # verb resumes after the relative clause.
+    return not (_DECIDED.search(words.head, end) or _MAIN_VERB_RESUMES.search(words.head, end))
 
 
 def is_future(words: Surroundings) -> bool:
