@@ -102,7 +102,11 @@ class Project:
         # processed from a plain path line, so the copy is the only oversight-monitor seen).
         (lib / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         self.python = self.venv / "bin" / "python"
-        self.env = {**os.environ, "PATH": f"{self.venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        # The throwaway venv first, then the project's venv (for tools like ruff: CI runs
+        # pytest by path without activating anything).
+        tools = Path(sys.executable).parent
+        path = os.pathsep.join([str(self.venv / "bin"), str(tools), os.environ["PATH"]])
+        self.env = {**os.environ, "PATH": path,
                     "VIRTUAL_ENV": str(self.venv), "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
         self.env.pop("OVERSIGHT_MONITOR_CONFIG", None)
         self.env.pop("PYTHONPATH", None)
