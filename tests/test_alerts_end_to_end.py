@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import pytest
 from click.testing import CliRunner
 from werkzeug import Response
 
@@ -19,7 +18,7 @@ from monitor.cli import main
 from monitor.config import load_config
 from monitor.text import slug
 from notifications.digest import send_due_digests
-from tests.servers import start_smtp, text_of
+from tests.servers import text_of
 
 REINVESTIGATION = (
     "IOPC to re-investigate Met response to Stephen Port murders",
@@ -56,12 +55,6 @@ def rss(items: list[tuple[str, str, datetime]], base: str) -> str:
         "</channel></rss>"
     )
 
-
-@pytest.fixture
-def smtp():
-    controller, sink = start_smtp()
-    yield controller, sink
-    controller.stop()
 
 
 def mail(port: int, to: str) -> str:

@@ -10,17 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from tests.servers import CaseSite, start_smtp, text_of
+from tests.servers import CaseSite, text_of
 from tests.test_end_to_end import page_source, write_config
-
-
-@pytest.fixture
-def smtp():
-    controller, sink = start_smtp()
-    yield controller, sink
-    controller.stop()
 
 
 def start_daemon(config: Path) -> subprocess.Popen[str]:
@@ -57,14 +48,8 @@ def wait_until(predicate, timeout: float = 20.0, step: float = 0.1):
     raise AssertionError("condition not reached in time")
 
 
-def fast_source(url: str) -> str:
-    return page_source(url) + "interval_minutes = 0.02\n"  # every 1.2 s
-
-
-def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, httpserver, smtp):
-    controller, _ = smtp
-    site = CaseSite(httpserver)
-    url = site.add(
+def custody_case(site: CaseSite) -> str:
+    return site.add(
         "a",
         title="Custody death – Kent Police",
         status="Investigation ongoing",
@@ -72,6 +57,15 @@ def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, httpserver, s
         reference="2024/7",
         body="An independent investigation.",
     )
+
+
+def fast_source(url: str) -> str:
+    return page_source(url) + "interval_minutes = 0.02\n"  # every 1.2 s
+
+
+def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, site, smtp):
+    controller, _ = smtp
+    url = custody_case(site)
     config = write_config(tmp_path, controller.port, fast_source(url))
     proc = start_daemon(config)
     try:
@@ -85,17 +79,9 @@ def test_daemon_runs_cycles_and_stops_cleanly_on_sigterm(tmp_path, httpserver, s
     assert "Traceback" not in err
 
 
-def test_kill_9_mid_cycle_neither_loses_nor_duplicates_an_alert(tmp_path, httpserver, smtp):
+def test_kill_9_mid_cycle_neither_loses_nor_duplicates_an_alert(tmp_path, site, smtp):
     controller, sink = smtp
-    site = CaseSite(httpserver)
-    url = site.add(
-        "a",
-        title="Custody death – Kent Police",
-        status="Investigation ongoing",
-        force="Kent Police",
-        reference="2024/7",
-        body="An independent investigation.",
-    )
+    url = custody_case(site)
     config = write_config(tmp_path, controller.port, fast_source(url))
     db = tmp_path / "state" / "monitor.db"
 

@@ -9,19 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
-from tests.servers import CaseSite, free_port, start_smtp, text_of
-
-
-@pytest.fixture
-def smtp():
-    controller, sink = start_smtp()
-    yield controller, sink
-    controller.stop()
-
-
-@pytest.fixture
-def site(httpserver):
-    return CaseSite(httpserver)
+from tests.servers import free_port, text_of
 
 
 def write_config(tmp_path: Path, smtp_port: int, sources: str) -> Path:
