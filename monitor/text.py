@@ -7,32 +7,40 @@ import json
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
-# Things that change on every request without the announcement changing.
-_VOLATILE = re.compile(
-    r"\b(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|GMT|BST|UTC)?"  # clock times
-    r"|(?:page )?generated (?:in|at) [^.]*"
-    r"|(?:csrf|token|nonce|session)[=:]\s*\S+)",
-    re.IGNORECASE,
-)
+# Things that change on every request without the announcement changing. Each pattern is
+# only run when a cheap test says it could match: these run over every fetched page.
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[aApP][mM]|GMT|BST|UTC))?")
+_GENERATED = re.compile(r"(?:[Pp]age )?[Gg]enerated (?:in|at) [^.]*")
+_TOKEN = re.compile(r"(?i:csrf|token|nonce|session)[=:]\s*\S+")
+_TOKEN_WORDS = ("csrf", "token", "nonce", "session")
+_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
 
 
 def normalise(text: str) -> str:
     """NFKC, one space between words, curly quotes straightened."""
-    text = unicodedata.normalize("NFKC", text)
-    text = (
-        text.replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-    )
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        for curly, straight in _QUOTES:
+            text = text.replace(curly, straight)
+    return " ".join(text.split())
+
+
+def _without_volatile(text: str) -> str:
+    if ":" in text:
+        text = _CLOCK.sub("", text)
+    if "enerated " in text:
+        text = _GENERATED.sub("", text)
+    lower = text.lower()
+    if any(word in lower for word in _TOKEN_WORDS):
+        text = _TOKEN.sub("", text)
+    return text
 
 
 def content_hash(title: str, text: str, fields: dict[str, str]) -> str:
     """A hash of what a reader sees: title, body and labelled fields, minus volatile bits."""
     material = json.dumps(
-        [normalise(title), _VOLATILE.sub("", normalise(text)), sorted(fields.items())],
+        [normalise(title), _without_volatile(normalise(text)), sorted(fields.items())],
         ensure_ascii=False,
     )
     return hashlib.sha256(material.encode()).hexdigest()
