@@ -27,7 +27,6 @@ BLOCK = frozenset(
 )
 CHALLENGE_TITLES = ("Just a moment...", "Attention Required! | Cloudflare")
 LABEL_LINE = re.compile(r"^([A-Z][\w'’()/ -]{1,40}?)\s*:\s+(\S.*)$")
-SPACE = re.compile(r"\s+")
 
 
 def parse(text: str) -> LexborHTMLParser:
@@ -42,7 +41,7 @@ def parse(text: str) -> LexborHTMLParser:
 
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (including nbsp) to single spaces."""
-    return SPACE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""  # str.split knows nbsp and other spaces
 
 
 def first_text(tree: LexborHTMLParser | LexborNode, *selectors: str) -> str | None:
@@ -88,7 +87,8 @@ def lines(node: LexborNode, drop: str = HIDDEN) -> list[str]:
 def _walk(node: LexborNode, parts: list[str]) -> None:
     for child in node.iter(include_text=True):
         if child.tag == "-text":
-            parts.append(SPACE.sub(" ", child.text(deep=False)))  # source newlines are not breaks
+            # Source newlines are not breaks; other runs of space are collapsed per line later.
+            parts.append(child.text(deep=False).replace("\n", " ").replace("\r", " "))
         elif child.tag in BLOCK:
             parts.append("\n")
             _walk(child, parts)
@@ -101,9 +101,18 @@ def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
     """The first selector's node that has visible text; falls back to main, article, body."""
     for selector in (*selectors, "main", "[role=main]", "article", "body"):
         for node in tree.css(selector):
-            if lines(node):
+            if _has_visible_text(node):
                 return node
     return tree.root
+
+
+def _has_visible_text(node: LexborNode) -> bool:
+    if not node.text(deep=True).strip():  # cheap: no text at all
+        return False
+    visible = node.clone()
+    for hidden in visible.css(HIDDEN):
+        hidden.decompose()
+    return bool(visible.text(deep=True).strip())
 
 
 def strip_lines(text_lines: Iterable[str], *patterns: re.Pattern[str] | str) -> list[str]:
