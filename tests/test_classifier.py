@@ -598,3 +598,131 @@ def test_family_officer_count_covers_every_new_decision() -> None:
         "charged in 2024. We also found that PC Wymer has a case to answer for gross misconduct.",
     )
     assert same.officers == 1
+
+
+def test_family_foi_disclosure_and_questions_are_not_case_events() -> None:
+    # An FOI answer asks and answers questions about many officers: no case event.
+    result = classify(
+        "Officers dismissed for dishonesty, 2021 to 2023",
+        "Your request asked: How many Essex Police officers were dismissed without notice "
+        "for dishonesty? How many were given a final written warning? We can confirm that "
+        "this information is held and it is provided under the Freedom of Information Act "
+        "in the attached table.",
+    )
+    assert result.stage == "not_a_case_update"
+    # A question is not a report, whatever genre the page is.
+    asked = classify(
+        "Family statement",
+        "Why has nobody been charged with an offence? Why was the sergeant not suspended? "
+        "We will keep asking until we get answers.",
+    )
+    assert asked.stage == "not_a_case_update"
+
+
+def test_family_policy_call_recounting_a_case_is_not_a_case_event() -> None:
+    result = classify(
+        "Ombudsman seeks new powers",
+        "The Ombudsman has repeated its call for new powers to compel retired officers to "
+        "attend interview, after a constable retired before he could be interviewed.",
+    )
+    assert result.stage == "not_a_case_update"
+    # An infinitive names an event without reporting it; a clause going on from a dated
+    # one ("proceedings in 2024, at which …") is that dated event.
+    infinitive = classify(
+        "Delays in misconduct cases",
+        "It took three years for the sergeant to be dismissed. Thames Valley Police held a "
+        "hearing in 2024, at which two officers were dismissed without notice. We have now "
+        "served gross misconduct notices on a third officer.",
+    )
+    assert infinitive.stage == "misconduct_notices_served"
+
+
+def test_family_inquest_release_dates_the_investigation_it_recalls() -> None:
+    # "Our investigation concluded in <year>. We found …" and a clause joined by ';' to a
+    # dated one are the recalled investigation, not news beside the inquest.
+    result = classify(
+        "Statement after inquest",
+        "An inquest jury in Truro today recorded a narrative conclusion into the death of a "
+        "woman in Devon and Cornwall Police custody. Our investigation finished in March 2023. "
+        "We found that a custody sergeant had a case to answer for misconduct. He attended a "
+        "misconduct meeting in 2024; the allegation was found proven and he was given a written "
+        "warning.",
+    )
+    assert result.stage == "inquest"
+
+
+def test_family_causation_finding_act_or_omission_is_no_case_to_answer() -> None:
+    result = classify(
+        "Death in Paisley not attributable to police",
+        "The PIRC has found that the death of a 52-year-old woman in Paisley was not "
+        "attributable to any act or omission on the part of the three officers who attended.",
+    )
+    assert result.stage == "no_case_to_answer"
+    # A sheriff's or jury's determination in the same words is the court's, not the PIRC's.
+    court = classify(
+        "Fatal accident inquiry",
+        "The sheriff determined that the death was not attributable to any act or omission "
+        "by the officers.",
+    )
+    assert court.stage != "no_case_to_answer"
+
+
+def test_family_panel_accepts_a_submission_of_no_case_to_answer() -> None:
+    result = classify(
+        "Hearing concludes",
+        "Counsel for the sergeant argued at the half-way stage that there was no case to "
+        "answer. The legally qualified chair upheld that submission and the sergeant was "
+        "free to return to work.",
+    )
+    assert result.stage == "outcome_not_proven"
+    ended = classify(
+        "Misconduct meeting",
+        "The misconduct meeting for a Hampshire Constabulary constable ended without any "
+        "finding against him.",
+    )
+    assert ended.stage == "outcome_not_proven"
+    refused = classify(
+        "Hearing continues",
+        "The officer's representative submitted that there was no case to answer. The panel "
+        "rejected the submission and the hearing continues.",
+    )
+    assert refused.stage != "outcome_not_proven"
+
+
+def test_family_sanction_ordered_on_appeal_is_the_appeal_outcome() -> None:
+    result = classify(
+        "Tribunal decision",
+        "The Police Appeals Tribunal has allowed an appeal by a Lancashire Constabulary "
+        "sergeant. The tribunal substituted a final written warning for his dismissal. The "
+        "High Court later quashed the panel's costs order.",
+    )
+    assert result.stage == "appeal_or_review"
+
+
+def test_family_hearing_notice_answering_allegations_on_a_date() -> None:
+    result = classify(
+        "Constable to answer allegations",
+        "A Derbyshire Constabulary constable will answer three allegations at 10am on "
+        "Tuesday 4 March at Ripley headquarters.",
+    )
+    assert result.stage == "proceedings_scheduled"
+
+
+def test_family_officers_arresting_a_member_of_the_public_is_not_an_officer_event() -> None:
+    result = classify(
+        "Man dies after arrest",
+        "Kent Police officers arrested a 40-year-old man on suspicion of burglary in Dover on "
+        "Sunday. He later became unwell in custody and died. We have begun an independent "
+        "investigation.",
+    )
+    assert result.stage == "investigation_opened"
+
+
+def test_family_participle_clause_is_not_the_news() -> None:
+    result = classify(
+        "Constable to face hearing",
+        "Having considered our report, Cumbria Constabulary has agreed to hold a gross "
+        "misconduct hearing for a constable. Having reviewed its decision, the force told us "
+        "it stands by that view.",
+    )
+    assert result.stage == "case_to_answer"

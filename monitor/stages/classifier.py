@@ -323,6 +323,9 @@ def _reports_new_event(
 ) -> bool:
     # Every test is a veto and none has side effects, so the cheap ones go first and the
     # sentence-wide statistics test runs last, once per sentence.
+    if _is_question(sentence.text):
+        # "How many officers were dismissed?" (FOI requests, campaign statements, Q&A pages).
+        return False
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
     )
@@ -332,7 +335,7 @@ def _reports_new_event(
         return False
     if cue.reject_after and cue.reject_after.search(words.after):
         return False
-    if context.is_negated(words) or context.is_hypothetical(words):
+    if context.is_negated(words) or context.is_hypothetical(words) or context.is_infinitive(words):
         return False
     if not cue.prospective and context.is_future(words):
         return False
@@ -346,6 +349,13 @@ def _reports_new_event(
     if is_statistic is None:
         is_statistic = statistic[sentence.start] = genre.is_statistic(sentence.text)
     return not is_statistic
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip(_CLOSING).endswith("?")
+
+
+_CLOSING = " \t\n\"'”’)"
 
 
 def _about_a_civilian(sentence: str, lead: str, previous: str = "", lede: str = "") -> bool:
@@ -407,11 +417,22 @@ def _drop_dated_past(
         for finding, is_dated in zip(findings, dated, strict=True)
         if is_dated
     }
+    # One phrase, one event: "received management advice" dated as a sanction also dates the
+    # "management advice" read as reflective practice inside it.
+    spans = [
+        (finding.start, finding.start + len(finding.cue_text))
+        for finding, is_dated in zip(findings, dated, strict=True)
+        if is_dated
+    ]
     dated = [
         is_dated
         or (
             (id(finding.sentence), finding.stage) in recalled
             and not context.says_now(finding.sentence.text)
+        )
+        or any(
+            start <= finding.start and finding.start + len(finding.cue_text) <= end
+            for start, end in spans
         )
         for finding, is_dated in zip(findings, dated, strict=True)
     ]
@@ -461,10 +482,12 @@ def _recalled_elsewhere(
         ):
             number = index.get(id(finding.sentence), -1)
             following = sentences[number + 1].text if 0 <= number < len(sentences) - 1 else ""
+            previous = sentences[number - 1].text if number > 0 else ""
             is_dated = (
                 finding.stage in stages
                 or (number - 1 in dated_sentences and context.continues_recap(text, start))
                 or context.dates_the_sentence_before(following)
+                or context.findings_of_dated_conclusion(text, previous)
             )
         result.append(is_dated)
     return result
@@ -491,8 +514,75 @@ def _apply_routing(
                 finding = finding.as_stage("reflective_practice")
         if finding.stage == "appeal_or_review" and confirmed and has_case_to_answer:
             continue
+        if finding.stage in _APPEALABLE and _substituted_on_appeal(finding, sentences, position):
+            finding = finding.as_stage("appeal_or_review")
         routed.append(finding)
+    accepted = _accepted_submissions(sentences[: _news_end(sentences)])
+    if accepted:
+        routed = sorted(routed + accepted, key=lambda finding: finding.start)
     return routed
+
+
+_APPEALABLE = frozenset({"outcome_sanction", "outcome_dismissal"})
+# A sanction a tribunal or court puts in place of the one appealed ("It ordered his
+# reinstatement with a final written warning", "The tribunal substituted a written warning").
+_ON_APPEAL = re.compile(
+    r"\breinstat\w*|\bsubstitut\w*|\bon\s+appeal\b|\bappeals?\s+tribunal\b|\bPAT\b", re.I
+)
+_PRONOUN_SUBJECT = re.compile(r"[\"'“‘(]?(?:It|They|The\s+(?:tribunal|court|judge))\b")
+
+
+def _substituted_on_appeal(
+    finding: _Finding, sentences: list[Sentence], position: dict[int, int]
+) -> bool:
+    """A sanction ordered on appeal: the appeal's outcome, not a new misconduct outcome."""
+    text = finding.sentence.text
+    if _ON_APPEAL.search(text):
+        return True
+    return _PRONOUN_SUBJECT.match(text) is not None and bool(
+        _ON_APPEAL.search(_neighbours(finding, sentences, position, -1))
+    )
+
+
+# A submission of no case to answer (or abuse of process) at a hearing, and the panel accepting
+# it: the hearing ends without a finding (domain.md a.1 rule 3).
+_SUBMISSION_OF_NO_CASE = re.compile(
+    r"\b(?:submitted|submission|argued|contended|application)\b[^.\n]{0,80}\b(?:no\s+case\s+to\s+"
+    r"answer|abuse\s+of\s+process)\b",
+    re.I,
+)
+_SUBMISSION_ACCEPTED = re.compile(
+    r"\b(?:panel|chair|chairs?|tribunal)\b[^.\n]{0,60}?\b(?:accepted|upheld|granted|allowed"
+    r"|agreed\s+with)\s+(?:the|this|that|their|these|those|both)\s+(?:\w+\s+){0,2}?"
+    r"(?:submissions?|applications?|arguments?)\b",
+    re.I,
+)
+
+
+def _accepted_submissions(sentences: list[Sentence]) -> list[_Finding]:
+    found: list[_Finding] = []
+    for number, sentence in enumerate(sentences):
+        text = sentence.text
+        if "accept" not in text and "uphe" not in text and "grant" not in text and (
+            "allow" not in text and "agreed" not in text
+        ):
+            continue
+        match = _SUBMISSION_ACCEPTED.search(text)
+        if match is None:
+            continue
+        words = context.surroundings(text, match.start(), match.end())
+        if context.is_negated(words) or _NEGATED_DECISION.search(match.group()):
+            continue
+        before = sentences[number - 1].text if number else ""
+        if _SUBMISSION_OF_NO_CASE.search(text) or _SUBMISSION_OF_NO_CASE.search(before):
+            found.append(
+                _Finding("outcome_not_proven", sentence, sentence.start + match.start(),
+                         match.group(), False)
+            )
+    return found
+
+
+_NEGATED_DECISION = re.compile(r"\b(?:not|never|refused|declined|rejected)\b|n[’']t\b", re.I)
 
 
 def _neighbours(

@@ -144,7 +144,7 @@ def is_hypothetical(words: Surroundings) -> bool:
 # "an application by counsel that the proceedings should be stayed as an abuse of process".
 _CLAIM = re.compile(
     r"\b(?:argued|argues|arguing|contended|contends|claimed|claims|submitted|suggested|suggests"
-    r"|proposed|proposes|felt|believed|thought)\s+that\b"
+    r"|proposed|proposes|felt|believed|thought)(?:\s+[\w-]+){0,5}?\s+that\b"
     r"|\b(?:it|the\s+force|the\s+constabulary|they)\s+(?:felt|feels|believed|believes|thought"
     r"|thinks)\b"
     r"|\b(?:view|opinion|position|belief|submission|argument|contention|proposal)\s+"
@@ -174,6 +174,18 @@ def is_claimed(words: Surroundings) -> bool:
     return not (_DECIDED.search(words.head, end) or _MAIN_VERB_RESUMES.search(words.head, end))
 
 
+# "it took four years for an officer to be dismissed", "calls for them to be charged": an
+# infinitive names an event without reporting it.
+_INFINITIVE_LEAD = re.compile(r"\bto\s*$", re.IGNORECASE)
+_BE_CUE = re.compile(r"be\b", re.IGNORECASE)
+
+
+def is_infinitive(words: Surroundings) -> bool:
+    """The cue is a bare infinitive ('to be dismissed'): named, not reported."""
+    cue = words.clause[len(words.lead) : len(words.clause) - len(words.after)]
+    return bool(_INFINITIVE_LEAD.search(words.lead) and _BE_CUE.match(cue))
+
+
 def is_future(words: Surroundings) -> bool:
     return _FUTURE.search(words.near) is not None
 
@@ -190,7 +202,7 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
     ("officers who attended shortly before a man's death will not face action"), so they mark
     background only when the cue itself is not in the tense of news (has/will/is …).
     """
-    if _RELATIVE_LEAD.search(words.lead):
+    if _RELATIVE_LEAD.search(words.lead) or _PARTICIPLE_LEAD.search(words.near):
         return True
     for background in _BACKGROUND.finditer(words.near):
         word = background.group().lower()
@@ -214,6 +226,9 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
     return bool(years) and max(years) < latest_year
 
 
+# "Having reviewed our findings, the force has determined …": a perfect participle sets the
+# scene for the main verb; its own verb is not the news.
+_PARTICIPLE_LEAD = re.compile(r"\bhaving\s*$", re.IGNORECASE)
 _HAS_BEFORE = re.compile(r"\b(?:has|have)\s+$", re.IGNORECASE)
 _PREPOSITIONS = frozenset({"after", "following", "since", "before", "prior to"})
 # The verb group of a reported event in the tense of news: "has been", "will not", "are now".
@@ -335,9 +350,60 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
     phrases = _attached_phrases(lead, after, relative=not news_tense)
     if clause is not lead:
         phrases += _attached_phrases(clause, "")
+        if not news_tense and _continues_dated_clause(lead, breaks):
+            phrases.append(clause)
     if not phrases:
         return False
     return not _NOW.search(lead + " " + after)
+
+
+# "Both attended misconduct meetings in 2023; the allegations were found proven …", "held
+# misconduct proceedings last year, at which one officer was dismissed": a clause that goes
+# on from one ending in a month or year is part of that dated event.
+_CONTINUING_CLAUSE = re.compile(
+    r"\s*(?:and\s+(?:then\s+)?|(?:at|in|during|after|following)\s+which\b|where\b)", re.I
+)
+_DAY_DATE = re.compile(r"^on\b", re.I)
+
+
+def _continues_dated_clause(lead: str, breaks: list[re.Match[str]]) -> bool:
+    last = breaks[-1]
+    joined_by = last.group()
+    if joined_by != ";" and not (
+        joined_by == "," and _CONTINUING_CLAUSE.match(lead, last.end())
+    ):
+        return False
+    before = lead[: last.start()].rstrip()
+    opening = breaks[-2].end() if len(breaks) > 1 else 0
+    for match in _DATED_PAST.finditer(before, opening):
+        # Month or year, ending the clause: releases date their own news to the day.
+        if match.end() >= len(before) - 1 and not _DAY_DATE.match(match.group()):
+            return True
+    return False
+
+
+# "Our investigation concluded in 2022. We found that two officers had a case to answer …": the
+# findings of an investigation the sentence before dated.
+_DATED_CONCLUSION = re.compile(
+    r"\b(?:investigation|inquiry|review|report)\b[^.\n]{0,120}?\b(?:concluded|completed|finished"
+    r"|ended|closed)\b",
+    re.I,
+)
+_FINDINGS_OPENING = re.compile(
+    r"[\"'“‘(]?(?:We|It|They|(?:The|Our|Its|This)\s+(?:\w+\s+)?(?:investigation|inquiry|report"
+    r"|review|investigators?))\s+(?:also\s+)?(?:found|concluded|decided|determined|identified)\b"
+)
+
+
+def findings_of_dated_conclusion(sentence: str, previous: str) -> bool:
+    """The sentence reports the findings of an investigation the sentence before dated."""
+    if _FINDINGS_OPENING.match(sentence) is None:
+        return False
+    match = _DATED_CONCLUSION.search(previous)
+    if match is None or _NOW.search(previous):
+        return False
+    dated = _DATED_PAST.search(previous, match.end(), match.end() + 40)
+    return dated is not None and not _DAY_DATE.match(dated.group())
 
 
 def says_now(sentence: str) -> bool:

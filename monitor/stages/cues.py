@@ -88,6 +88,21 @@ _CIVILIAN_OBJECT = re.compile(
     r"|men|women|teenagers?|boy|girl|youths?|driver|motorist|suspects?|civilians?|people)\b",
     _I,
 )
+# The object of an active "arrested": a member of the public arrested by officers.
+_ARRESTEE_NOT_CIVILIAN = (
+    r"(?!(?:an?|the|two|three|four|several)\s+(?:\w+\s+)?(?:\d+-year-old\s+)?(?:member\s+of\s+the"
+    r"\s+public|man|woman|men|women|teenagers?|boys?|girls?|youths?|drivers?|motorists?|suspects?"
+    r"|people|person|passengers?|pedestrians?|cyclists?|civilians?)\b)"
+)
+# What a court quashes when it reviews a tribunal, a panel or a court ("quashed the tribunal's
+# orders on back pay", "quashed his conviction"): not an investigation to be done again.
+_NOT_REINVESTIGATED = re.compile(
+    r"^\s*(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:\w+['’]s?\s+)?(?:(?:police\s+)?appeals?\s+)?"
+    r"(?:tribunal|panel|orders?|costs|back\s+pay|convictions?|sentences?|sanctions?|warnings?"
+    r"|dismissal|award|fine|finding\s+of\s+(?:gross\s+)?misconduct)",
+    _I,
+)
+_COURT_FINDING = re.compile(r"\b(?:inquest|jury|coroner|sheriff|fatal\s+accident\s+inquiry)\b", _I)
 CRIMINAL_STAGES = frozenset({"criminal_investigation", "criminal_charge", "criminal_trial_outcome"})
 _HYPOTHETICAL_SANCTION = re.compile(
     r"\b(?:maximum|up to|live|existing|current|already|previous|outcomes? such as|range)\b", _I
@@ -259,15 +274,16 @@ CUES: tuple[Cue, ...] = (
     _cue("misconduct_notices_served", r"\bregulation\s+1[567]\s+notices?", "regulation"),
     _cue("misconduct_notices_served", r"\bnotices?\s+under\s+regulation\s+1[567]", "regulation"),
     # --- criminal_investigation ----------------------------------------------------------
-    # "arrested at his home on Wednesday on suspicion of …"
+    # "arrested at his home on Wednesday on suspicion of …"; not officers arresting a member of
+    # the public ("officers … arrested a man nearby on suspicion of assault").
     _cue(
         "criminal_investigation",
-        r"\barrested\s+(?:[^.\n]{0,60}?\s)?on\s+suspicion\s+of\b",
+        rf"\barrested\s+{_ARRESTEE_NOT_CIVILIAN}(?:[^.\n]{{0,60}}?\s)?on\s+suspicion\s+of\b",
         "arrested",
     ),
     _cue(
         "criminal_investigation",
-        r"\barrested\s+(?:\w+\s+){0,3}(?:for|over)\s+(?:alleged|an?\s)",
+        rf"\barrested\s+{_ARRESTEE_NOT_CIVILIAN}(?:\w+\s+){{0,3}}(?:for|over)\s+(?:alleged|an?\s)",
         "arrested",
     ),
     _cue(
@@ -591,6 +607,22 @@ CUES: tuple[Cue, ...] = (
         r"|police|any\s+officer|they|he|she)\b",
         "to suggest|to indicate|to show",
     ),
+    # PIRC / Ombudsman causation findings: "the death was not attributable to any act or omission
+    # by the officers"; an inquest or sheriff saying so is the inquest's conclusion.
+    _cue(
+        "no_case_to_answer",
+        r"\b(?:was|were|is|are|been)\s+not\s+(?:\w+\s+)?attributable\s+to\s+(?:any|an)\s+"
+        r"(?:act|action|omission|failure|failing)",
+        "attributable",
+        reject_before=_COURT_FINDING,
+    ),
+    _cue(
+        "no_case_to_answer",
+        r"\b(?:nothing|no\s+evidence)\s+to\s+(?:suggest|indicate|show)\b[^.\n]{0,80}\battributable\s+to"
+        r"\s+(?:an?|any)\s+(?:act|action|omission|failure|failing)",
+        "attributable",
+        reject_before=_COURT_FINDING,
+    ),
     _cue(
         "no_case_to_answer",
         rf"\bcleared\s+by\s+(?:the\s+)?(?:{_WATCHDOG}|(?:an?\s+)?(?:independent\s+)?investigation)",
@@ -681,9 +713,10 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "proceedings_scheduled",
         rf"\b(?:will|are\s+due\s+to|is\s+due\s+to|are\s+set\s+to|is\s+set\s+to|are\s+to|is\s+to)"
-        rf"\s+(?:face|attend)\s+(?:an?\s+)?{_gap(40)}\b(?:hearing|meeting)\b{_gap(60)}"
+        rf"\s+(?:face|attend|answer|appear\s+(?:before|at))\s+(?:an?\s+)?{_gap(40)}"
+        rf"\b(?:hearing|meeting|allegations?|panel)\b{_gap(60)}"
         rf"\b(?:on|from|starting|commencing|beginning|between)\s+{_DATE}",
-        "face|attend",
+        "face|attend|answer|appear",
         prospective=True,
     ),
     _cue(
@@ -799,6 +832,13 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("outcome_not_proven", r"\b(?:panel|chair|tribunal)\b[^.\n]{0,60}\bcleared\b", "cleared"),
     _cue("outcome_not_proven", r"\babuse\s+of\s+process\b", "abuse of process"),
+    # "the proceedings concluded without any finding against either officer"
+    _cue(
+        "outcome_not_proven",
+        r"\b(?:hearing|proceedings|meeting)\b[^.\n]{0,60}?\b(?:concluded|ended|closed|finished)"
+        r"\s+without\s+(?:any\s+|a\s+)?(?:adverse\s+)?findings?\b",
+        "without",
+    ),
     # A panel's stay ends misconduct proceedings without a finding (an abuse-of-process ruling);
     # a stay "pending the trial" is a pause (appeal_or_review, flag on_hold).
     _cue(
@@ -825,6 +865,12 @@ CUES: tuple[Cue, ...] = (
     # --- appeal_or_review -----------------------------------------------------------------
     _cue("appeal_or_review", r"\bPolice\s+Appeals?\s+Tribunal\b", "appeals"),
     _cue("appeal_or_review", r"\bjudicial\s+review\b", "judicial review"),
+    _cue(
+        "appeal_or_review",
+        r"\bquashed\s+(?:the\s+)?(?:\w+['’]s?\s+)?(?:(?:police\s+)?appeals?\s+)?(?:tribunal|panel)"
+        r"(?:['’]s)?\s+(?:decision|orders?|findings?|ruling)",
+        "quashed",
+    ),
     _cue(
         "appeal_or_review",
         r"\b(?:lodged|submitted|launched|won|lost|upheld|dismissed|allowed|"
@@ -902,7 +948,7 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("reinvestigation", r"\bmaterially\s+flawed\b", "flawed"),
     _cue("reinvestigation", r"\bsignificant\s+new\s+(?:information|evidence)\b", "significant"),
-    _cue("reinvestigation", r"\bquashed\b", "quashed"),
+    _cue("reinvestigation", r"\bquashed\b", "quashed", reject_after=_NOT_REINVESTIGATED),
     # --- inquest --------------------------------------------------------------------------
     _cue(
         "inquest",

@@ -18,7 +18,8 @@ _GENERAL_TITLE = re.compile(
     r"\b(?:statistics|figures|annual\s+report|outcomes\s+report|impact\s+report|blog|"
     r"consultation|policy|policies|inspection|inspectorate|HMICFRS|HMIC|roundup|round-up|"
     r"newsletter|podcast|strategy|survey|research|guidance|recruit\w*|vacanc\w*|"
-    r"corporate|year\s+in\s+review|data\s+(?:shows?|published)|backlog|caseload|week\s+in)\b",
+    r"corporate|year\s+in\s+review|data\s+(?:shows?|published)|backlog|caseload|week\s+in|FOI|"
+    r"freedom\s+of\s+information|disclosure\s+log)\b",
     _I,
 )
 
@@ -49,6 +50,19 @@ _GENERAL_BODY_STRONG: tuple[_Sign, ...] = (
         "explain how",
         r"\bexplain\s+how\s+(?:we|it|they|the\s+\w+)\s+(?:intends?|will|plans?|proposes?|would)\s+"
         r"(?:to\s+)?(?:approach|decide|make|consider|reach|take)\b[^.\n]{0,80}\bwhether\b",
+    ),
+    # Freedom of information disclosures: aggregate answers to a requester's questions.
+    _sign(
+        "freedom of information|foi|located information|seek access",
+        r"\bfreedom\s+of\s+information\s+(?:\(\w+\)\s+)?(?:request|act)\b|\bfoi\s+(?:request|reference)"
+        r"|\bdisclose\s+the\s+located\s+information\b|\byou\s+seek\s+access\s+to\b",
+    ),
+    # Policy calls: "renewed its call for legislation", "calls for new powers".
+    _sign(
+        "call for|calls for|called for|calling for",
+        r"\b(?:renew(?:ed|s)?|repeat(?:ed|s)?|reiterat(?:ed|es)?)\s+(?:its|our|their|his|her|the)\s+"
+        r"calls?\s+for\b|\bcall(?:s|ed|ing)?\s+for\s+(?:\w+\s+){0,3}(?:legislation|law\s+change"
+        r"|(?:a\s+)?changes?\s+(?:to|in)\s+the\s+law|(?:new|additional|fast-track)\s+powers)\b",
     ),
     # Rebuttals: "we want to set the record straight".
     _sign("record straight", r"\bset\s+the\s+record\s+straight\b"),
