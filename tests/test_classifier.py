@@ -726,3 +726,64 @@ def test_family_participle_clause_is_not_the_news() -> None:
         "it stands by that view.",
     )
     assert result.stage == "case_to_answer"
+
+
+def test_family_what_happens_as_a_rule_is_not_a_case_event() -> None:
+    # Generic statements ("usually", "every year", "When we find …, …") and must/should.
+    result = classify(
+        "Notice",
+        "Each year officers are dismissed for dishonesty. When a panel finds gross misconduct "
+        "proven, the officer is normally placed on the barred list. The force should hold a "
+        "misconduct hearing for any officer who lies.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_family_case_vignettes_and_period_reviews_are_not_case_events() -> None:
+    result = classify(
+        "Professional standards update",
+        "During the past three years the unit closed 208 complaint cases. In one case, an "
+        "inspector was reduced in rank for bullying. For example, a detective received a "
+        "written warning after losing exhibits.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_family_roundup_of_cases_in_several_forces_is_not_a_case_event() -> None:
+    result = classify(
+        "Latest news",
+        "A Dyfed-Powys Police sergeant was dismissed without notice this month. We sent a file "
+        "to the CPS about a Lincolnshire Police officer. Two Cleveland Police constables will "
+        "face a gross misconduct hearing.",
+    )
+    assert result.stage == "not_a_case_update"
+    # One case with officers from three forces named together is still a case.
+    single = classify(
+        "Officers arrested",
+        "Two officers from Surrey Police and one from Sussex Police and Kent Police were "
+        "arrested on suspicion of misconduct in public office today.",
+    )
+    assert single.stage == "criminal_investigation"
+
+
+def test_family_stories_told_and_reports_denied_are_not_case_events() -> None:
+    result = classify(
+        "Response to coverage",
+        "Newspaper reports claiming that a Bedfordshire Police sergeant has been sacked are "
+        "wrong. At a seminar, the chief constable described a hearing where a constable was "
+        "dismissed without notice. We were told the officer had been charged with fraud.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_family_general_page_titles() -> None:
+    body = "A constable was dismissed without notice after lying about overtime."
+    for title in (
+        "Why standards matter",
+        "Our standards",
+        "Police dismissals: written question",
+        "Statement from the family of Ben Rowe",
+        "Misconduct in numbers: the year at a glance",
+        "Freedom of information disclosure: dismissals",
+    ):
+        assert classify(title, body).stage == "not_a_case_update", title

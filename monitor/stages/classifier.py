@@ -18,7 +18,7 @@ from typing import Any
 
 from monitor.stages import attributes, context, genre, scan
 from monitor.stages.cues import CIVILIAN_SUBJECT, CRIMINAL_STAGES, CUES, Cue
-from monitor.stages.forces import find_force
+from monitor.stages.forces import distinct_forces, find_force, forces_in
 from monitor.stages.index import LiteralIndex
 from monitor.stages.literals import best as best_factor
 from monitor.stages.literals import required_factors
@@ -160,7 +160,7 @@ def classify(title: str, text: str) -> Classification:
         return Classification(NOT_A_CASE_UPDATE, label(NOT_A_CASE_UPDATE), None)
     sentences = split_sentences(text)
     folded = fold_case(text)
-    general = genre.general_page_sign(title, folded)
+    general = genre.general_page_sign(title, folded) or _roundup_sign(text, sentences)
     if general:
         return _general_page(title, text, sentences, general)
 
@@ -184,6 +184,25 @@ def classify(title: str, text: str) -> Classification:
         flags=_flags(text, folded, sentences),
         evidence_in=source if evidence else None,
     )
+
+
+def _roundup_sign(text: str, sentences: list[Sentence]) -> tuple[str, int] | None:
+    """A roundup of several cases: three sentences that each bring in another force ("A West
+    Yorkshire Police officer was dismissed … We referred a file about a Thames Valley Police
+    driver … Three Sussex Police officers will face …"). One case across forces names them
+    together ("two from the Met and one from South Wales Police")."""
+    if distinct_forces(text) < 3:
+        return None
+    seen: set[str] = set()
+    introducing = 0
+    for sentence in sentences:
+        named = forces_in(sentence.text)
+        if named - seen:
+            introducing += 1
+            if introducing >= 3:
+                return ("text", sentence.start)
+        seen |= named
+    return None
 
 
 def _general_page(
@@ -563,9 +582,7 @@ def _accepted_submissions(sentences: list[Sentence]) -> list[_Finding]:
     found: list[_Finding] = []
     for number, sentence in enumerate(sentences):
         text = sentence.text
-        if "accept" not in text and "uphe" not in text and "grant" not in text and (
-            "allow" not in text and "agreed" not in text
-        ):
+        if not any(verb in text for verb in _ACCEPTING_VERBS):
             continue
         match = _SUBMISSION_ACCEPTED.search(text)
         if match is None:
@@ -575,13 +592,12 @@ def _accepted_submissions(sentences: list[Sentence]) -> list[_Finding]:
             continue
         before = sentences[number - 1].text if number else ""
         if _SUBMISSION_OF_NO_CASE.search(text) or _SUBMISSION_OF_NO_CASE.search(before):
-            found.append(
-                _Finding("outcome_not_proven", sentence, sentence.start + match.start(),
-                         match.group(), False)
-            )
+            at = sentence.start + match.start()
+            found.append(_Finding("outcome_not_proven", sentence, at, match.group(), False))
     return found
 
 
+_ACCEPTING_VERBS = ("accept", "uphe", "grant", "allow", "agreed")
 _NEGATED_DECISION = re.compile(r"\b(?:not|never|refused|declined|rejected)\b|n[’']t\b", re.I)
 
 

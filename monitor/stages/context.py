@@ -26,7 +26,7 @@ _NEGATION = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|could|can|may|might|would|unless|potential(?:ly)?|possibl[ey]|consider"
     r"|considering|await(?:s|ing)?|seek(?:s|ing)?|ask(?:s|ed|ing)?|call(?:s|ed|ing)? for"
-    r"|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|want(?:s|ed)?)\b",
+    r"|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|want(?:s|ed)?|must|should|ought\s+to)\b",
     re.IGNORECASE,
 )
 # Intentions. Cues phrased as a decided future step ("will face a gross misconduct hearing")
@@ -71,6 +71,7 @@ _TIME_PHRASE = (
     rf"\b(?:in|during|since|by)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTHS}\s+)?(?:19|20)\d\d\b"
     rf"|\b[Ii]n\s+(?-i:{_MONTHS})\b|\bon\s+(?:{_DAYS},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b"
     r"|\blast\s+(?:year|month|summer|spring|autumn|winter)\b"
+    r"|\bin\s+the\s+(?:spring|summer|autumn|winter)\b"
     r"|\bearlier\s+this\s+(?:year|month)\b|\bpreviously\b|\boriginally\b"
     r"|\bat\s+th(?:e|at)\s+time\b|\bat\s+the\s+(?:start|outset|beginning)\s+of\b"
     r"|\b(?:early|earlier)\s+(?:on\s+)?in\s+(?:our|the|this|its)\s+(?:investigation|inquiry)\b"
@@ -136,20 +137,48 @@ def is_negated(words: Surroundings) -> bool:
 
 
 def is_hypothetical(words: Surroundings) -> bool:
-    """'could', 'may', … just before the cue, or 'whether'/'if' anywhere before it."""
-    return bool(_HYPOTHETICAL.search(words.near) or _CONDITION.search(words.lead))
+    """'could', 'may', … just before the cue, or 'whether'/'if' anywhere before it; also what
+    happens as a rule ('usually', 'every week') and examples ('In one case, …')."""
+    return bool(
+        _HYPOTHETICAL.search(words.near)
+        or _CONDITION.search(words.lead)
+        or _GENERIC.search(words.clause)
+        or _EXAMPLE.match(words.head)
+    )
+
+
+# What happens as a rule, not what happened: "Every week officers are dismissed …", "Officers
+# who are charged with a criminal offence will usually be suspended".
+_GENERIC = re.compile(
+    r"\b(?:usually|generally|normally|typically|routinely|often|always|whenever|as\s+a\s+rule"
+    r"|(?:every|each)\s+(?:day|week|month|year))\b"
+    # "When we find that an officer has a case to answer, …": when + present simple.
+    r"|^\s*[\"'“‘(]?when\s+[^,;.]{0,80}?\b(?:find|finds|decide|decides|is|are)\b",
+    re.IGNORECASE,
+)
+# Case vignettes in reports and speeches: "In one case, …", "In another, …", "For example, …".
+_EXAMPLE = re.compile(
+    r"[\"'“‘(]?(?:In\s+(?:one|another|a\s+(?:further|second|third|similar))(?:\s+(?:case|instance"
+    r"|example))?\s*,|For\s+(?:example|instance)\b|One\s+example\b|Take\s+the\s+case\b)",
+    re.IGNORECASE,
+)
 
 
 # Someone's position rather than a decision: "the force's view was that … reflective practice",
 # "an application by counsel that the proceedings should be stayed as an abuse of process".
 _CLAIM = re.compile(
     r"\b(?:argued|argues|arguing|contended|contends|claimed|claims|submitted|suggested|suggests"
-    r"|proposed|proposes|felt|believed|thought)(?:\s+[\w-]+){0,5}?\s+that\b"
+    r"|proposed|proposes|felt|believed|thought|suggesting|claiming|alleging)(?:\s+[\w-]+){0,5}?"
+    r"\s+that\b"
+    r"|\b(?:media|press|newspaper|social\s+media)\s+(?:reports?|coverage|speculation)\s+"
+    r"(?:suggesting|claiming|alleging|saying|that)\b"
     r"|\b(?:it|the\s+force|the\s+constabulary|they)\s+(?:felt|feels|believed|believes|thought"
     r"|thinks)\b"
     r"|\b(?:view|opinion|position|belief|submission|argument|contention|proposal)\s+"
     r"(?:was|is|had\s+been|has\s+been)\s+that\b"
-    r"|\bapplications?\s+(?:by|from|for|that|to)\b|\bapplied\s+(?:for|to)\b",
+    r"|\bapplications?\s+(?:by|from|for|that|to)\b|\bapplied\s+(?:for|to)\b"
+    # A family's or campaigner's account: "We were told the officers have no case to answer".
+    r"|\b(?:we|I)\s+(?:were|was|have\s+been|had\s+been)\s+told\b",
     re.IGNORECASE,
 )
 # Verbs of a decision taken on such a claim ("the chair ruled", "the IOPC disagreed").
@@ -163,8 +192,18 @@ _DECIDED = re.compile(
 _MAIN_VERB_RESUMES = re.compile(r",\s*(?:and\s+)?(?:has|have|was|were|is|are|will)\b", re.I)
 
 
+# A story told by a speaker: "A chair described a hearing in which an officer was dismissed".
+_NARRATED = re.compile(
+    r"\b(?:described|recounted|recalled|told\s+(?:the\s+)?(?:conference|audience|delegates|story))\b"
+    r"\s+(?:a|an|how|one|the\s+story)\b",
+    re.IGNORECASE,
+)
+
+
 def is_claimed(words: Surroundings) -> bool:
     """The cue states a party's view or application, and no decision on it comes after."""
+    if _NARRATED.search(words.head):
+        return True
     claims = list(_CLAIM.finditer(words.head))
     if not claims:
         return False
@@ -369,9 +408,7 @@ _DAY_DATE = re.compile(r"^on\b", re.I)
 def _continues_dated_clause(lead: str, breaks: list[re.Match[str]]) -> bool:
     last = breaks[-1]
     joined_by = last.group()
-    if joined_by != ";" and not (
-        joined_by == "," and _CONTINUING_CLAUSE.match(lead, last.end())
-    ):
+    if joined_by != ";" and not (joined_by == "," and _CONTINUING_CLAUSE.match(lead, last.end())):
         return False
     before = lead[: last.start()].rstrip()
     opening = breaks[-2].end() if len(breaks) > 1 else 0

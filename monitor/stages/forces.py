@@ -195,3 +195,32 @@ def _name_start(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 
 _NAME_PREFIXES = _prefixes(list(_NAMES))
 _NAME_START = _name_start(_NAME_PREFIXES)
+
+
+def forces_in(text: str) -> set[str]:
+    """Every force the text names."""
+    found: set[str] = set()
+    if _search_met(text):
+        found.add("Metropolitan Police Service")
+    at = 0
+    while True:
+        match = _search_force(text, at)
+        if match is None:
+            return found
+        found.add(_NAMES[match.group("plain") or match.group("place")])
+        at = match.end()
+
+
+def distinct_forces(text: str, enough: int = 3) -> int:
+    """How many different forces the text names, counting up to `enough`."""
+    found: set[str] = set()
+    if _search_met(text):
+        found.add("Metropolitan Police Service")
+    at = 0
+    while len(found) < enough:
+        match = _search_force(text, at)
+        if match is None:
+            break
+        found.add(_NAMES[match.group("plain") or match.group("place")])
+        at = match.end()
+    return len(found)

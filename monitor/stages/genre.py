@@ -19,7 +19,13 @@ _GENERAL_TITLE = re.compile(
     r"consultation|policy|policies|inspection|inspectorate|HMICFRS|HMIC|roundup|round-up|"
     r"newsletter|podcast|strategy|survey|research|guidance|recruit\w*|vacanc\w*|"
     r"corporate|year\s+in\s+review|data\s+(?:shows?|published)|backlog|caseload|week\s+in|FOI|"
-    r"freedom\s+of\s+information|disclosure\s+log)\b",
+    r"freedom\s+of\s+information|disclosure\s+log|at\s+a\s+glance|the\s+year\s+(?:ahead|so\s+far|in)|"
+    r"(?:this|last)\s+month|month\s+in|our\s+standards|about\s+us|FAQs?|explained|explainer|opinion"
+    r"|column|speech|conference|seminar|webinar|awards?|written\s+(?:question|answer|statement)"
+    r"|parliamentary|Hansard|family\s+statement|statement\s+(?:from|on\s+behalf\s+of)\s+(?:the\s+)?"
+    r"family|campaign|years\s+on|anniversary)\b"
+    # Features and explainers are titled as questions: "Why accountability matters".
+    r"|^\s*(?:Why|How|What)\b",
     _I,
 )
 
@@ -95,6 +101,15 @@ _GENERAL_BODY_SIGNS: tuple[_Sign, ...] = (
     _sign("/|-", r"\b20\d\d[/-]\d\d\b"),
     _sign(_MANY_CASES_NEEDLES, _MANY_CASES),
     _sign("welcome|our role", r"\bwe\s+welcome\b|\bour\s+role\b"),
+    # A period under review ("over the last twelve months") and case vignettes ("In one case,").
+    _sign(
+        "last|past",
+        r"\b(?:over|in|during)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:months|years|decade)\b",
+    ),
+    _sign(
+        "in one|in another|for example|for instance",
+        r"(?:^|[.!?]\s+)(?:in\s+(?:one|another)(?:\s+(?:case|instance))?\s*,|for\s+(?:example|instance)\s*,)",
+    ),
     _sign(
         "national|across|forces in",
         r"\b(?:nationally|across\s+(?:england|all\s+forces|the\s+country)|forces\s+in\s+england)\b",
@@ -110,6 +125,14 @@ _STATISTIC: tuple[_Sign, ...] = (
     ),
     _sign(_MANY_CASES_NEEDLES, _MANY_CASES),
     _sign("officers|staff", _MANY_OFFICERS),
+    # "how many officers were dismissed", "the number of officers charged", "more officers than
+    # at any time", "in the past two years 41 officers were dismissed".
+    _sign(
+        "how many|number of|than|past|last",
+        r"\bhow\s+many\b|\bthe\s+number\s+of\s+(?:\w+\s+)?(?:officers|cases|complaints|people)\b"
+        r"|\bthan\s+(?:at\s+any|ever|in\s+any)\b|\b(?:past|last)\s+(?:\w+\s+)?(?:years|months|decade)\b"
+        r"[^.\n]{0,60}\b(?:\d+|\w+ty(?:-\w+)?)\s+(?:\w+\s+)?officers\b",
+    ),
 )
 
 
