@@ -787,3 +787,13 @@ def test_family_general_page_titles() -> None:
         "Freedom of information disclosure: dismissals",
     ):
         assert classify(title, body).stage == "not_a_case_update", title
+
+
+def test_family_one_of_a_group_is_counted_once() -> None:
+    result = classify(
+        "Criminal investigation into Staffordshire sergeant",
+        "We have begun a criminal investigation into a Staffordshire Police sergeant. She is "
+        "one of six officers who have now been served with gross misconduct notices.",
+    )
+    assert result.stage == "criminal_investigation"
+    assert result.officers == 6

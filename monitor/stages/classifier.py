@@ -777,6 +777,9 @@ def _other_subjects(
             count = 1 if marked or not _DEFINITE_ONE.search(text) else 0
         if not count or count in counts:
             continue
+        if _ONE_OF_GROUP.search(text):
+            # "He is one of nine officers who …": the one already counted is in the nine.
+            count -= 1
         if marked:
             extra += count
         else:
@@ -786,6 +789,7 @@ def _other_subjects(
     return extra + parts
 
 
+_ONE_OF_GROUP = re.compile(r"\b(?:he|she|who)\s+(?:is|was)\s+one\s+of\b", re.I)
 # "The officer failed to …": the one already counted.
 _DEFINITE_ONE = re.compile(
     r"\b(?:the|this|that)\s+(?:officer|constable|sergeant|inspector|detective)\b(?!s)", re.I
