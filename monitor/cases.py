@@ -27,6 +27,8 @@ class CaseMatcher:
         ]
 
     def tracked(self, title: str, text: str, force: str | None) -> list[CaseLink]:
+        if not self._cases:
+            return []
         haystack = fold(f"{title}\n{text}")
         found = []
         for case, pattern in self._cases:

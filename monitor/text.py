@@ -48,6 +48,8 @@ def content_hash(title: str, text: str, fields: dict[str, str]) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Kovári' and 'kovari' match."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

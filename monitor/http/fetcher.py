@@ -428,7 +428,13 @@ class Fetcher:
         elif status in CHALLENGE_STATUSES:
             limit, truncate = CHALLENGE_SCAN_BYTES, True
         else:
-            return b""  # redirects, 304 and plain errors: the body tells us nothing we use
+            # Redirects, 304 and plain errors: the body tells us nothing we use, but a short
+            # one is drained so the connection goes back to the pool instead of being closed.
+            length = response.headers.get("content-length", "")
+            if status == 304 or (length.isdigit() and int(length) <= 64_000):
+                async for _ in response.aiter_raw():
+                    pass
+            return b""
         if not truncate:
             _refuse_declared_length(response, limit)
         encoding = None if response.is_stream_consumed else response.headers.get("content-encoding")
