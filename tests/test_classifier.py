@@ -797,3 +797,29 @@ def test_family_one_of_a_group_is_counted_once() -> None:
     )
     assert result.stage == "criminal_investigation"
     assert result.officers == 6
+
+
+def test_family_progress_update_recalls_its_events() -> None:
+    # Timetable and progress updates (domain.md a.2, stage 0): the notices they mention are
+    # history, even when nothing newer is announced; a state that goes on is not a step.
+    for body in (
+        "Six West Mercia Police officers were served with misconduct notices in January 2025 "
+        "during our investigation into the collision. We expect to complete our work in the new "
+        "year and we will update the public then.",
+        "Our investigation into the custody death in Swindon is progressing. Three Wiltshire "
+        "Police constables remain under investigation for gross misconduct. We aim to finish by "
+        "the summer.",
+        "We are giving an update on our investigation into the pursuit in Hull. Two Humberside "
+        "Police officers have previously been served with gross misconduct notices. The "
+        "investigation is nearing completion.",
+    ):
+        result = classify("Update on our investigation", body)
+        assert result.stage == "not_a_case_update", body
+        assert result.officers is None
+    news = classify(
+        "Update on our investigation",
+        "Our investigation into the arrest in Crawley is progressing, and we have now served "
+        "gross misconduct notices on two Sussex Police officers. We will update the family.",
+    )
+    assert news.stage == "misconduct_notices_served"
+    assert news.officers == 2

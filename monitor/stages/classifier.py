@@ -165,6 +165,10 @@ def classify(title: str, text: str) -> Classification:
         return _general_page(title, text, sentences, general)
 
     findings = _findings(text, folded, sentences)
+    if findings and genre.is_progress_update(folded):
+        # A progress update dates what it recalls ("served with notices in 2024"), even when it
+        # announces nothing else: its news is how far the investigation has got.
+        findings = [f for f in findings if f.prospective or not _is_dated_past(f)]
     source = "text"
     if not findings and title.strip():
         findings = _findings(title, fold_case(title), split_sentences(title))
@@ -359,6 +363,8 @@ def _reports_new_event(
     if not cue.prospective and context.is_future(words):
         return False
     if context.is_claimed(words):
+        return False
+    if context.is_continuing(words):
         return False
     if context.is_pending(words) and cue.stage != "case_to_answer":
         return False

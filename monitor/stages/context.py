@@ -229,6 +229,19 @@ def is_future(words: Surroundings) -> bool:
     return _FUTURE.search(words.near) is not None
 
 
+# "Three officers remain under investigation", "continue to be investigated": a state that
+# goes on, reported in progress updates, not a step taken now.
+_CONTINUING = re.compile(
+    r"\b(?:remains?|remained|continues?\s+to\s+be|(?:is|are)\s+still|still\s+(?:being|under))\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_continuing(words: Surroundings) -> bool:
+    """The cue names a state that carries on ('remain under investigation')."""
+    return _CONTINUING.search(words.lead) is not None
+
+
 def is_pending(words: Surroundings) -> bool:
     """A step said to happen 'in due course' or on a date 'yet to be set' has not happened."""
     return _PENDING_AFTER.search(words.after) is not None

@@ -148,6 +148,27 @@ _STRONG = range(len(_GENERAL_BODY_STRONG))
 _WEAK = range(len(_GENERAL_BODY_STRONG), len(_GENERAL_BODY_STRONG) + len(_GENERAL_BODY_SIGNS))
 
 
+# Progress and timetable updates on one investigation (domain.md a.2, stage 0: "investigation is
+# nearing completion" is progress, not a change). The events such a page names are its history.
+_PROGRESS = re.compile(
+    r"\b(?:nearing\s+(?:completion|its\s+conclusion|the\s+end)|(?:is|are)\s+(?:still\s+)?"
+    r"progressing|(?:providing|give|giving|provide)\s+(?:you\s+)?(?:an?\s+)?(?:update|progress)"
+    r"|progress\s+update|(?:we|it|they)\s+(?:now\s+)?(?:expects?|anticipates?|aims?|hopes?)\s+to\s+"
+    r"(?:conclude|complete|finish|finalise|finalize|end)|taken\s+longer\s+than"
+    r"|timetable\s+for\s+(?:our|the|its)\s+investigation)\b"
+)
+_PROGRESS_NEEDLES = (
+    "nearing", "progressing", "update", "expect", "anticipate", "aim", "hope", "longer than",
+    "timetable",
+)
+
+
+def is_progress_update(folded_text: str) -> bool:
+    """The page reports how far an investigation has got ("is now nearing completion", "we
+    expect to conclude in the spring", "we are providing an update on")."""
+    return scan.search_near(_PROGRESS, folded_text, _PROGRESS_NEEDLES) is not None
+
+
 def is_statistic(sentence: str) -> bool:
     """The sentence counts or rates many cases ("in 44 investigations", "6 per cent")."""
     return bool(_STATISTIC_SET.matches(fold_case(sentence)))
