@@ -87,6 +87,7 @@ class _Fetched:
     document: Document | None = None
     error: FetchError | None = None
     digest: str | None = None  # content_hash of the document, computed once
+    recorded: bool = False  # already written (a baseline records new pages as they arrive)
 
 
 def _no_outbox(*_args: Any, **_kwargs: Any) -> int:
@@ -151,7 +152,17 @@ class Engine:
 
         wanted = self._select(source, refs, known, now, report)
         validators.update(self._validators([r.url for r in wanted]))
-        fetched = await asyncio.gather(*(self._fetch_one(source, ctx, r) for r in wanted))
+
+        # A first run records each new page as it arrives, so memory stays flat however
+        # many pages a site has; later cycles collect first for the mass-change guard.
+        def record_now(item: _Fetched) -> None:
+            if report.baseline and not dry_run and item.ref.external_id not in known:
+                self._record_one(sc, source, item, None, report, now)
+                item.recorded, item.document = True, None
+
+        fetched = await asyncio.gather(
+            *(self._fetch_one(source, ctx, r, record_now) for r in wanted)
+        )
         changed: list[_Fetched] = []
         unchanged_ids: list[int] = []
         for item in fetched:
@@ -161,6 +172,9 @@ class Engine:
                 report.new_failed += old is None
                 continue
             report.fetched += 1
+            if item.recorded:
+                report.new += 1
+                continue
             if item.page is None:
                 report.not_modified += 1
                 if old:
@@ -239,7 +253,13 @@ class Engine:
         ]
         return new + recheck[: max(0, limit - len(new))]
 
-    async def _fetch_one(self, source: Source, ctx: SourceContext, ref: DocumentRef) -> _Fetched:
+    async def _fetch_one(
+        self,
+        source: Source,
+        ctx: SourceContext,
+        ref: DocumentRef,
+        parsed: Callable[[_Fetched], None],
+    ) -> _Fetched:
         item = _Fetched(ref)
         try:
             result = await source.document(ctx, ref)
@@ -249,6 +269,8 @@ class Engine:
             item.page = replace(result, text="")  # keep memory flat over thousands of pages
         except FetchError as exc:
             item.error = exc
+            return item
+        parsed(item)
         return item
 
     def _document_error(self, item: _Fetched, old: _Known | None, report: CycleReport) -> None:
@@ -282,23 +304,35 @@ class Engine:
     ) -> None:
         status = "held" if report.held else "live"
         for item in changed:
-            assert item.document is not None and item.page is not None
-            obs = self._observe(sc, source, item)
             # The baseline is silent about what it finds; a document an interrupted earlier
             # baseline already recorded has changed since, and that change is news.
             silent = report.baseline and item.ref.external_id not in known
-            with Session(self.db) as session:
-                events = record(
-                    session,
-                    obs,
-                    now=now,
-                    event_status=None if silent else status,
-                    enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
-                )
-                session.commit()
-                report.events.extend(_event_summary(e) for e in events)
+            self._record_one(sc, source, item, None if silent else status, report, now)
         if report.held:
             self._held_notice(sc, source, report, now)
+
+    def _record_one(
+        self,
+        sc: SourceConfig,
+        source: Source,
+        item: _Fetched,
+        status: str | None,
+        report: CycleReport,
+        now: datetime,
+    ) -> None:
+        """One document, its classification, cases and events: one transaction."""
+        assert item.document is not None and item.page is not None
+        obs = self._observe(sc, source, item)
+        with Session(self.db) as session:
+            events = record(
+                session,
+                obs,
+                now=now,
+                event_status=status,
+                enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
+            )
+            session.commit()
+            report.events.extend(_event_summary(e) for e in events)
 
     def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
         doc, page = item.document, item.page
