@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from monitor.stages.index import LiteralIndex
 from monitor.stages.literals import best, required_factors
 
 _NUMBER_WORDS = {
@@ -101,6 +103,133 @@ assert any(
 )
 
 
+# --- Making the officer regexes cheap, without changing what they find ---------------------
+#
+# Python's regex engine tries a pattern that starts with `\b` and an alternation at every
+# character (~100-200 ns each here: the number words are matched case-insensitively one by
+# one), so `_COUNT.finditer` alone cost ~25 us on a 135-character sentence. Every match of
+# _COUNT and _COORDINATED starts where a number starts (`\b{_NUM}\s`), so those places are
+# found first (`_number_starts`: one automaton pass over the lower-cased sentence) and the
+# full patterns are tried only there, with `match`. Sentences without a number skip them.
+# Other patterns run only when the literals they require (literals.py) are present.
+
+
+def _minimal(literals: Iterable[str]) -> tuple[str, ...]:
+    """The same test as "one of `literals` occurs", with fewer literals: one that contains
+    another can only occur where that other occurs ("officers" holds "officer")."""
+    kept = sorted(set(literals), key=len)
+    kept = [a for i, a in enumerate(kept) if not any(b in a for b in kept[:i])]
+    # Most frequent first (officer nouns in releases), so the usual sentence stops early.
+    order = ("officer", "PC", "constable", "sergeant", "detective", "inspector")
+    return tuple(sorted(kept, key=lambda a: order.index(a) if a in order else len(order)))
+
+
+_COUNT_ANY = _minimal(_COUNT_NEEDS)
+_SINGLE_ANY = _minimal(_SINGLE_NEEDS)
+
+
+def _factor_test(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """All of `pattern`'s required literal sets, most selective first, each made minimal."""
+    # Officer nouns are in nearly every sentence that gets here: test them last.
+    factors = sorted(
+        required_factors(pattern),
+        key=lambda f: (any(n in a for a in f for n in _COUNT_ANY), -min(map(len, f)), len(f)),
+    )
+    return tuple(_minimal(factor) for factor in factors)
+
+
+def _has_factors(sentence: str, factors: tuple[tuple[str, ...], ...]) -> bool:
+    for factor in factors:
+        for literal in factor:
+            if literal in sentence:
+                break
+        else:
+            return False
+    return True
+
+
+_ONE_PLUS_NEEDS = _factor_test(_ONE_PLUS)
+_AND_ANOTHER_NEEDS = _factor_test(_AND_ANOTHER)
+assert _ONE_PLUS_NEEDS and _AND_ANOTHER_NEEDS
+
+# For ASCII letters Python's regex engine, under IGNORECASE, matches only the letter's two cases,
+# except i (also U+0130, U+0131), k (U+212A) and s (U+017F): checked over every code point,
+# CPython 3.11 (`re.fullmatch("(?i)" + letter, chr(code))`).
+_CASE_TWINS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+# Where a number can start, in the lower-cased sentence: a number word (one that starts no
+# longer number word: "four" stands for "fourteen") or an ASCII digit. One automaton pass finds
+# them, where `_NUMBER_THEN_SPACE` (a leading `\b` and 25 case-insensitive words) tried at every
+# character cost ~15 us per sentence. str.lower keeps every offset except for U+0130, a case
+# twin; sentences holding a twin, and non-ASCII digits, are handled without the shortcut.
+_NUMBER_PREFIXES = [
+    word
+    for word in _NUMBER_WORDS
+    if not any(word.startswith(w) for w in _NUMBER_WORDS if w != word)
+]
+_NUMBER_INDEX = LiteralIndex({literal: () for literal in [*_NUMBER_PREFIXES, *"0123456789"]})
+_TWINS = "".join(_CASE_TWINS.values())
+_DIGIT = re.compile(r"\d")
+# Where a count can start: _COUNT and _COORDINATED both begin with this.
+_NUMBER_THEN_SPACE = re.compile(rf"\b{_NUM}\s")
+# A superset of the places `\b(?i:an?)\s` can match (where _ONE_PLUS starts).
+_ARTICLE_CANDIDATE = re.compile(r"[Aa](?<!\w.)(?=[Nn]?\s)", re.S)
+_NOUN_AT_END = re.compile(rf"{_OFFICER_NOUN}$")
+
+
+def _number_starts(sentence: str) -> list[int]:
+    """Every offset where `\\b{_NUM}\\s` matches, in order."""
+    if sentence.isascii():
+        starts = {at for at, _ in _NUMBER_INDEX.occurrences(sentence.lower())}
+    elif any(twin in sentence for twin in _TWINS):
+        # No match of `\b{_NUM}\s` can start inside another, so finditer sees every start.
+        return [found.start() for found in _NUMBER_THEN_SPACE.finditer(sentence)]
+    else:
+        starts = {at for at, _ in _NUMBER_INDEX.occurrences(sentence.lower())}
+        starts.update(found.start() for found in _DIGIT.finditer(sentence))
+    if not starts:
+        return []
+    at_number = _NUMBER_THEN_SPACE.match
+    return [at for at in sorted(starts) if at_number(sentence, at)]
+
+
+def _first_match(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> re.Match[str] | None:
+    """`pattern.search(text)` when every match of it starts at one of `starts` (sorted)."""
+    match_at = pattern.match
+    for at in starts:
+        found = match_at(text, at)
+        if found is not None:
+            return found
+    return None
+
+
+def _all_matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """`list(pattern.finditer(text))` when every match starts at one of `starts` (sorted) and
+    none is empty: each is tried where the previous match ended or later, as finditer does."""
+    found: list[re.Match[str]] = []
+    searched_to = 0
+    match_at = pattern.match
+    for at in starts:
+        if at >= searched_to:
+            match = match_at(text, at)
+            if match is not None:
+                found.append(match)
+                searched_to = match.end()
+    return found
+
+
+# Results per sentence object, for the officer-count helpers that classifier.py calls several
+# times on the same sentences of one document. Keyed by identity (the entry holds the string,
+# so its id cannot be reused while cached): a new document's sentences are new strings, so
+# nothing is carried from one document to the next and benchmarks measure the real work.
+_CACHE_SIZE = 512
+_counted: dict[int, tuple[str, int | None]] = {}
+_single: dict[int, tuple[str, bool]] = {}
+
+
 def _has_any(sentence: str, literals: tuple[str, ...]) -> bool:
     for literal in literals:
         if literal in sentence:
@@ -110,7 +239,7 @@ def _has_any(sentence: str, literals: tuple[str, ...]) -> bool:
 
 def _noun_length(match: re.Match[str]) -> int:
     """Length of the officer noun that ends a _COUNT match ("officers", "members of staff")."""
-    noun = re.search(rf"{_OFFICER_NOUN}$", match.group())
+    noun = _NOUN_AT_END.search(match.group())
     return len(noun.group()) if noun else 0
 
 
@@ -120,18 +249,38 @@ def _value(number: str) -> int:
 
 def officer_count(sentence: str) -> int | None:
     """How many officers a sentence counts, adding coordinated groups; None if it gives none."""
-    if not _has_any(sentence, _COUNT_NEEDS):
-        return None
-    coordinated = _COORDINATED.search(sentence)
-    if coordinated:
-        return _value(coordinated.group("a")) + _value(coordinated.group("b"))
-    one_plus = _ONE_PLUS.search(sentence)
-    if one_plus:
-        return 1 + _value(one_plus.group("n"))
-    matches = [match for match in _COUNT.finditer(sentence) if _value(match.group("n")) > 0]
+    cached = _counted.get(id(sentence))
+    if cached is not None and cached[0] is sentence:
+        return cached[1]
+    count = _officer_count(sentence) if _has_any(sentence, _COUNT_ANY) else None
+    if len(_counted) >= _CACHE_SIZE:
+        _counted.clear()
+    _counted[id(sentence)] = (sentence, count)
+    return count
+
+
+def _officer_count(sentence: str) -> int | None:
+    numbers = _number_starts(sentence)
+    if numbers:
+        coordinated = _first_match(_COORDINATED, sentence, numbers)
+        if coordinated:
+            return _value(coordinated.group("a")) + _value(coordinated.group("b"))
+        if _has_factors(sentence, _ONE_PLUS_NEEDS):
+            one_plus = _first_match(
+                _ONE_PLUS, sentence, (a.start() for a in _ARTICLE_CANDIDATE.finditer(sentence))
+            )
+            if one_plus:
+                return 1 + _value(one_plus.group("n"))
+        matches = [
+            match
+            for match in _all_matches(_COUNT, sentence, numbers)
+            if _value(match.group("n")) > 0
+        ]
+    else:  # no number: no coordinated group, no "a sergeant and two constables", no count
+        matches = []
     counts = [_value(match.group("n")) for match in matches]
     if not counts or counts == [1]:
-        if _AND_ANOTHER.search(sentence):
+        if _has_factors(sentence, _AND_ANOTHER_NEEDS) and _AND_ANOTHER.search(sentence):
             return 2
         if not counts:
             return None
@@ -152,9 +301,20 @@ def officer_count(sentence: str) -> int | None:
 
 def mentions_one_officer(sentence: str, *, is_title: bool = False) -> bool:
     """True when the sentence is about a single, unnamed or named, officer."""
-    if _has_any(sentence, _SINGLE_NEEDS) and _SINGLE.search(sentence):
+    if _mentions_single(sentence):
         return True
     return is_title and _SINGLE_IN_TITLE.search(sentence) is not None
+
+
+def _mentions_single(sentence: str) -> bool:
+    cached = _single.get(id(sentence))
+    if cached is not None and cached[0] is sentence:
+        return cached[1]
+    found = _has_any(sentence, _SINGLE_ANY) and _SINGLE.search(sentence) is not None
+    if len(_single) >= _CACHE_SIZE:
+        _single.clear()
+    _single[id(sentence)] = (sentence, found)
+    return found
 
 
 _GROSS = re.compile(r"\bgross\s+misconduct\b", re.I)
