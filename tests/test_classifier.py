@@ -823,3 +823,41 @@ def test_family_progress_update_recalls_its_events() -> None:
     )
     assert news.stage == "misconduct_notices_served"
     assert news.officers == 2
+
+
+def test_family_no_case_phrased_with_have() -> None:
+    result = classify(
+        "Officers acted lawfully, watchdog finds",
+        "Our investigation into a stop and search in Luton found that two Bedfordshire Police "
+        "constables do not have a case to answer. Neither officer will face disciplinary action.",
+    )
+    assert result.stage == "no_case_to_answer"
+    assert result.officers == 2
+
+
+def test_family_scottish_no_proceedings_and_directed_opening() -> None:
+    no_proceedings = classify(
+        "Crown Office decision on death in Perth",
+        "The Crown Office has decided that there should be no criminal proceedings against two "
+        "Police Scotland constables over the death of a woman in Perth. The PIRC sent its report "
+        "to the Crown Office in 2024.",
+    )
+    assert no_proceedings.stage == "cps_no_charge"
+    opening = classify(
+        "Death in Ayr",
+        "The Police Investigations and Review Commissioner (PIRC) is investigating the death of "
+        "a man after police contact in Ayr. The matter was referred to the PIRC by Police "
+        "Scotland, and the Crown Office has directed the Commissioner to carry out an "
+        "independent investigation.",
+    )
+    assert opening.stage == "investigation_opened"
+
+
+def test_family_at_that_time_after_the_cue_recalls() -> None:
+    result = classify(
+        "Former sergeant's appeal to be heard",
+        "A former Kent Police sergeant who was dismissed for dishonesty has lodged an appeal "
+        "with the Police Appeals Tribunal. She was placed on the barred list at that time. The tribunal "
+        "will hear the appeal in March.",
+    )
+    assert result.stage == "appeal_or_review"

@@ -89,7 +89,7 @@ _RECALL = re.compile(
 # shooting of a man in 2017", "into the death … in 2019"), so a date beyond them dates that.
 _OTHER_PHRASE = re.compile(
     r"\b(?:over|into|concerning|regarding|relating|involving|about|when|where|who|whom|which"
-    r"|that|whose)\b|[,;:()\u2013\u2014]",
+    r"|(?<!\bat\s)that|whose)\b|[,;:()\u2013\u2014]",
     re.IGNORECASE,
 )
 # "Our investigation, which finished last year, found …": the subject's relative clause dates

@@ -198,8 +198,8 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "investigation_opened",
-        rf"\b(?:{_WATCHDOG}|we)\s+(?:is|are|has|have)\s+(?:now\s+)?(?:been\s+)?"
-        r"(?:independently\s+)?investigating\b",
+        rf"\b(?:{_WATCHDOG}|we)(?:\s+\((?:IOPC|PIRC|PONI)\))?\s+(?:is|are|has|have)\s+(?:now\s+)?"
+        r"(?:been\s+)?(?:independently\s+)?investigating\b",
         "investigating",
     ),
     _cue(
@@ -208,6 +208,14 @@ CUES: tuple[Cue, ...] = (
         r"(?:now\s+)?(?:independently\s+)?investigate\b",
         "investigate",
         prospective=True,
+    ),
+    # Scotland and Northern Ireland: the prosecutor directs the watchdog ("the Crown Office has
+    # directed the Commissioner to carry out an independent investigation").
+    _cue(
+        "investigation_opened",
+        rf"\bdirected\s+(?:the\s+)?(?:{_WATCHDOG}|Commissioner)(?:\s+\((?:PIRC|PONI)\))?\s+to\s+"
+        r"(?:carry\s+out|conduct|undertake|investigate)\b",
+        "directed",
     ),
     _cue("investigation_opened", r"\bsent\s+investigators\s+to\b", "investigators"),
     _cue("investigation_opened", r"\bpost[- ]incident\s+(?:procedures?|process)\b", "incident"),
@@ -397,6 +405,14 @@ CUES: tuple[Cue, ...] = (
         r"|prosecution)|face\s+(?:any\s+)?criminal\s+proceedings|be\s+(?:charged|prosecuted))",
         "not",
     ),
+    # Scotland: "there should be no criminal proceedings against the officers", "no criminal
+    # proceedings should be taken".
+    _cue(
+        "cps_no_charge",
+        r"\b(?:(?:should|will|would)\s+be\s+no\s+criminal\s+proceedings|no\s+criminal\s+proceedings"
+        r"\s+(?:should|will|would|are\s+to|is\s+to)\s+be\s+(?:taken|brought|raised|instituted))",
+        "criminal proceedings",
+    ),
     # --- criminal_charge ------------------------------------------------------------------
     _cue(
         "criminal_charge",
@@ -585,6 +601,11 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "no_case_to_answer",
+        r"\b(?:do|does|did)\s+not\s+have\s+(?:a|any)\s+case\s+to\s+answer",
+        "case to answer",
+    ),
+    _cue(
+        "no_case_to_answer",
         r"\bdid\s+not\s+(?:find|identify)\s+(?:a|any)\s+case\s+to\s+answer",
         "case to answer",
     ),
@@ -636,7 +657,7 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "no_case_to_answer",
-        r"\bno\s+(?:officer|one)\s+(?:will|would|is\s+to)\s+face\s+"
+        r"\b(?:no|neither)\s+(?:officer|one)\s+(?:will|would|is\s+to)\s+face\s+"
         r"(?:any\s+)?(?:disciplinary|misconduct)",
         "face",
     ),
