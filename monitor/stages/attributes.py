@@ -334,11 +334,47 @@ def severity(sentence: str) -> str | None:
 
     Denied levels ("did not amount to misconduct", "rather than gross misconduct") don't count.
     """
-    if any(not _denied(sentence, m.start()) for m in _GROSS.finditer(sentence)):
+    low = _lowered(sentence)
+    if low is not None and "misconduct" not in low:  # both patterns need it
+        return None
+    if any(not _denied(sentence, m.start()) for m in _gross(sentence, low)):
         return "gross_misconduct"
-    if any(not _denied(sentence, m.start()) for m in _PLAIN_MISCONDUCT.finditer(sentence)):
+    if any(not _denied(sentence, m.start()) for m in _plain_misconduct(sentence, low)):
         return "misconduct"
     return None
+
+
+def _lowered(sentence: str) -> str | None:
+    """`sentence.lower()`, in which an IGNORECASE match of ASCII letters is found as the lower-
+    case letters at the same offsets; None when a case twin makes that untrue."""
+    if not sentence.isascii():
+        for twin in _TWINS:
+            if twin in sentence:
+                return None
+    return sentence.lower()
+
+
+def _starts_of(low: str, literal: str) -> list[int]:
+    found = []
+    at = low.find(literal)
+    while at != -1:
+        found.append(at)
+        at = low.find(literal, at + 1)
+    return found
+
+
+def _gross(sentence: str, low: str | None) -> list[re.Match[str]]:
+    """`list(_GROSS.finditer(sentence))`: every match starts with "gross"."""
+    if low is None:
+        return list(_GROSS.finditer(sentence))
+    return _all_matches(_GROSS, sentence, _starts_of(low, "gross"))
+
+
+def _plain_misconduct(sentence: str, low: str | None) -> list[re.Match[str]]:
+    """`list(_PLAIN_MISCONDUCT.finditer(sentence))`: every match starts with "misconduct"."""
+    if low is None:
+        return list(_PLAIN_MISCONDUCT.finditer(sentence))
+    return _all_matches(_PLAIN_MISCONDUCT, sentence, _starts_of(low, "misconduct"))
 
 
 _NUMBER = re.compile(rf"\b{_NUM}\b")
@@ -349,8 +385,9 @@ def mixed_severity(sentence: str) -> bool:
     misconduct notices and ten with misconduct notices"."""
     if len(_NUMBER.findall(sentence)) < 2:
         return False
-    gross = any(not _denied(sentence, m.start()) for m in _GROSS.finditer(sentence))
-    plain = any(not _denied(sentence, m.start()) for m in _PLAIN_MISCONDUCT.finditer(sentence))
+    low = _lowered(sentence)
+    gross = any(not _denied(sentence, m.start()) for m in _gross(sentence, low))
+    plain = any(not _denied(sentence, m.start()) for m in _plain_misconduct(sentence, low))
     return gross and plain
 
 
@@ -372,9 +409,24 @@ _ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Literal sets each route pattern needs (in lower case), read off the patterns as for the
+# officer patterns: `(?i:x)` matches only where lower-case x is in the lower-cased sentence.
+_ROUTE_NEEDS = tuple(
+    tuple(
+        _minimal(literal.lower() for literal in factor)
+        for factor in required_factors(re.compile(pattern.pattern, pattern.flags & ~re.I))
+    )
+    for _, pattern in _ROUTES
+)
+assert all(_ROUTE_NEEDS)
+
+
 def route(sentence: str) -> str | None:
     """'accelerated', 'hearing', 'meeting' or 'rprp', as the sentence states it."""
-    for name, pattern in _ROUTES:
+    low = _lowered(sentence)
+    for (name, pattern), needs in zip(_ROUTES, _ROUTE_NEEDS, strict=True):
+        if low is not None and not _has_factors(low, needs):
+            continue
         if pattern.search(sentence):
             return name
     return None
