@@ -861,3 +861,84 @@ def test_family_at_that_time_after_the_cue_recalls() -> None:
         "will hear the appeal in March.",
     )
     assert result.stage == "appeal_or_review"
+
+
+# --- Families from heldout5 (no longer blind); fresh sentences, not copied -------------------
+
+
+def test_family_force_crime_investigation_is_not_an_investigation_into_police() -> None:
+    for text in (
+        "Police have launched an investigation after a woman was robbed at knifepoint in "
+        "Bolton. Anyone with dashcam footage is asked to call 101.",
+        "Detectives have opened an inquiry and are appealing for witnesses after a car was set "
+        "alight in Salford. A 22-year-old man has been arrested.",
+    ):
+        assert classify("Appeal after robbery", text).stage == "not_a_case_update"
+    conduct = classify(
+        "Officer under investigation",
+        "Police have launched an investigation into the conduct of a constable after a "
+        "complaint from a member of the public.",
+    )
+    assert conduct.stage == "investigation_opened"
+
+
+def test_family_civilians_sentenced_in_force_news_are_not_an_officer_outcome() -> None:
+    for text in (
+        "Two brothers who burgled homes across Wakefield have been jailed for a total of nine "
+        "years. Officers recovered stolen jewellery at their flat.",
+        "Four teenagers from Luton have been sentenced for a string of robberies. Detectives "
+        "thanked the victims for their courage.",
+    ):
+        assert classify("Burglars jailed", text).stage == "not_a_case_update"
+
+
+def test_family_force_wide_figures_in_words_are_statistics() -> None:
+    result = classify(
+        "Progress on standards",
+        "Seventy-two officers were charged with criminal offences during the year, and "
+        "two hundred officers were dismissed after misconduct hearings.",
+    )
+    assert result.stage == "not_a_case_update"
+
+
+def test_family_neither_officer_had_a_case_to_answer() -> None:
+    result = classify(
+        "Custody death investigation concludes",
+        "We found that neither constable had a case to answer for misconduct. We made two "
+        "recommendations to the force about cell checks.",
+    )
+    assert result.stage == "no_case_to_answer"
+
+
+def test_family_form_fields_before_a_question_are_read() -> None:
+    result = classify(
+        "Use of spit guards - Avon and Somerset Police, October 2025",
+        "Recommendation Avon and Somerset Police should review its spit guard training. "
+        "Date of recommendation: 1 August 2025 Date response due: 26 September 2025 Do you "
+        "accept the recommendation? Accepted",
+    )
+    assert result.stage == "learning_recommendations"
+
+
+def test_family_a_dismissal_told_as_the_sequel_of_a_plea_is_background() -> None:
+    result = classify(
+        "Former constable jailed",
+        "A former Cumbria Police constable has been jailed for two years for misconduct in "
+        "public office. After his guilty plea he was dismissed without notice at a hearing in "
+        "June and added to the barred list.",
+    )
+    assert result.stage == "criminal_trial_outcome"
+
+
+def test_without_governs_only_the_words_after_it() -> None:
+    result = classify(
+        "Sergeant appeals dismissal",
+        "A sergeant who was dismissed without notice has appealed to the Police Appeals "
+        "Tribunal.",
+    )
+    assert result.stage == "appeal_or_review"
+    released = classify(
+        "Officer released",
+        "The constable was arrested and released without being charged.",
+    )
+    assert released.stage != "criminal_charge"

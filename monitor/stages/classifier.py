@@ -81,6 +81,30 @@ _CIVILIAN_OPENING = re.compile(
     r"|teenager|youth|driver|motorist|rider|motorcyclist|cyclist|passenger|pedestrian|suspect"
     r"|person)\b(?![’']s)"
 )
+# Several members of the public opening the sentence: "Three men who ran a drugs line …",
+# "Two teenagers from Leeds …", "Drug dealers who …".
+_WATCHDOG_WORDS = r"IOPC|IPCC|PIRC|Ombudsman|watchdog|Independent\s+Office"
+_CIVILIANS_OPENING = re.compile(
+    r"[\"'“‘(]?(?:(?:Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|\d+|The|A)\s+)?"
+    r"(?:(?:\w+-year-old|local|young|drug|gang|county\s+lines)\s+)?(?:men|women|teenagers|youths"
+    r"|boys|girls|people|drivers|dealers|brothers|sisters|burglars|robbers|fraudsters"
+    r"|offenders|criminals|suspects|couple|pair|gang)\b(?![’']s)",
+    re.I,
+)
+# A force's own crime investigation ("Detectives have launched an investigation … after a man was
+# stabbed"): opened by detectives or the police, and nothing in the sentence about an officer's
+# conduct or the watchdog.
+_CRIME_INVESTIGATORS = re.compile(
+    r"\b(?:detectives?|police|officers|CID|(?:murder|major|serious)\s+(?:crime\s+|investigation\s+)?"
+    r"(?:team|unit|squad))\s+(?:have|has|had|were|are)?\s*(?:now\s+|also\s+|today\s+)?$",
+    re.I,
+)
+_ABOUT_CONDUCT = re.compile(
+    rf"\b(?:conduct|misconduct|professional\s+standards|anti-corruption|{_WATCHDOG_WORDS}"
+    r"|police\s+contact|complaints?)\b"
+    r"|\binto\s+(?:\w+\s+){0,4}(?:officers?|constables?|PCs?|sergeants?|inspectors?|staff)\b",
+    re.I,
+)
 _ACCUSED_VERB = re.compile(
     r"\b(?:charged|jailed|imprisoned|convicted|sentenced|guilty|arrested|prosecuted|acquitted"
     r"|cleared|appeared|appear|admitted|admits|pleaded)\b"
@@ -346,13 +370,15 @@ def _reports_new_event(
 ) -> bool:
     # Every test is a veto and none has side effects, so the cheap ones go first and the
     # sentence-wide statistics test runs last, once per sentence.
-    if _is_question(sentence.text):
+    if _is_question(sentence.text) and not _form_field_before_question(sentence, match):
         # "How many officers were dismissed?" (FOI requests, campaign statements, Q&A pages).
         return False
     words = context.surroundings(
         sentence.text, match.start() - sentence.start, match.end() - sentence.start
     )
     if cue.stage in CRIMINAL_STAGES and _about_a_civilian(sentence.text, words.lead, *neighbours):
+        return False
+    if cue.stage == "investigation_opened" and _crime_investigation(sentence.text, words.lead):
         return False
     if cue.reject_before and cue.reject_before.search(words.lead):
         return False
@@ -374,6 +400,13 @@ def _reports_new_event(
     if is_statistic is None:
         is_statistic = statistic[sentence.start] = genre.is_statistic(sentence.text)
     return not is_statistic
+
+
+def _form_field_before_question(sentence: Sentence, match: re.Match[str]) -> bool:
+    """A form's fields run together into the question that ends them ("Date response due: 29
+    October 2025 Do you accept the recommendation?"): a cue followed by 'Label:' is a field,
+    not part of the question."""
+    return ":" in sentence.text[match.end() - sentence.start :]
 
 
 def _is_question(sentence: str) -> bool:
@@ -404,8 +437,13 @@ def _about_a_civilian(sentence: str, lead: str, previous: str = "", lede: str = 
     )
 
 
+def _crime_investigation(sentence: str, lead: str) -> bool:
+    """Detectives or the police opening an investigation into a crime, not into officers."""
+    return _CRIME_INVESTIGATORS.search(lead) is not None and not _ABOUT_CONDUCT.search(sentence)
+
+
 def _civilian_opening(sentence: str, officer_lede: bool = False) -> bool:
-    if _CIVILIAN_OPENING.match(sentence):
+    if _CIVILIAN_OPENING.match(sentence) or _CIVILIANS_OPENING.match(sentence):
         return True
     if officer_lede:
         return False
@@ -419,7 +457,10 @@ def _recalled_with_date(match: re.Match[str], sentence: Sentence) -> bool:
     words = context.surroundings(sentence.text, start, end)
     if context.is_negated(words) or context.is_hypothetical(words):
         return False
-    return context.is_recalled(words) and context.is_dated_past(sentence.text, start, end)
+    # "Following his guilty plea he was dismissed … in September": background by its lead words
+    # and dated, so a recalled event of that stage too.
+    recalled = context.is_recalled(words) or context.is_sequel(words)
+    return recalled and context.is_dated_past(sentence.text, start, end)
 
 
 def _drop_dated_past(

@@ -18,8 +18,11 @@ _WORD = re.compile(r"[\w'’-]+")
 _WINDOW_WORDS = 6
 
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|none|neither|nor|without|cannot|nothing|rather than|instead of)\b"
-    r"|n[’']t\b",
+    r"\b(?:no|not|never|none|neither|nor|cannot|nothing|rather than|instead of)\b"
+    r"|n[’']t\b"
+    # "released without (being) charged", "without a hearing": 'without' governs only the words
+    # right after it, so "a sergeant who was dismissed without notice has appealed" is an appeal.
+    r"|\bwithout(?:\s+(?:being|been|having|a|an|any|further|formal))*\s*$",
     re.IGNORECASE,
 )
 # Conditions, possibilities, requests and demands: the event has not been decided.
@@ -278,6 +281,15 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
     return bool(years) and max(years) < latest_year
 
 
+def is_sequel(words: Surroundings) -> bool:
+    """'Following his guilty plea he was dismissed': an event told as the sequel of another,
+    not in the tense of news."""
+    return _SEQUEL.search(words.near) is not None and not _in_news_tense(words)
+
+
+_SEQUEL = re.compile(r"\b(?:following|after)\b", re.IGNORECASE)
+
+
 # "Having reviewed our findings, the force has determined …": a perfect participle sets the
 # scene for the main verb; its own verb is not the news.
 _PARTICIPLE_LEAD = re.compile(r"\bhaving\s*$", re.IGNORECASE)
@@ -398,8 +410,12 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
     after = sentence[end : end + _AFTER_REACH]
     # "A hearing, which began on 3 February, has been adjourned": the relative clause dates
     # the beginning; a main verb in the tense of news is today's event.
-    news_tense = bool(_NEWS_TENSE.search(lead) or _NEWS_TENSE_CUE.match(sentence[start:end]))
-    phrases = _attached_phrases(lead, after, relative=not news_tense)
+    auxiliary = _NEWS_TENSE_CUE.match(sentence[start:end])
+    news_tense = bool(_NEWS_TENSE.search(lead) or auxiliary)
+    # A cue that opens with its auxiliary ("has appealed") is read with it, so "who was
+    # dismissed in March 2025 has appealed" dates the relative clause, not the appeal.
+    read_lead = lead + auxiliary.group() if auxiliary else lead
+    phrases = _attached_phrases(read_lead, after, relative=not news_tense)
     if clause is not lead:
         phrases += _attached_phrases(clause, "")
         if not news_tense and _continues_dated_clause(lead, breaks):

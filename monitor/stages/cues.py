@@ -588,7 +588,8 @@ CUES: tuple[Cue, ...] = (
     # --- no_case_to_answer ----------------------------------------------------------------
     _cue(
         "no_case_to_answer",
-        r"\b(?:none|neither)\s+of\s+(?:the|them|these|those|their)\b[^.\n]{0,80}"
+        r"\b(?:(?:none|neither)\s+of\s+(?:the|them|these|those|their)|neither\s+(?:\w+\s+)?"
+        r"(?:officer|constable|sergeant|inspector|PC|member\s+of\s+staff))\b[^.\n]{0,80}"
         r"\bcase\s+to\s+answer",
         "case to answer",
     ),

@@ -80,10 +80,13 @@ _MANY_CASES = (
     r"referrals|appeals|reviews)\b"
 )
 _MANY_CASES_NEEDLES = "investigations|cases|complaints|referrals|appeals|reviews"
-# "335 officers awaiting a hearing", "100 officers have been dismissed": corporate caseload
-# figures. One case rarely concerns fifty or more officers.
+# "335 officers awaiting a hearing", "100 officers have been dismissed", "Sixty-three officers
+# were charged": corporate caseload figures, in digits or words. One case rarely concerns fifty
+# or more officers.
 _MANY_OFFICERS = (
-    r"\b(?:[5-9]\d|\d{3,}|\d{1,3},\d{3})\s+(?:\w+\s+)?(?:officers|officers\s+and\s+staff"
+    r"\b(?:[5-9]\d|\d{3,}|\d{1,3},\d{3}|(?:fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?"
+    r"|(?:a|one|two|three|four|five|several)\s+hundred(?:\s+and\s+[a-z-]+)?|hundreds\s+of)"
+    r"\s+(?:\w+\s+)?(?:officers|officers\s+and\s+staff"
     r"|members\s+of\s+staff)\b"
 )
 
