@@ -281,7 +281,7 @@ class Engine:
             return  # handled by _record_removed
         report.errors.append(f"{exc.kind}: {exc}")
         log.warning(
-            "%s: could not read %s: %s; will retry next cycle", report.source_id, item.ref.url, exc
+            "%s: could not read %s: %s", report.source_id, item.ref.url, _with_next_step(exc)
         )
 
     def _mass_change(self, report: CycleReport, known: int) -> bool:
@@ -587,11 +587,14 @@ def lease_holder_alive(owner: str | None) -> bool:
     return True
 
 
+def _with_next_step(exc: Exception) -> str:
+    message = str(exc)
+    return message if "next cycle" in message else f"{message}; will try again next cycle"
+
+
 def _log_report(r: CycleReport) -> None:
     if r.failure:
-        message = str(r.failure)
-        if "next cycle" not in message:
-            message += "; will try again next cycle"
+        message = _with_next_step(r.failure)
         log.warning("%s: cycle failed (%s): %s", r.source_id, r.failure.kind, message)
         return
     log.info(
