@@ -90,14 +90,14 @@ class PageServer:
              "--port-file", str(port_file)],
             cwd=self.script.parent, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        for _ in range(1200):
+        for _ in range(12_000):  # pre-generating 5,000 pages takes minutes on a busy machine
             if port_file.exists() and port_file.read_text().strip():
                 break
             if self.proc.poll() is not None:
                 raise RuntimeError(f"page server exited; see {self.log.name}")
             time.sleep(0.05)
         else:
-            raise RuntimeError("page server did not start within 60 s")
+            raise RuntimeError("page server did not start within 600 s")
         self.port = int(port_file.read_text())
         self.base = f"http://127.0.0.1:{self.port}"
         self.pages = pages
