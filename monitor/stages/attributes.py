@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from monitor.stages.index import LiteralIndex
@@ -244,7 +245,12 @@ def _noun_length(match: re.Match[str]) -> int:
 
 
 def _value(number: str) -> int:
-    return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+    if number.isdecimal():
+        return int(number)
+    # Case-insensitive matching lets look-alike letters through ("FıVE", "Fİve"): fold them
+    # to plain ASCII before the lookup, and count an unreadable word as no number.
+    plain = unicodedata.normalize("NFKD", number).encode("ascii", "ignore").decode().lower()
+    return _NUMBER_WORDS.get(plain, 0)
 
 
 def officer_count(sentence: str) -> int | None:
