@@ -942,3 +942,9 @@ def test_without_governs_only_the_words_after_it() -> None:
         "The constable was arrested and released without being charged.",
     )
     assert released.stage != "criminal_charge"
+
+
+def test_look_alike_letters_in_number_words_never_crash():
+    # Case-insensitive patterns match "FıVE" (dotless i); the count must degrade, not raise.
+    for text in ("FıVE officers have been dismissed.", "Fİve officers were dismissed."):
+        assert classify("Officers dismissed", text).stage == "outcome_dismissal"
