@@ -19,26 +19,11 @@ from monitor.errors import Blocked, NetworkError, TooLarge
 from monitor.http import Fetcher, HostSettings, HttpSettings
 from monitor.http.decode import PIECE, StreamDecoder
 from monitor.models import Page
+from tests.fakes import FakeTime
 
 HTML = b"<!doctype html><html><head><title>ok</title></head><body>fine</body></html>"
 LOCAL = {"localhost"}
 MB = 1024 * 1024
-
-
-class FakeTime:
-    """A clock that only moves when the fetcher sleeps; records every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 @pytest.fixture

@@ -24,24 +24,9 @@ from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 from monitor.store.tables import Delivery, DocumentRow, DocumentVersion, Event
 from notifications.outbox import DeliveryReport, deliver_due
+from tests.fakes import FakeTime
 
 ALL_EVENTS = '["stage_changed", "new_case", "case_update", "document_changed", "document_removed"]'
-
-
-class FakeSleep:
-    """The fetcher's clock and sleep: sleeping moves the clock on, nothing really waits."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 def case_fields(n: int | str, status: str = "Investigation ongoing", **extra: str) -> dict:
@@ -130,7 +115,7 @@ class Rig:
         # Virtual time starts at the real time, so rows written by CLI commands (which use the
         # real clock, e.g. `held --release`) are due for the rig's outbox runs.
         self.now = datetime.now(UTC).replace(microsecond=0)
-        self.fake = FakeSleep()
+        self.fake = FakeTime()
 
     async def cycle(
         self, only: str | None = None, *, step: timedelta = timedelta(minutes=30)
