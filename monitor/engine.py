@@ -14,22 +14,23 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from monitor.cases import CaseMatcher
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.http.fetcher import Fetcher
+from monitor.lease import claim
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, record, save_validators
 from monitor.refetch import is_due
+from monitor.report import CycleReport, event_summary, log_report, with_next_step
 from monitor.stages.classifier import Classification, classify
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
@@ -39,34 +40,7 @@ from sources.base import Source, SourceContext
 log = logging.getLogger("monitor.engine")
 
 Classifier = Callable[[str, str], Classification]
-# How long a daemon may hold a source before others assume it died (a daemon on this host that
-# died is noticed at once, see lease_holder_alive).
-LEASE = timedelta(minutes=20)
 Enqueue = Callable[..., Any]
-
-
-@dataclass
-class CycleReport:
-    source_id: str
-    discovered: int = 0
-    fetched: int = 0
-    not_modified: int = 0
-    unchanged: int = 0
-    new: int = 0
-    changed: int = 0
-    removed: int = 0
-    events: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    failure: FetchError | None = None
-    baseline: bool = False
-    held: bool = False
-    skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
-    deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
-    new_failed: int = 0  # new documents that could not be read; the listing is re-read next time
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None and self.skipped is None
 
 
 @dataclass
@@ -88,10 +62,6 @@ class _Fetched:
     error: FetchError | None = None
     digest: str | None = None  # content_hash of the document, computed once
     recorded: bool = False  # already written (a baseline records new pages as they arrive)
-
-
-def _no_outbox(*_args: Any, **_kwargs: Any) -> int:
-    return 0
 
 
 class Engine:
@@ -125,7 +95,7 @@ class Engine:
     ) -> CycleReport:
         report = CycleReport(sc.id)
         now = self.clock()
-        state = self._claim(sc, now) if not dry_run else self._state(sc)
+        state = claim(self.db, sc, self.owner, now) if not dry_run else self._state(sc)
         if state is None:
             report.skipped = "another daemon is running this source"
             log.info("%s: skipped, %s", sc.id, report.skipped)
@@ -146,7 +116,7 @@ class Engine:
         except FetchError as exc:
             report.failure = exc
             self._finish(sc, report, ctx, pages, set(), set(), now, dry_run)
-            _log_report(report)
+            log_report(report)
             return report
         report.discovered = len(refs)
 
@@ -207,7 +177,7 @@ class Engine:
         failed_urls = {f.ref.url for f in fetched if f.error is not None}
         doc_urls = {r.url for r in wanted}
         self._finish(sc, report, ctx, pages, failed_urls, doc_urls, now, dry_run)
-        _log_report(report)
+        log_report(report)
         return report
 
     async def _discover(self, source: Source, ctx: SourceContext) -> list[DocumentRef]:
@@ -281,7 +251,7 @@ class Engine:
             return  # handled by _record_removed
         report.errors.append(f"{exc.kind}: {exc}")
         log.warning(
-            "%s: could not read %s: %s", report.source_id, item.ref.url, _with_next_step(exc)
+            "%s: could not read %s: %s", report.source_id, item.ref.url, with_next_step(exc)
         )
 
     def _mass_change(self, report: CycleReport, known: int) -> bool:
@@ -332,7 +302,7 @@ class Engine:
                 enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
             )
             session.commit()
-            report.events.extend(_event_summary(e) for e in events)
+            report.events.extend(event_summary(e) for e in events)
 
     def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
         doc, page = item.document, item.page
@@ -411,7 +381,7 @@ class Engine:
                     enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
                 )
                 session.commit()
-                report.events.extend(_event_summary(e) for e in events)
+                report.events.extend(event_summary(e) for e in events)
 
     def _held_notice(
         self, sc: SourceConfig, source: Source, report: CycleReport, now: datetime
@@ -479,29 +449,6 @@ class Engine:
             return session.get(SourceState, sc.id) or SourceState(
                 source_id=sc.id, plugin=sc.plugin_id
             )
-
-    def _claim(self, sc: SourceConfig, now: datetime) -> SourceState | None:
-        """Take the source's lease, so two daemons on one database never run it at once."""
-        with Session(self.db) as session:
-            state = session.get(SourceState, sc.id, with_for_update=True)
-            if state is None:
-                state = SourceState(source_id=sc.id, plugin=sc.plugin_id)
-            elif (
-                state.lease_until
-                and state.lease_until > now
-                and state.lease_owner != self.owner
-                and lease_holder_alive(state.lease_owner)
-            ):
-                return None
-            state.lease_owner, state.lease_until = self.owner, now + LEASE
-            state.last_run_at = now
-            session.add(state)
-            try:
-                session.commit()
-            except IntegrityError:  # another daemon created the row first: it has the source
-                return None
-            session.refresh(state)
-            return state
 
     def _known(self, source_id: str) -> dict[str, _Known]:
         with Session(self.db) as session:
@@ -573,58 +520,7 @@ def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
     return doc
 
 
-def lease_holder_alive(owner: str | None) -> bool:
-    """False when the owner is a process on this host that no longer exists (kill -9)."""
-    host, _, pid = (owner or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine: trust the lease until it expires
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _with_next_step(exc: Exception) -> str:
-    message = str(exc)
-    return message if "next cycle" in message else f"{message}; will try again next cycle"
-
-
-def _log_report(r: CycleReport) -> None:
-    if r.failure:
-        message = _with_next_step(r.failure)
-        log.warning("%s: cycle failed (%s): %s", r.source_id, r.failure.kind, message)
-        return
-    log.info(
-        "%s: %d listed, %d fetched (%d not modified), %d new, %d changed, %d event(s)%s%s",
-        r.source_id,
-        r.discovered,
-        r.fetched,
-        r.not_modified,
-        r.new,
-        r.changed,
-        len(r.events),
-        " — baseline, nothing sent" if r.baseline else "",
-        " — alerts HELD by the mass-change guard" if r.held else "",
-    )
-
-
 def _worst(fetched: list[_Fetched]) -> FetchError:
     errors = [f.error for f in fetched if f.error is not None]
     parse = [e for e in errors if isinstance(e, ParseError)]
     return (parse or errors)[0]
-
-
-def _event_summary(event: Any) -> dict[str, Any]:
-    payload = json.loads(event.payload_json)
-    return {
-        "kind": event.kind,
-        "status": event.status,
-        "case": payload.get("case_name"),
-        "from": event.from_stage,
-        "to": event.to_stage,
-        "url": payload.get("url"),
-        "evidence": payload.get("evidence"),
-    }

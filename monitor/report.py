@@ -1,0 +1,73 @@
+"""What one source cycle did, and how it is told in the log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from monitor.errors import FetchError
+
+log = logging.getLogger("monitor.engine")
+
+
+@dataclass
+class CycleReport:
+    source_id: str
+    discovered: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    unchanged: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failure: FetchError | None = None
+    baseline: bool = False
+    held: bool = False
+    skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
+    deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
+    new_failed: int = 0  # new documents that could not be read; the listing is re-read next time
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.skipped is None
+
+
+def with_next_step(exc: Exception) -> str:
+    message = str(exc)
+    return message if "next cycle" in message else f"{message}; will try again next cycle"
+
+
+def log_report(r: CycleReport) -> None:
+    if r.failure:
+        message = with_next_step(r.failure)
+        log.warning("%s: cycle failed (%s): %s", r.source_id, r.failure.kind, message)
+        return
+    log.info(
+        "%s: %d listed, %d fetched (%d not modified), %d new, %d changed, %d event(s)%s%s",
+        r.source_id,
+        r.discovered,
+        r.fetched,
+        r.not_modified,
+        r.new,
+        r.changed,
+        len(r.events),
+        " — baseline, nothing sent" if r.baseline else "",
+        " — alerts HELD by the mass-change guard" if r.held else "",
+    )
+
+
+def event_summary(event: Any) -> dict[str, Any]:
+    payload = json.loads(event.payload_json)
+    return {
+        "kind": event.kind,
+        "status": event.status,
+        "case": payload.get("case_name"),
+        "from": event.from_stage,
+        "to": event.to_stage,
+        "url": payload.get("url"),
+        "evidence": payload.get("evidence"),
+    }
