@@ -63,13 +63,15 @@ def generic(
     date_selector: str | None = None,
     date_format: str | None = None,
     date_text: str | None = None,
+    tree: LexborHTMLParser | None = None,
     **kw,
 ) -> Document:
     """Parse with optional selectors, falling back to h1/og:title, main/article/body, meta dates.
 
     `date_text` is a date the caller already found (e.g. a labelled field); it comes first.
+    `tree` is the page already parsed by the caller, so it is not parsed twice.
     """
-    tree = html.parse(page.text)
+    tree = tree or html.parse(page.text)
     title = (html.first_text(tree, title_selector) if title_selector else None) or html.title(tree)
     printed = date_text or (html.first_text(tree, date_selector) if date_selector else None)
     dated = strptime(printed, date_format, tz) if printed and date_format else None

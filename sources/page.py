@@ -66,7 +66,8 @@ class PageSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         o = self.options
-        found = html.fields(html.parse(page.text))
+        tree = html.parse(page.text)
+        found = html.fields(tree)
         if (status := html.field(found, o.status_label)) is not None:
             found.setdefault("Status", status)  # the classifier looks for "Status"
         return article.generic(
@@ -79,4 +80,5 @@ class PageSource(Source):
             fields=found,
             case_key=html.field(found, o.case_key_label),
             force=html.field(found, o.force_label),
+            tree=tree,
         )
