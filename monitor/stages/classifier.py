@@ -804,18 +804,23 @@ def _other_subjects(
     "the officer". Groups found only by their decision are parts of a headline count that is
     at least their sum ("Three officers … two constables … a third officer").
     """
-    if any(_WHOLE_GROUP.search(text) for text in nearest):
+    if any(_may_match(text, _WHOLE_GROUP) for text in nearest):
         return 0
     extra = 0
     parts = 0
     for number, sentence in enumerate(sentences):
         text = sentence.text
-        if text in nearest or not _DECIDED_ABOUT.search(text):
+        if text in nearest:
             continue
-        marked = _ANOTHER_GROUP.search(text) is not None
+        # The tests are pure, so the cheapest go first; each regex runs only when the literals
+        # it needs are in the sentence.
+        low = attributes._lowered(text)
+        marked = _may_match(text, _ANOTHER_GROUP, low)
         if not (marked or id(sentence) in decided):
             continue
-        if _NOT_A_SUBJECT.search(text):
+        if not _may_match(text, _DECIDED_ABOUT, low):
+            continue
+        if _may_match(text, _NOT_A_SUBJECT, low):
             continue
         if _named_before(text, sentences[:number]):
             continue
@@ -834,6 +839,29 @@ def _other_subjects(
     if parts and counts and parts <= max(counts):
         parts = 0
     return extra + parts
+
+
+# Lower-case literals one of which every match of each pattern holds ("other" covers
+# "another", "warning" "warnings", "notice" "notices", "case" "case to answer").
+_NEEDS = {
+    _ANOTHER_GROUP: ("also", "other", "separate", "second", "remaining"),
+    _DECIDED_ABOUT: (
+        "found", "finds", "decided", "determined", "concluded", "case", "proven", "warning",
+        "dismissed", "reflective", "management", "notice",
+    ),
+    _NOT_A_SUBJECT: ("witness",),
+    _WHOLE_GROUP: ("officers",),
+}
+
+
+def _may_match(text: str, pattern: re.Pattern[str], low: str | None | bool = False) -> bool:
+    """`pattern.search(text) is not None`, skipping the search when `text` (lower-cased, see
+    `attributes._lowered`) holds none of the literals the pattern needs."""
+    if low is False:
+        low = attributes._lowered(text)
+    if low is not None and not any(literal in low for literal in _NEEDS[pattern]):
+        return False
+    return pattern.search(text) is not None
 
 
 _ONE_OF_GROUP = re.compile(r"\b(?:he|she|who)\s+(?:is|was)\s+one\s+of\b", re.I)

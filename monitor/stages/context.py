@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 
 from monitor.stages import scan
+from monitor.stages.attributes import _has_factors, _lowered, _minimal
+from monitor.stages.index import LiteralIndex
+from monitor.stages.literals import required_factors
 
 # Commas, brackets, dashes and contrastive words start a new clause.
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|whereas|while|although)\b")
@@ -119,19 +122,172 @@ class Surroundings:
     after: str  # the rest of the clause after the cue (bounded)
     clause: str  # lead + cue + after
     head: str = ""  # the whole sentence before the cue
+    # Where the cue starts and ends in its sentence, and what was worked out once for that
+    # sentence (None when built by hand: every test then takes the plain path).
+    start: int = 0
+    end: int = 0
+    facts: _SentenceFacts | None = None
+
+
+class _SentenceFacts:
+    """What the judge needs of one sentence, worked out once for all its cue matches.
+
+    `breaks`: the clause breaks (`_CLAUSE_BREAK`) of the whole sentence; `dating`: the spans of
+    the literals one of which every `_DATED_PAST` match contains (None when a case twin makes
+    the lower-cased sentence unfit to search, see `attributes._lowered`).
+    """
+
+    __slots__ = ("text", "breaks", "_dating")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks = _clause_breaks(text)
+        self._dating: list[tuple[int, int]] | None | bool = False  # worked out when first asked
+
+    @property
+    def dating(self) -> list[tuple[int, int]] | None:
+        if self._dating is False:
+            low = _lowered(self.text)
+            self._dating = (
+                None
+                if low is None
+                else [(at, at + keys[0]) for at, keys in _DATING_INDEX.occurrences(low)]
+            )
+        return self._dating
+
+    def breaks_before(self, start: int) -> list[re.Match[str]]:
+        """`list(_CLAUSE_BREAK.finditer(text[:start]))`, from the breaks of the whole text.
+
+        The scan of text[:start] finds the same matches as the scan of the whole text as long
+        as they end before `start`; beyond them it can find only one more, ending at `start`
+        (a contrast word the cut ends, whose closing `\b` holds at the end of the string). No
+        alternative of `_CLAUSE_BREAK` ends in a suffix of another, so at most one match ends
+        there; the leftmost that does is the one.
+        """
+        found = []
+        for match in self.breaks:
+            if match.end() >= start:
+                break
+            found.append(match)
+        resume = found[-1].end() if found else 0
+        text = self.text
+        for length in _BREAK_LENGTHS:
+            at = start - length
+            if at < resume:
+                continue
+            # What a match of this length ending at `start` must end with.
+            if not text.endswith(_BREAK_ENDINGS[length], 0, start) and not (
+                length == 3 and start > 0 and text[start - 1].isspace()
+            ):
+                continue
+            match = _CLAUSE_BREAK.match(text, at, start)
+            if match is not None and match.end() == start:
+                found.append(match)
+                break
+        return found
+
+    def may_date(self, begin: int, end: int) -> bool:
+        """False only when no `_DATED_PAST` match can lie inside text[begin:end]."""
+        dating = self.dating
+        if dating is None:
+            return True
+        for at, stop in dating:  # overlapping ones included, in no particular order
+            if at < end and stop > begin:
+                return True
+        return False
+
+
+# Every `_DATED_PAST` match holds one of these (lower-cased; "earl" for early/earlier,
+# "previous" for previously, "original" for originally); checked against the pattern by fuzzing
+# when this gate was added (benchmarks/CLASSIFIER.md, "Context pass").
+_DATING_LITERALS = (
+    "19 20 january february march april may june july august september october november"
+    " december last spring summer autumn winter earl previous original initial first time"
+    " start outset beginning"
+).split()
+_DATING_INDEX = LiteralIndex({literal: (len(literal),) for literal in _DATING_LITERALS})
+# Lengths of the `_CLAUSE_BREAK` matches, longest first (so the leftmost start is tried first),
+# and what a match of that length ends with (length 3 also: `\s-\s`, ending in whitespace).
+_BREAK_LENGTHS = (8, 7, 5, 3, 1)
+_BREAK_ENDINGS = {
+    8: "although",
+    7: ("however", "whereas"),
+    5: "while",
+    3: "but",
+    1: (",", ";", ":", "(", ")", "\u2013", "\u2014"),
+}
+_BREAK_CHARS = re.compile(r"[,;:()\u2013\u2014]")
+_BREAK_WORDS = ("but", "however", "whereas", "while", "although")
+
+
+def _clause_breaks(text: str) -> list[re.Match[str]]:
+    """`list(_CLAUSE_BREAK.finditer(text))`, without trying the pattern at every character.
+
+    A match can start only at a break character, at the character before a hyphen, or where
+    one of the contrast words starts; the pattern is tried at those places in order, resuming
+    after each match, as `finditer` does.
+    """
+    starts = [m.start() for m in _BREAK_CHARS.finditer(text)]
+    at = text.find("-", 1)
+    while at != -1:
+        starts.append(at - 1)
+        at = text.find("-", at + 1)
+    for word in _BREAK_WORDS:
+        at = text.find(word)
+        while at != -1:
+            starts.append(at)
+            at = text.find(word, at + 1)
+    if not starts:
+        return []
+    starts.sort()
+    found = []
+    resume = 0
+    for at in starts:
+        if at < resume:
+            continue
+        match = _CLAUSE_BREAK.match(text, at)
+        if match is not None:
+            found.append(match)
+            resume = match.end()
+    return found
+
+
+_FACTS: dict[int, _SentenceFacts] = {}
+
+
+def _facts(sentence: str) -> _SentenceFacts:
+    """The facts of this sentence object, kept while the document is judged (by identity, with
+    the string held, so an id is never reused for another string while cached)."""
+    facts = _FACTS.get(id(sentence))
+    if facts is not None and facts.text is sentence:
+        return facts
+    if len(_FACTS) > 256:
+        _FACTS.clear()
+    facts = _FACTS[id(sentence)] = _SentenceFacts(sentence)
+    return facts
 
 
 def surroundings(sentence: str, start: int, end: int) -> Surroundings:
     """Cut the clause around sentence[start:end] at commas, brackets and contrast words."""
+    facts = _facts(sentence)
     lead = sentence[:start]
-    breaks = list(_CLAUSE_BREAK.finditer(lead))
+    breaks = facts.breaks_before(start)
     if breaks:
         lead = lead[breaks[-1].end() :]
     near = " ".join(_WORD.findall(lead)[-_WINDOW_WORDS:])
     tail = sentence[end : end + 100]
     found = _CLAUSE_BREAK.search(tail)
     after = tail[: found.start()] if found else tail
-    return Surroundings(lead, near, after, f"{lead}{sentence[start:end]}{after}", sentence[:start])
+    return Surroundings(
+        lead,
+        near,
+        after,
+        f"{lead}{sentence[start:end]}{after}",
+        sentence[:start],
+        start,
+        end,
+        facts,
+    )
 
 
 def is_negated(words: Surroundings) -> bool:
@@ -144,8 +300,8 @@ def is_hypothetical(words: Surroundings) -> bool:
     happens as a rule ('usually', 'every week') and examples ('In one case, …')."""
     return bool(
         _HYPOTHETICAL.search(words.near)
-        or _CONDITION.search(words.lead)
-        or _GENERIC.search(words.clause)
+        or _may_search(_CONDITION, words.lead)
+        or _may_search(_GENERIC, words.clause)
         or _EXAMPLE.match(words.head)
     )
 
@@ -205,9 +361,9 @@ _NARRATED = re.compile(
 
 def is_claimed(words: Surroundings) -> bool:
     """The cue states a party's view or application, and no decision on it comes after."""
-    if _NARRATED.search(words.head):
+    if _may_search(_NARRATED, words.head):
         return True
-    claims = list(_CLAIM.finditer(words.head))
+    claims = list(_CLAIM.finditer(words.head)) if _may_hold(_CLAIM, words.head) else []
     if not claims:
         return False
     end = claims[-1].end()
@@ -242,12 +398,12 @@ _CONTINUING = re.compile(
 
 def is_continuing(words: Surroundings) -> bool:
     """The cue names a state that carries on ('remain under investigation')."""
-    return _CONTINUING.search(words.lead) is not None
+    return _may_search(_CONTINUING, words.lead)
 
 
 def is_pending(words: Surroundings) -> bool:
     """A step said to happen 'in due course' or on a date 'yet to be set' has not happened."""
-    return _PENDING_AFTER.search(words.after) is not None
+    return _may_search(_PENDING_AFTER, words.after)
 
 
 def is_background(words: Surroundings, latest_year: int | None) -> bool:
@@ -269,13 +425,17 @@ def is_background(words: Surroundings, latest_year: int | None) -> bool:
         return True
     # "At that time we found…", "Our original investigation found…": recalled, whatever else
     # the release announces.
-    if any(_RECALL.search(phrase) for phrase in _attached_phrases(words.head, words.after)):
+    facts, start, end = words.facts, words.start, words.end
+    head_phrases = _attached_phrases(words.head, words.after, True, facts, 0, end)
+    if any(_RECALL.search(phrase) for phrase in head_phrases):
         return True
     if latest_year is None:
         return False
     years = [
         int(year)
-        for phrase in _attached_phrases(words.lead, words.after)
+        for phrase in _attached_phrases(
+            words.lead, words.after, True, facts, start - len(words.lead), end
+        )
         for year in _YEAR.findall(phrase)
     ]
     return bool(years) and max(years) < latest_year
@@ -334,7 +494,7 @@ _RECAP_LEAD = re.compile(r"\b(?:at\s+a|a)\s+$", re.I)
 def continues_recap(sentence: str, start: int) -> bool:
     """The cue's clause carries on the story the sentence before it dated."""
     lead = sentence[:start]
-    breaks = list(_CLAUSE_BREAK.finditer(lead))
+    breaks = _facts(sentence).breaks_before(start)
     clause_start = breaks[-1].end() if breaks else 0
     for match in _RECAP_ADVERB.finditer(lead, clause_start):
         if not _RECAP_LEAD.search(lead, 0, match.start()):
@@ -363,17 +523,32 @@ def dates_the_sentence_before(sentence: str) -> bool:
 _AUXILIARY = re.compile(r"\b(?:has|have|is|are|will)\b", re.IGNORECASE)
 
 
-def _attached_phrases(lead: str, after: str, relative: bool = True) -> list[str]:
+def _attached_phrases(
+    lead: str,
+    after: str,
+    relative: bool = True,
+    facts: _SentenceFacts | None = None,
+    lead_at: int = 0,
+    after_at: int = 0,
+) -> list[str]:
     """Time phrases that date the cue rather than something named near it.
 
     Before the cue: a phrase opening the text given (the sentence or clause: "In June 2022 we
     decided", "At that time we found", "Our original investigation found") or ending just
     before the cue with no clause break between. After it: a phrase within reach, before any
     word that starts a phrase about something else ("over the shooting … in 2017").
+
+    With `facts`, `lead` and `after` are the sentence's text at `lead_at` and `after_at`, and
+    a part holding none of the literals every time phrase needs is not searched.
     """
     found: list[str] = []
     stripped = len(lead) - len(lead.lstrip())
-    for match in _DATED_PAST.finditer(lead):
+    lead_matches = (
+        _DATED_PAST.finditer(lead)
+        if facts is None or facts.may_date(lead_at, lead_at + len(lead))
+        else ()
+    )
+    for match in lead_matches:
         if (
             match.start() - stripped <= 4
             or (
@@ -390,6 +565,8 @@ def _attached_phrases(lead: str, after: str, relative: bool = True) -> list[str]
         ):
             found.append(match.group())
     tail = after[:_AFTER_REACH]
+    if facts is not None and not facts.may_date(after_at, after_at + len(tail)):
+        return found
     other = _OTHER_PHRASE.search(tail)
     if other:
         tail = tail[: other.start()]
@@ -404,8 +581,9 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
     clause, one just before the cue, or one in the few words after it counts; a date inside
     the phrase naming the incident ("over the death of a man in 2019") dates something else.
     """
+    facts = _facts(sentence)
     lead = sentence[:start]
-    breaks = list(_CLAUSE_BREAK.finditer(lead))
+    breaks = facts.breaks_before(start)
     clause = lead[breaks[-1].end() :] if breaks else lead
     after = sentence[end : end + _AFTER_REACH]
     # "A hearing, which began on 3 February, has been adjourned": the relative clause dates
@@ -415,10 +593,10 @@ def is_dated_past(sentence: str, start: int, end: int) -> bool:
     # A cue that opens with its auxiliary ("has appealed") is read with it, so "who was
     # dismissed in March 2025 has appealed" dates the relative clause, not the appeal.
     read_lead = lead + auxiliary.group() if auxiliary else lead
-    phrases = _attached_phrases(read_lead, after, relative=not news_tense)
+    phrases = _attached_phrases(read_lead, after, not news_tense, facts, 0, end)
     if clause is not lead:
-        phrases += _attached_phrases(clause, "")
-        if not news_tense and _continues_dated_clause(lead, breaks):
+        phrases += _attached_phrases(clause, "", True, facts, start - len(clause), start)
+        if not news_tense and _continues_dated_clause(lead, breaks, facts):
             phrases.append(clause)
     if not phrases:
         return False
@@ -434,13 +612,17 @@ _CONTINUING_CLAUSE = re.compile(
 _DAY_DATE = re.compile(r"^on\b", re.I)
 
 
-def _continues_dated_clause(lead: str, breaks: list[re.Match[str]]) -> bool:
+def _continues_dated_clause(
+    lead: str, breaks: list[re.Match[str]], facts: _SentenceFacts | None = None
+) -> bool:
     last = breaks[-1]
     joined_by = last.group()
     if joined_by != ";" and not (joined_by == "," and _CONTINUING_CLAUSE.match(lead, last.end())):
         return False
     before = lead[: last.start()].rstrip()
     opening = breaks[-2].end() if len(breaks) > 1 else 0
+    if facts is not None and not facts.may_date(opening, len(before)):
+        return False
     for match in _DATED_PAST.finditer(before, opening):
         # Month or year, ending the clause: releases date their own news to the day.
         if match.end() >= len(before) - 1 and not _DAY_DATE.match(match.group()):
@@ -495,3 +677,28 @@ def latest_year(text: str) -> int | None:
 
 def _digit_at(text: str, index: int) -> bool:
     return 0 <= index < len(text) and text[index].isdigit()
+
+
+# The literal sets every match of these patterns needs (read off each pattern without its
+# IGNORECASE flag, lower-cased, as `attributes.route` does): a text whose lower-cased form
+# lacks one is not searched. Only for patterns whose literals are rare in releases.
+_GATED = (_CONDITION, _GENERIC, _NARRATED, _CLAIM, _CONTINUING, _PENDING_AFTER)
+_NEEDS = {
+    pattern: tuple(
+        _minimal(literal.lower() for literal in factor)
+        for factor in required_factors(re.compile(pattern.pattern, pattern.flags & ~re.I))
+    )
+    for pattern in _GATED
+}
+assert all(_NEEDS.values())
+
+
+def _may_hold(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when `pattern` cannot match anywhere in `text`."""
+    low = _lowered(text)
+    return low is None or _has_factors(low, _NEEDS[pattern])
+
+
+def _may_search(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern.search(text) is not None`, skipping the search when it cannot match."""
+    return _may_hold(pattern, text) and pattern.search(text) is not None
