@@ -18,10 +18,12 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from monitor.demo.site import LocalServer
 
 FIXTURES = Path(__file__).parent / "sources"
 ROBOTS = "User-agent: *\nAllow: /\n"
@@ -75,7 +77,7 @@ def fixtures(plugin: str, instance: str | None = None) -> list[Fixture]:
     return found
 
 
-class Mirror:
+class Mirror(LocalServer):
     """One site served from fixture pages; `root` is what `base_url` should be set to."""
 
     def __init__(self, name: str, hosts: tuple[str, ...]) -> None:
@@ -86,12 +88,7 @@ class Mirror:
         self.stubs: set[str] = set()
         self.hits: list[tuple[str, int, bool]] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
-            name=f"mirror-{name}",
-        )  # fmt: skip
+        super().__init__(_handler(self), name=f"mirror-{name}")
 
     # ---- building ------------------------------------------------------------------------
 
@@ -132,11 +129,6 @@ class Mirror:
 
     # ---- serving -------------------------------------------------------------------------
 
-    @property
-    def root(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
     def requests(self, *, skip_robots: bool = True) -> list[tuple[str, int, bool]]:
         with self._lock:
             return [h for h in self.hits if not (skip_robots and h[0] == "/robots.txt")]
@@ -145,20 +137,6 @@ class Mirror:
         with self._lock:
             self.hits.clear()
 
-    def start(self) -> Mirror:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Mirror:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
 
     def respond(self, path: str, etags: str | None) -> tuple[int, str, bytes, str | None]:
         found = self.pages.get(key(path))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -38,20 +38,15 @@ _templates = Environment(
 )
 
 
-class Site:
-    """One site: `publish()` adds a release; the server shows everything published so far."""
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (free port) in a daemon thread; a context manager."""
 
-    def __init__(self, kind: str) -> None:
-        if kind not in ("iopc", "met"):
-            raise ValueError(f"unknown demo site {kind!r}")
-        self.kind = kind
-        self.releases: list[Release] = []  # newest first
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.respond))
+    def __init__(self, handler: type[BaseHTTPRequestHandler], name: str) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"demo-{kind}", daemon=True,
+            name=name, daemon=True,
         )
 
     @property
@@ -59,7 +54,7 @@ class Site:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> Site:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -68,11 +63,23 @@ class Site:
             self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> Site:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+class Site(LocalServer):
+    """One site: `publish()` adds a release; the server shows everything published so far."""
+
+    def __init__(self, kind: str) -> None:
+        if kind not in ("iopc", "met"):
+            raise ValueError(f"unknown demo site {kind!r}")
+        self.kind = kind
+        self.releases: list[Release] = []  # newest first
+        self._lock = threading.Lock()
+        super().__init__(_handler(self.respond), name=f"demo-{kind}")
 
     def publish(self, release: Release) -> str:
         """Put a release on the site; returns its URL."""
