@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from monitor.stages.features import READ_CHARS
 from monitor.stages.index import LiteralIndex
 from monitor.stages.literals import best, required_factors
 
@@ -436,3 +437,47 @@ def route(sentence: str) -> str | None:
         if pattern.search(sentence):
             return name
     return None
+
+
+def officers(is_event: bool, evidence: str | None, title: str, sentences: list) -> int | None:
+    """How many officers the news concerns (domain.md a.1 rule 7), or None when not stated.
+
+    The group is named where the news is: the evidence, the headline or the opening sentence,
+    so the largest count there wins; a single officer named there is 1; otherwise the first
+    count in the body. A plural without a number ("officers") is None, not 1.
+    """
+    if not is_event:
+        return None
+    nearest = [text for text in (evidence, title, sentences[0].text if sentences else None) if text]
+    counts = [count for count in map(officer_count, nearest) if count]
+    if counts:
+        return max(counts)
+    if (evidence and mentions_one_officer(evidence)) or mentions_one_officer(title, is_title=True):
+        return 1
+    for sentence in sentences:
+        count = officer_count(sentence.text)
+        if count:
+            return count
+    return None
+
+
+_REPORT_SUBMITTED = re.compile(
+    r"\b(?:sent|passed|submitted|provided|shared|handed|gave|given)\s+(?:our|its|the|a)\s+"
+    r"(?:final\s+)?(?:investigation\s+)?(?:report|file|findings)\b"
+    r"(?![^.\n]{0,40}\b(?:CPS|Crown\s+Prosecution|prosecutor))"
+    r"|\binvestigation\s+(?:has\s+)?(?:now\s+)?(?:concluded|completed|finished|is\s+complete)\b",
+    re.I,
+)
+_ON_HOLD = re.compile(r"\b(?:paused|pausing|pauses|on\s+hold|held\s+in\s+abeyance)\b", re.I)
+_NOT_NOW = re.compile(r"\b(?:not|never|no\s+longer|will|would|could|may|if)\b[^.]{0,30}$", re.I)
+
+
+def flags(text: str) -> frozenset[str]:
+    """Status flags the text states as current: report_submitted and on_hold."""
+    found = set()
+    for flag, pattern in (("report_submitted", _REPORT_SUBMITTED), ("on_hold", _ON_HOLD)):
+        for match in pattern.finditer(text[:READ_CHARS]):
+            if not _NOT_NOW.search(text, max(0, match.start() - 40), match.start()):
+                found.add(flag)
+                break
+    return frozenset(found)

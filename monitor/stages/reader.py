@@ -1,0 +1,192 @@
+"""Read one announcement: its stage, how sure the reading is, the sentence it rests on.
+
+The stage comes from a linear model trained on the corpus (train.py); the sentence quoted as
+evidence is the one that scores highest for that stage; officers, severity, route and force are
+read from that sentence and the headline by the rules in attributes.py and forces.py.
+The model is two plain files (NumPy arrays and JSON): loading it runs no code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from monitor.stages import attributes, features
+from monitor.stages.forces import find_force
+from monitor.stages.sentences import Sentence, split_sentences
+from monitor.stages.vocabulary import label
+
+MODEL_DIR = Path(__file__).parent / "model"
+NOT_A_CASE_UPDATE = "not_a_case_update"
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What an announcement reports, how sure the reading is, and the sentence it was read from."""
+
+    stage: str
+    label: str
+    evidence: str | None  # verbatim substring of the title or text
+    officers: int | None = None
+    severity: str | None = None  # "misconduct" | "gross_misconduct"
+    route: str | None = None  # "meeting" | "hearing" | "accelerated" | "rprp"
+    force: str | None = None
+    flags: frozenset[str] = field(default_factory=frozenset)
+    evidence_in: str | None = None  # "text" or "title": where the evidence was found
+    confidence: float = 1.0  # calibrated probability of `stage`
+    runner_up: str | None = None  # the second most likely stage
+    uncertain: bool = False  # confidence below the model's measured threshold
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; flags sorted so output is stable."""
+        return {
+            "stage": self.stage,
+            "label": self.label,
+            "evidence": self.evidence,
+            "officers": self.officers,
+            "severity": self.severity,
+            "route": self.route,
+            "force": self.force,
+            "flags": sorted(self.flags),
+            "evidence_in": self.evidence_in,
+            "confidence": round(self.confidence, 3),
+            "runner_up": self.runner_up,
+            "uncertain": self.uncertain,
+        }
+
+
+@dataclass
+class Reader:
+    classes: tuple[str, ...]
+    idf: np.ndarray  # one weight per hashed column
+    weights: np.ndarray  # one row per hashed column, one column per class
+    intercept: np.ndarray
+    temperature: float
+    threshold: float  # readings less sure than this are marked uncertain
+    meta: dict[str, Any]
+
+    def logits(self, title: str, text: str) -> np.ndarray:
+        """Raw class scores (before calibration), in the order of `classes`."""
+        return self._score(*features.document_ngrams(title, text))[0]
+
+    def _score(self, columns: np.ndarray, offsets: np.ndarray):
+        """Class scores, and for each n-gram its row of weights and its IDF (for evidence)."""
+        unique, inverse, counts = np.unique(columns, return_inverse=True, return_counts=True)
+        rows = self.weights.take(unique, axis=0).astype(np.float32)
+        idf = self.idf.take(unique)
+        tf = (1.0 + np.log(counts)) * idf
+        tf /= np.sqrt(np.dot(tf, tf)) or 1.0
+        return tf @ rows + self.intercept, rows, idf, inverse
+
+    def read(self, title: str, text: str) -> Classification:
+        title, text = title or "", text or ""
+        if not (title.strip() or text.strip()):
+            return Classification(NOT_A_CASE_UPDATE, label(NOT_A_CASE_UPDATE), None)
+        columns, offsets = features.document_ngrams(title, text)
+        logits, rows, idf, inverse = self._score(columns, offsets)
+        scaled = logits / self.temperature
+        p = np.exp(scaled - scaled.max())
+        p /= p.sum()
+        first, second = np.argsort(p)[::-1][:2]
+        stage = self.classes[first]
+        common = dict(confidence=float(p[first]), runner_up=self.classes[second],
+                      uncertain=float(p[first]) < self.threshold, force=find_force(title, text))
+        if stage == NOT_A_CASE_UPDATE:
+            return Classification(stage, label(stage), None, **common)
+        sentences = split_sentences(text[: features.READ_CHARS])
+        # Per n-gram evidence weight for the chosen stage: its weight times its IDF.
+        weight = rows[inverse, first] * idf[inverse]
+        evidence = _best_sentence(sentences, offsets, weight, idf[inverse]) or title.strip()
+        severity = attributes.severity(evidence) or attributes.severity(title)
+        return Classification(
+            stage=stage,
+            label=label(stage, severity),
+            evidence=evidence or None,
+            officers=attributes.officers(True, evidence, title, sentences),
+            severity=severity,
+            route=attributes.route(evidence),
+            flags=attributes.flags(text),
+            evidence_in=("text" if evidence != title.strip() else "title") if evidence else None,
+            **common,
+        )
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        # Half precision: a quarter of the size, readings unchanged (tests/test_reader.py).
+        np.savez_compressed(
+            directory / "reader.npz",
+            idf=self.idf.astype(np.float16),
+            weights=self.weights.astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+        )
+        settings = {"classes": list(self.classes), "temperature": self.temperature,
+                    "threshold": self.threshold, "meta": self.meta}
+        (directory / "reader.json").write_text(json.dumps(settings, indent=2) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path = MODEL_DIR) -> Reader:
+        settings = json.loads((directory / "reader.json").read_text())
+        with np.load(directory / "reader.npz", allow_pickle=False) as arrays:
+            return cls(
+                classes=tuple(settings["classes"]),
+                idf=arrays["idf"].astype(np.float32),
+                weights=arrays["weights"],  # float16: half the memory; rows cast when read
+                intercept=arrays["intercept"],
+                temperature=settings["temperature"],
+                threshold=settings["threshold"],
+                meta=settings["meta"],
+            )
+
+
+# Evidence is a sentence of the body: a statement (with a verb-like word and some length),
+# not navigation, a bare heading, a cookie banner or a byline.
+_EVIDENCE_SENTENCES = 80
+_FURNITURE = re.compile(
+    r"\b(?:cookies?|javascript|subscribe|newsletter|share\s+this|sign\s+up|read\s+more"
+    r"|related\s+(?:news|articles|links|topics)|skip\s+to|privacy\s+policy|follow\s+us)\b",
+    re.I,
+)
+_DEFINITION = re.compile(r"^(?:what\s+is|what\s+are|\w+(?:\s+\w+)?\s+(?:is|means)\s+(?:a|an|the)\s+"
+                         r"(?:term|process|route|procedure)\b)", re.I)
+
+
+def _can_be_evidence(sentence: str) -> bool:
+    words = sentence.split()
+    return 6 <= len(words) <= 120 and not _FURNITURE.search(sentence) and not (
+        _DEFINITION.search(sentence)
+    )
+
+
+def _best_sentence(
+    sentences: list[Sentence], offsets: np.ndarray, weight: np.ndarray, idf: np.ndarray
+) -> str | None:
+    """The body sentence whose n-grams score highest for the stage, length-normalised.
+    `offsets` count from the body's start; the headline's n-grams have negative offsets."""
+    candidates = [s for s in sentences[:_EVIDENCE_SENTENCES] if _can_be_evidence(s.text)]
+    if not candidates:
+        return None
+    starts = np.array([s.start for s in candidates])
+    ends = np.array([s.end for s in candidates])
+    owner = np.searchsorted(starts, offsets, side="right") - 1
+    inside = (owner >= 0) & (offsets >= 0) & (offsets < ends[np.maximum(owner, 0)])
+    owner = owner[inside]
+    score = np.bincount(owner, weights=weight[inside], minlength=len(candidates))
+    norm = np.sqrt(np.bincount(owner, weights=idf[inside] ** 2, minlength=len(candidates)))
+    return candidates[int(np.argmax(score / np.maximum(norm, 1e-6)))].text
+
+
+@cache
+def shipped() -> Reader:
+    """The model the package ships, loaded once per process."""
+    return Reader.load()
+
+
+def classify(title: str, text: str) -> Classification:
+    """Read one announcement with the shipped model."""
+    return shipped().read(title, text)

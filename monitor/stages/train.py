@@ -1,0 +1,121 @@
+"""Build the reader from the corpus, and save it as the model file the package ships.
+
+    python -m monitor.stages.train            (or: oversight-monitor train)
+
+Reads every batch in `monitor/stages/corpus/` plus any corrections file given with
+`--corrections`, fits the model, calibrates its confidence on held-out batches, and writes
+`monitor/stages/model/reader.npz` and `reader.json` (the corpus fingerprint, settings, figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.svm import LinearSVC
+
+from monitor.stages import corpus, features
+from monitor.stages.reader import MODEL_DIR, Reader
+
+C = 0.5  # inverse regularisation, chosen by leave-one-batch-out accuracy (docs/stages.md)
+CALIBRATION_FOLDS = 4
+
+
+def fit(items: list[corpus.Item], *, temperature: float = 1.0, threshold: float = 0.0) -> Reader:
+    """A reader trained on `items` (no calibration: see `calibrate`)."""
+    documents = [features.document_columns(i.title, i.text) for i in items]
+    idf = features.learn_idf(documents)
+    model = LinearSVC(C=C)
+    model.fit(features.matrix(documents, idf), [i.stage for i in items])
+    return Reader(
+        classes=tuple(model.classes_),
+        idf=idf,
+        weights=np.ascontiguousarray(model.coef_.T, dtype=np.float32),
+        intercept=model.intercept_.astype(np.float32),
+        temperature=temperature,
+        threshold=threshold,
+        meta={},
+    )
+
+
+def held_out_logits(items: list[corpus.Item]) -> tuple[np.ndarray, list[str], tuple[str, ...]]:
+    """Logits for every item from a model that did not see its batch (batches in folds)."""
+    batches = sorted({i.batch for i in items})
+    folds = [batches[n::CALIBRATION_FOLDS] for n in range(CALIBRATION_FOLDS)]
+    rows, truth, classes = [], [], None
+    for fold in folds:
+        reader = fit([i for i in items if i.batch not in fold])
+        classes = classes or reader.classes
+        for item in (i for i in items if i.batch in fold):
+            logits = reader.logits(item.title, item.text)
+            rows.append([logits[reader.classes.index(c)] if c in reader.classes else -50.0
+                         for c in classes])
+            truth.append(item.stage)
+    return np.array(rows), truth, classes
+
+
+def calibrate(logits: np.ndarray, truth: list[str], classes: tuple[str, ...]) -> tuple[float, float]:
+    """Temperature that makes held-out probabilities honest, and the uncertainty threshold.
+
+    The threshold is the lowest confidence at which held-out readings are right at least 90 % of
+    the time; readings below it are marked uncertain.
+    """
+    index = np.array([classes.index(t) for t in truth])
+    best_t, best_loss = 1.0, float("inf")
+    for t in np.arange(0.2, 5.01, 0.05):
+        scaled = logits / t
+        scaled -= scaled.max(axis=1, keepdims=True)
+        log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+        loss = -log_p[np.arange(len(index)), index].mean()
+        if loss < best_loss:
+            best_t, best_loss = float(t), loss
+    scaled = logits / best_t
+    p = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    confidence, right = p.max(axis=1), p.argmax(axis=1) == index
+    threshold = 0.0
+    for cut in np.arange(0.95, 0.0, -0.01):
+        above = confidence >= cut
+        if above.sum() and right[above].mean() < 0.90:
+            threshold = float(round(cut + 0.01, 2))
+            break
+    return round(best_t, 2), threshold
+
+
+def build(corrections: Path | None = None) -> Reader:
+    """The shipped reader: trained on the whole corpus (and corrections), calibrated."""
+    paths = corpus.batch_files() + ([corrections] if corrections else [])
+    items = corpus.load(paths)
+    temperature, threshold = calibrate(*held_out_logits(items))
+    reader = fit(items, temperature=temperature, threshold=threshold)
+    reader.meta = {
+        "corpus": corpus.fingerprint(corpus.batch_files()),
+        "corrections": corpus.fingerprint([corrections]) if corrections else None,
+        "items": len(items),
+        "batches": len({i.batch for i in items}),
+        "C": C,
+        "read_chars": features.READ_CHARS,
+        "n_features": features.N_FEATURES,
+        "temperature": temperature,
+        "uncertain_below": threshold,
+    }
+    return reader
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Rebuild the shipped reader from the corpus.")
+    parser.add_argument("--corrections", type=Path, help="a corrections export (JSON Lines)")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR, help="folder for the model files")
+    args = parser.parse_args()
+    started = time.monotonic()
+    reader = build(args.corrections)
+    reader.save(args.out)
+    print(json.dumps(reader.meta, indent=2))
+    print(f"trained in {time.monotonic() - started:.0f} s; written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
