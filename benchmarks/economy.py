@@ -59,7 +59,7 @@ options = {{ url = "{feed}" }}
 
 
 def stub(title: str, text: str):  # type: ignore[no-untyped-def]
-    from monitor.stages.classifier import Classification
+    from monitor.stages.reader import Classification
 
     return Classification("not_a_case_update", "Not a case update", None)
 

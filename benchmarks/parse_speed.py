@@ -61,7 +61,7 @@ def main() -> None:
     from monitor.cases import CaseMatcher
     from monitor.config import TrackedCase
     from monitor.models import DocumentRef, Page
-    from monitor.stages.classifier import classify
+    from monitor.stages.reader import classify
     from monitor.text import content_hash
     from sources.page import PageOptions, PageSource
 

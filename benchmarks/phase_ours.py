@@ -66,7 +66,7 @@ def count_sql(db) -> Counter[str]:  # type: ignore[no-untyped-def]
 
 def stub_classifier(title: str, text: str):  # type: ignore[no-untyped-def]
     """Only for building a large baseline quickly (BENCH_STUB_CLASSIFIER=1); rows say so."""
-    from monitor.stages.classifier import Classification
+    from monitor.stages.reader import Classification
 
     return Classification("not_a_case_update", "Not a case update", None)
 

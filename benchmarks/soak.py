@@ -42,7 +42,7 @@ def slope(ys: list[float]) -> float:
 
 
 def stub(title: str, text: str):  # type: ignore[no-untyped-def]
-    from monitor.stages.classifier import Classification
+    from monitor.stages.reader import Classification
 
     return Classification("not_a_case_update", "Not a case update", None)
 

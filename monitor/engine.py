@@ -31,7 +31,7 @@ from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, record, save_validators
 from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
-from monitor.stages.classifier import Classification, classify
+from monitor.stages.reader import Classification, classify
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
 from monitor.text import content_hash

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from monitor.cases import CaseLink
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
-from monitor.stages.classifier import Classification
+from monitor.stages.reader import Classification
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -117,6 +117,9 @@ def record(
             force=cls.force or doc.force,
             flags_json=json.dumps(sorted(cls.flags)),
             reported_status=status_field(doc.fields),
+            confidence=cls.confidence,
+            runner_up=cls.runner_up,
+            uncertain=cls.uncertain,
             effective_at=doc.published_at or version.seen_at,
             created_at=now,
         )

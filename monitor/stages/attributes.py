@@ -254,12 +254,28 @@ def _value(number: str) -> int:
     return _NUMBER_WORDS.get(plain, 0)
 
 
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10}
+# "… and a fourth officer", "A fifth was given a warning": at least that many officers.
+_ORDINAL = re.compile(
+    r"\b(?:an?|the)\s+(?P<n>" + "|".join(_ORDINALS) + r")\b"
+    r"(?!\s+(?:time|day|year|week|month|incident|occasion|allegation|complaint|report))",
+    re.I,
+)
+
+
+def _ordinal(sentence: str) -> int:
+    return max((_ORDINALS[m.group("n").lower()] for m in _ORDINAL.finditer(sentence)), default=0)
+
+
 def officer_count(sentence: str) -> int | None:
     """How many officers a sentence counts, adding coordinated groups; None if it gives none."""
     cached = _counted.get(id(sentence))
     if cached is not None and cached[0] is sentence:
         return cached[1]
     count = _officer_count(sentence) if _has_any(sentence, _COUNT_ANY) else None
+    if count and count > 1:
+        count = max(count, _ordinal(sentence))
     if len(_counted) >= _CACHE_SIZE:
         _counted.clear()
     _counted[id(sentence)] = (sentence, count)
@@ -451,7 +467,7 @@ def officers(is_event: bool, evidence: str | None, title: str, sentences: list) 
     nearest = [text for text in (evidence, title, sentences[0].text if sentences else None) if text]
     counts = [count for count in map(officer_count, nearest) if count]
     if counts:
-        return max(counts)
+        return _with_ordinals(max(counts) + _further_group(evidence, sentences), evidence, sentences)
     if (evidence and mentions_one_officer(evidence)) or mentions_one_officer(title, is_title=True):
         return 1
     for sentence in sentences:
@@ -459,6 +475,33 @@ def officers(is_event: bool, evidence: str | None, title: str, sentences: list) 
         if count:
             return count
     return None
+
+
+# "Seven officers were served … A further ten were served …": the sentence after the news adds
+# a group of its own.
+_FURTHER_OPENING = re.compile(
+    rf"^(?i:a\s+further|another|an\s+additional|and\s+a\s+further)\s+(?P<n>{_NUM})\b"
+)
+
+
+def _further_group(evidence: str | None, sentences: list) -> int:
+    texts = [sentence.text for sentence in sentences]
+    if evidence not in texts:
+        return 0
+    following = texts[texts.index(evidence) + 1 : texts.index(evidence) + 2]
+    if not following:
+        return 0
+    match = _FURTHER_OPENING.match(following[0])
+    return _value(match.group("n")) if match else 0
+
+
+def _with_ordinals(count: int, evidence: str | None, sentences: list) -> int:
+    """A group of three and "a fourth" in the sentence after the news: four officers."""
+    texts = [sentence.text for sentence in sentences]
+    if evidence not in texts:
+        return count
+    following = texts[texts.index(evidence) + 1 : texts.index(evidence) + 2]
+    return max([count] + [_ordinal(text) for text in following if count > 1])
 
 
 _REPORT_SUBMITTED = re.compile(

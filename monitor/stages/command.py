@@ -13,8 +13,8 @@ from typing import IO
 
 import click
 
-from monitor.stages.classifier import Classification
-from monitor.stages.classifier import classify as classify_announcement
+from monitor.stages.reader import Classification
+from monitor.stages.reader import classify as classify_announcement
 
 BAD_INPUT_EXIT = 2
 
@@ -79,9 +79,11 @@ def _announcement(line: str, number: int) -> tuple[str, str]:
 def _print_readably(result: Classification) -> None:
     click.echo(f"stage:     {result.stage}")
     click.echo(f"meaning:   {result.label}")
+    sure = "uncertain, check the quote" if result.uncertain else "sure"
+    click.echo(f"confidence: {result.confidence:.0%} ({sure}); second reading: {result.runner_up}")
     click.echo(f"evidence:  {result.evidence if result.evidence else '(none)'}")
     if result.evidence_in == "title":
-        click.echo("           (from the headline: the body gave no event)")
+        click.echo("           (from the headline: no sentence of the body could be quoted)")
     click.echo(f"officers:  {_or_unknown(result.officers)}")
     click.echo(f"severity:  {_or_unknown(result.severity)}")
     click.echo(f"route:     {_or_unknown(result.route)}")

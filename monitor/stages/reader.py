@@ -71,11 +71,11 @@ class Reader:
     threshold: float  # readings less sure than this are marked uncertain
     meta: dict[str, Any]
 
-    def logits(self, title: str, text: str) -> np.ndarray:
-        """Raw class scores (before calibration), in the order of `classes`."""
-        return self._score(*features.document_ngrams(title, text))[0]
+    def scores(self, columns: np.ndarray) -> np.ndarray:
+        """Raw class scores (before calibration) of a document's columns, in `classes` order."""
+        return self._score(columns)[0]
 
-    def _score(self, columns: np.ndarray, offsets: np.ndarray):
+    def _score(self, columns: np.ndarray):
         """Class scores, and for each n-gram its row of weights and its IDF (for evidence)."""
         unique, inverse, counts = np.unique(columns, return_inverse=True, return_counts=True)
         rows = self.weights.take(unique, axis=0).astype(np.float32)
@@ -89,7 +89,7 @@ class Reader:
         if not (title.strip() or text.strip()):
             return Classification(NOT_A_CASE_UPDATE, label(NOT_A_CASE_UPDATE), None)
         columns, offsets = features.document_ngrams(title, text)
-        logits, rows, idf, inverse = self._score(columns, offsets)
+        logits, rows, idf, inverse = self._score(columns)
         scaled = logits / self.temperature
         p = np.exp(scaled - scaled.max())
         p /= p.sum()

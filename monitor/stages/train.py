@@ -26,7 +26,7 @@ CALIBRATION_FOLDS = 4
 
 def fit(items: list[corpus.Item], *, temperature: float = 1.0, threshold: float = 0.0) -> Reader:
     """A reader trained on `items` (no calibration: see `calibrate`)."""
-    documents = [features.document_columns(i.title, i.text) for i in items]
+    documents = [_columns(i) for i in items]
     idf = features.learn_idf(documents)
     model = LinearSVC(C=C)
     model.fit(features.matrix(documents, idf), [i.stage for i in items])
@@ -41,6 +41,17 @@ def fit(items: list[corpus.Item], *, temperature: float = 1.0, threshold: float 
     )
 
 
+_COLUMNS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _columns(item: corpus.Item) -> np.ndarray:
+    """An item's n-gram columns, worked out once per process (evaluation fits many models)."""
+    key = (item.batch, item.id)
+    if key not in _COLUMNS:
+        _COLUMNS[key] = features.document_columns(item.title, item.text)
+    return _COLUMNS[key]
+
+
 def held_out_logits(items: list[corpus.Item]) -> tuple[np.ndarray, list[str], tuple[str, ...]]:
     """Logits for every item from a model that did not see its batch (batches in folds)."""
     batches = sorted({i.batch for i in items})
@@ -50,7 +61,7 @@ def held_out_logits(items: list[corpus.Item]) -> tuple[np.ndarray, list[str], tu
         reader = fit([i for i in items if i.batch not in fold])
         classes = classes or reader.classes
         for item in (i for i in items if i.batch in fold):
-            logits = reader.logits(item.title, item.text)
+            logits = reader.scores(_columns(item))
             rows.append([logits[reader.classes.index(c)] if c in reader.classes else -50.0
                          for c in classes])
             truth.append(item.stage)
@@ -85,12 +96,18 @@ def calibrate(logits: np.ndarray, truth: list[str], classes: tuple[str, ...]) ->
     return round(best_t, 2), threshold
 
 
+def build_from(items: list[corpus.Item]) -> Reader:
+    """A calibrated reader trained on `items`."""
+    temperature, threshold = calibrate(*held_out_logits(items))
+    return fit(items, temperature=temperature, threshold=threshold)
+
+
 def build(corrections: Path | None = None) -> Reader:
     """The shipped reader: trained on the whole corpus (and corrections), calibrated."""
     paths = corpus.batch_files() + ([corrections] if corrections else [])
     items = corpus.load(paths)
-    temperature, threshold = calibrate(*held_out_logits(items))
-    reader = fit(items, temperature=temperature, threshold=threshold)
+    reader = build_from(items)
+    temperature, threshold = reader.temperature, reader.threshold
     reader.meta = {
         "corpus": corpus.fingerprint(corpus.batch_files()),
         "corrections": corpus.fingerprint([corrections]) if corrections else None,

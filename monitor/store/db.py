@@ -12,10 +12,11 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
 from monitor.errors import StoreError
-from monitor.store import tables
+from monitor.store import migrations, tables
 from monitor.store.tables import SCHEMA_VERSION, Meta
 
 BUSY_TIMEOUT_MS = 15_000
+assert migrations.LATEST == SCHEMA_VERSION, "a schema change needs its step in migrations.py"
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -96,11 +97,15 @@ def _ensure_schema(engine: Engine, *, create: bool) -> None:
         with Session(engine) as session:
             row = session.exec(select(Meta).where(Meta.key == "schema_version")).first()
         found = int(row.value) if row else None
-        if found != SCHEMA_VERSION:
+        if found is None or not 1 <= found <= SCHEMA_VERSION:
             raise StoreError(
-                f"the database has schema version {found}, this program needs {SCHEMA_VERSION}. "
-                "Back it up, then follow 'Upgrading' in docs/operations.md; nothing was changed."
+                f"the database has schema version {found}, this program knows 1 to "
+                f"{SCHEMA_VERSION}; nothing was changed. Run the release that made it, or "
+                "restore a backup (docs/operations.md, 'Upgrading')."
             )
+        if found < SCHEMA_VERSION:
+            migrations.migrate(engine, found)
+        SQLModel.metadata.create_all(engine)  # tables added since need no step
         return
     if existing - {"meta"} & {t.name for t in SQLModel.metadata.sorted_tables}:
         raise StoreError("the database has our tables but no schema version; refusing to touch it")

@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from monitor.store.types import UTCDateTime
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # monitor/store/migrations.py brings older databases forward
 
 
 class Meta(SQLModel, table=True):
@@ -125,6 +125,9 @@ class StageUpdate(SQLModel, table=True):
     force: str | None = Field(default=None, max_length=128)
     flags_json: str = Field(default="[]", max_length=256)
     reported_status: str | None = Field(default=None, sa_column=Column(Text))
+    confidence: float | None = None  # calibrated probability of the stage (None: before schema 2)
+    runner_up: str | None = Field(default=None, max_length=64)  # the second reading
+    uncertain: bool = False
     # The date the update counts from: published date, else when we first saw it.
     effective_at: datetime = Field(index=True, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from monitor.errors import FetchError
 from monitor.models import Document, DocumentRef, Page
-from monitor.stages.classifier import Classification, classify
+from monitor.stages.reader import Classification, classify
 from sources import feed, fixtures, html
 from sources.dates import Dated, read_date
 

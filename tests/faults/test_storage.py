@@ -21,6 +21,7 @@ from monitor.cli import main
 from monitor.errors import StoreError
 from monitor.store import db as store_db
 from monitor.store.db import open_database
+from monitor.store.tables import SCHEMA_VERSION
 from tests.faults.rig import Rig, case_fields, page_source
 from tests.servers import CaseSite
 
@@ -182,7 +183,7 @@ def dump(path: Path) -> str:
         return "\n".join(conn.iterdump())
 
 
-@pytest.mark.parametrize("version", ["0", "2", "999"])
+@pytest.mark.parametrize("version", ["0", "3", "999"])
 def test_schema_version_mismatch_is_exit_3_and_nothing_changes(tmp_path, version):
     config = tmp_path / "config.toml"
     config.write_text("[monitor]\ndatabase = 'monitor.db'\n")
@@ -209,3 +210,25 @@ def test_foreign_database_without_a_version_is_refused(tmp_path):
     config.write_text(f"[monitor]\ndatabase = '{path}'\n")
     result = CliRunner().invoke(main, ["cases", "-c", str(config)])
     assert result.exit_code == 3 and "refusing to touch it" in result.output
+
+
+def test_a_database_made_by_the_previous_release_migrates_without_losing_a_row(tmp_path):
+    source = Path(__file__).parent.parent / "data" / "schema1-demo.db"
+    path = tmp_path / "monitor.db"
+    path.write_bytes(source.read_bytes())
+    tables = ("document", "document_version", "stage_update", "case_record", "event", "delivery")
+    with sqlite3.connect(path) as conn:
+        before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    config = tmp_path / "config.toml"
+    config.write_text(f"[monitor]\ndatabase = '{path}'\n")
+    result = CliRunner().invoke(main, ["cases", "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "Stephen Port" in result.output
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == (
+            str(SCHEMA_VERSION)
+        )
+        for table, rows in before.items():
+            after = conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            # Old columns keep their values; columns added since are appended with defaults.
+            assert [row[: len(rows[0])] for row in after] == rows, table

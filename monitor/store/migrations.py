@@ -1,0 +1,40 @@
+"""Bring an older database forward, one numbered step at a time, without losing a row.
+
+Each step runs in its own transaction with alembic's `Operations` (so the DDL is right for SQLite
+and PostgreSQL) and then records the new schema version. New tables need no step: create_all
+adds them. A database made by a newer release is refused, never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import Engine, text
+
+
+def _reading_confidence(op: Operations) -> None:
+    """Schema 2: every reading keeps how sure it was and its second reading."""
+    with op.batch_alter_table("stage_update") as batch:
+        batch.add_column(sa.Column("confidence", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("runner_up", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("uncertain", sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+
+
+# STEPS[n] takes a database from schema n + 1 to n + 2.
+STEPS: tuple[Callable[[Operations], None], ...] = (_reading_confidence,)
+LATEST = len(STEPS) + 1
+
+
+def migrate(engine: Engine, found: int) -> None:
+    """Run every step after schema `found`, each with the version bump in its transaction."""
+    for version in range(found, LATEST):
+        with engine.begin() as connection:
+            STEPS[version - 1](Operations(MigrationContext.configure(connection)))
+            connection.execute(
+                text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                {"v": str(version + 1)},
+            )

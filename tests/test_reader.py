@@ -1,0 +1,182 @@
+"""The reader: its model file, what it promises about every reading, and its command line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import main
+from monitor.stages import attributes, corpus
+from monitor.stages.reader import MODEL_DIR, Reader, classify, shipped
+from monitor.stages.vocabulary import LADDER, STAGES, label, short_label
+
+
+# --- the model file ---------------------------------------------------------------------------
+
+
+def test_shipped_model_was_trained_on_the_corpus_as_it_is_now() -> None:
+    # Fails when a batch is added or edited without `oversight-monitor train` being run.
+    assert shipped().meta["corpus"] == corpus.fingerprint(), (
+        "the shipped model is stale: run `python -m monitor.stages.train` and commit "
+        "monitor/stages/model/"
+    )
+
+
+def test_model_files_load_without_running_code_and_stay_small() -> None:
+    with np.load(MODEL_DIR / "reader.npz", allow_pickle=False) as arrays:
+        assert {"idf", "weights", "intercept"} <= set(arrays.files)
+        assert all(arrays[name].dtype != object for name in arrays.files)
+    size = sum(path.stat().st_size for path in MODEL_DIR.iterdir())
+    assert size <= 25 * 2**20
+    assert set(shipped().classes) == set(STAGES)
+
+
+def test_every_reading_carries_a_confidence_and_a_different_second_reading() -> None:
+    reading = classify(
+        "Officer dismissed", "A Kent Police constable was dismissed without notice today."
+    )
+    assert 0.0 < reading.confidence <= 1.0
+    assert reading.runner_up in STAGES and reading.runner_up != reading.stage
+    assert reading.uncertain == (reading.confidence < shipped().threshold)
+
+
+def test_evidence_is_always_verbatim_from_the_input() -> None:
+    for item in corpus.load()[::7]:
+        evidence = classify(item.title, item.text).evidence
+        assert evidence is None or evidence in item.text or evidence in item.title, item.id
+
+
+def test_evidence_is_never_page_furniture() -> None:
+    text = (
+        "We use cookies to make this site work. Accept all cookies or manage your settings. "
+        "Share this page on Facebook or X.\n"
+        "A Kent Police constable has been dismissed without notice after a gross misconduct "
+        "hearing found he had lied to investigators.\n"
+        "Related news: officers honoured at annual awards ceremony."
+    )
+    reading = classify("Constable dismissed", text)
+    assert reading.evidence.startswith("A Kent Police constable has been dismissed")
+
+
+def test_empty_announcement_is_not_a_case_update_without_evidence() -> None:
+    reading = classify("", "  ")
+    assert reading.stage == "not_a_case_update" and reading.evidence is None
+
+
+# --- officers, severity and flags (rules that extract attributes) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Five serving and three former officers were served with notices.", 8),
+        ("Seven officers were served gross misconduct notices and another ten misconduct notices.", 17),
+        ("Three constables and a fourth officer will face a hearing.", 4),
+        ("A sergeant and two constables have been dismissed.", 3),
+        ("Officers have been told they are under investigation.", None),
+        ("The officer has been dismissed without notice.", None),  # a single: counted by officers()
+    ],
+)
+def test_officer_counts_add_up_split_groups(sentence, count) -> None:
+    assert attributes.officer_count(sentence) == count
+
+
+def test_a_plural_without_a_number_is_not_one_officer() -> None:
+    reading = classify(
+        "Officers under investigation",
+        "Officers from the Met have been served with gross misconduct notices over the search.",
+    )
+    assert reading.officers is None
+
+
+def test_a_count_in_the_next_sentence_adds_to_the_news() -> None:
+    sentences = [
+        "Seven officers have been served with gross misconduct notices.",
+        "A further ten have been served with misconduct notices.",
+    ]
+    from monitor.stages.sentences import split_sentences
+
+    parsed = split_sentences(" ".join(sentences))
+    assert attributes.officers(True, parsed[0].text, "Notices served", parsed) == 17
+
+
+def test_look_alike_letters_in_number_words_never_crash() -> None:
+    # Case-insensitive patterns match "FıVE" (dotless i); the count must degrade, not raise.
+    for text in ("FıVE officers have been dismissed.", "Fİve officers were dismissed."):
+        assert classify("Officers dismissed", text).stage in STAGES
+
+
+def test_vocabulary_is_complete_and_labelled() -> None:
+    assert len(STAGES) == 21 and set(STAGES) == set(LADDER)
+    assert label("misconduct_notices_served", "gross_misconduct").endswith("gross misconduct")
+    assert short_label("misconduct_notices_served", "gross_misconduct") == (
+        "gross misconduct notices served"
+    )
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def test_cli_text_mode_prints_stage_and_evidence() -> None:
+    document = "Officer dismissed\nA Kent Police constable was dismissed without notice today.\n"
+    result = CliRunner().invoke(main, ["classify"], input=document)
+    assert result.exit_code == 0
+    assert "outcome_dismissal" in result.output
+    assert "dismissed without notice today." in result.output
+    assert "Kent Police" in result.output
+
+
+def test_cli_jsonl_mode_keeps_order_and_fields() -> None:
+    lines = [
+        {"title": "A", "text": "The CPS decided not to charge the officer.", "id": 7},
+        {"title": "B", "text": "Two Met officers have been charged with assault."},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\n\n"
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input=stdin)
+    assert result.exit_code == 0
+    rows = [json.loads(row) for row in result.output.splitlines()]
+    assert [row["stage"] for row in rows] == ["cps_no_charge", "criminal_charge"]
+    assert rows[1]["officers"] == 2
+    assert rows[1]["force"] == "Metropolitan Police Service"
+    for key in ("stage", "evidence", "officers", "severity", "force", "route", "flags", "label"):
+        assert key in rows[0]
+
+
+def test_cli_empty_text_is_not_a_case_update_without_evidence() -> None:
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input='{"title": "", "text": ""}\n')
+    assert result.exit_code == 0
+    row = json.loads(result.output)
+    assert row["stage"] == "not_a_case_update"
+    assert row["evidence"] is None
+
+
+def test_cli_invalid_json_line_exits_2_naming_the_line() -> None:
+    stdin = '{"title": "a", "text": "b"}\n{not json\n'
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input=stdin)
+    assert result.exit_code == 2
+    assert "line 2" in result.stderr
+
+
+def test_cli_line_that_is_not_an_object_exits_2() -> None:
+    result = CliRunner().invoke(main, ["classify", "--jsonl"], input='["a", "b"]\n')
+    assert result.exit_code == 2
+    assert "line 1" in result.stderr
+
+
+def test_cli_non_utf8_input_exits_2() -> None:
+    result = CliRunner().invoke(main, ["classify"], input=b"Title\n\xff\xfe bad bytes\n")
+    assert result.exit_code == 2
+    assert "UTF-8" in result.stderr
+
+
+def test_cli_reads_a_file_argument(tmp_path) -> None:
+    path = tmp_path / "announcement.txt"
+    path.write_text("Inquest\nThe inquest jury concluded he was unlawfully killed.\n")
+    result = CliRunner().invoke(main, ["classify", str(path)])
+    assert result.exit_code == 0
+    assert "inquest" in result.output
+
+
