@@ -11,14 +11,14 @@ missed events (events read as not_a_case_update) and CPU time. The shipped reade
 from __future__ import annotations
 
 import argparse
+import re
 import time
+import zlib
 
 import numpy as np
-from scipy import sparse
 from sklearn.svm import LinearSVC
 
 from monitor.stages import corpus, features, train
-from monitor.stages.vocabulary import STAGES
 
 NONE = "not_a_case_update"
 
@@ -36,23 +36,93 @@ def svm_baseline(train_items, test_items):
     return list(model.predict(x_test))
 
 
-def _rule_columns(items):
-    from monitor.stages.classifier import classify  # the old hand-written reader
+# Rule-derived features: cue phrases from domain.md section a.2, each hit judged as the old
+# rules judged it (negated, future or hypothetical, background, said of a civilian) and by
+# where it stands (headline, lede, later), hashed into columns of their own.
+_CUES = {
+    "referral": r"referr(?:ed|al)\s+(?:itself\s+)?to\s+the\s+(?:iopc|ipcc|watchdog)|mandatory referral|voluntary referral",
+    "investigation_opened": r"(?:launched|begun|began|opened|started)\s+(?:an?\s+)?(?:independent\s+)?investigation|is investigating|are investigating|independent investigation",
+    "misconduct_notices_served": r"served\s+(?:with\s+)?(?:gross\s+)?misconduct\s+notices?|notices? of investigation|under investigation for (?:gross )?misconduct",
+    "criminal_investigation": r"arrested on suspicion|criminal investigation|under criminal caution|released under investigation",
+    "cps_file_referred": r"(?:file|evidence)\s+(?:\w+\s+){0,4}(?:to|with)\s+the\s+(?:cps|crown prosecution|pps|procurator fiscal|crown office)",
+    "cps_no_charge": r"(?:decided|decision)\s+not\s+to\s+(?:charge|prosecute)|no criminal proceedings|will not (?:be )?(?:charge|prosecute)|evidential test",
+    "criminal_charge": r"(?:been|was|were)\s+charged\s+with|authorised\s+(?:a\s+)?charges?|postal requisition|will appear at",
+    "criminal_trial_outcome": r"pleaded guilty|found guilty|convicted|acquitted|sentenced to|jailed|not guilty",
+    "case_to_answer": r"(?<!no )case to answer|will face a (?:gross )?misconduct (?:hearing|meeting)|directed the force",
+    "no_case_to_answer": r"no case to answer|no indication|will not face (?:any )?disciplinary|no further action",
+    "reflective_practice": r"reflective practice|rprp|practice requiring improvement|management action",
+    "accelerated_hearing": r"accelerated (?:misconduct )?hearing|fast[- ]track|special case hearing",
+    "proceedings_scheduled": r"hearing (?:will be held|is due|began|has been adjourned|adjourned)|notice of (?:misconduct )?hearing|charged with breaching",
+    "outcome_dismissal": r"dismissed without notice|would have been dismissed|barred list|sacked",
+    "outcome_sanction": r"final written warning|written warning|reduction in rank|management advice",
+    "outcome_not_proven": r"not proven|allegations? (?:were|was) not|cleared of (?:gross )?misconduct|abuse of process",
+    "appeal_or_review": r"appeal|judicial review|tribunal|right to review|reconsider",
+    "reinvestigation": r"re-?investigat|re-?open(?:ed|ing)?\s+(?:the|its|our)\s+investigation|materially flawed",
+    "inquest": r"inquest|coroner|fatal accident inquiry|narrative conclusion|unlawfully killed",
+    "learning_recommendations": r"recommendations?|learning",
+}
+_CUE_RE = [(stage, re.compile(pattern, re.I)) for stage, pattern in _CUES.items()]
+_NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b[^.]{0,40}$", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|could|may|might|should|if|whether|consider\w*|decide\w*)\b[^.]{0,40}$", re.I)
+_BACKGROUND = re.compile(r"\b(?:previously|earlier|last year|had been|in (?:19|20)\d\d|at the time|back in)\b", re.I)
+_CIVILIAN = re.compile(r"^(?:a|an|the)\s+(?:\d+-year-old\s+)?(?:man|woman|boy|girl|teenager|driver|suspect)\b", re.I)
 
-    index = {stage: n for n, stage in enumerate(STAGES)}
-    rows = [index[classify(i.title, i.text).stage] for i in items]
-    return sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (np.arange(len(rows)), rows)),
-        shape=(len(rows), len(STAGES)),
-    )
+
+def cue_tokens(title: str, text: str) -> list[str]:
+    from monitor.stages.sentences import split_sentences
+
+    tokens = []
+    parts = [("head", title)] + [
+        ("lede" if n < 2 else "later", s.text)
+        for n, s in enumerate(split_sentences(text[: features.READ_CHARS]))
+    ]
+    for where, sentence in parts:
+        for stage, pattern in _CUE_RE:
+            for match in pattern.finditer(sentence):
+                before = sentence[: match.start()]
+                judged = (
+                    "neg" if _NEGATION.search(before)
+                    else "fut" if _FUTURE.search(before)
+                    else "bg" if _BACKGROUND.search(sentence)
+                    else "civ" if _CIVILIAN.search(sentence)
+                    else "plain"
+                )
+                tokens += [f"cue {stage} {judged} {where}", f"cue {stage} {judged}"]
+    return tokens
 
 
-def svm_with_rules(train_items, test_items):
-    x_train, x_test = _tfidf(train_items, test_items)
-    x_train = sparse.hstack([x_train, 0.5 * _rule_columns(train_items)]).tocsr()
-    x_test = sparse.hstack([x_test, 0.5 * _rule_columns(test_items)]).tocsr()
-    model = LinearSVC(C=0.5).fit(x_train, [i.stage for i in train_items])
-    return list(model.predict(x_test))
+def _cue_columns(title: str, text: str) -> np.ndarray:
+    tokens = cue_tokens(title, text)
+    if not tokens:
+        return np.zeros(0, dtype=np.int64)
+    hashes = np.array([zlib.crc32(t.encode()) for t in tokens], dtype=np.uint64)
+    return features._mix(hashes, 0x71).astype(np.int64)
+
+
+def svm_with_cues(train_items, test_items):
+    def columns(item):
+        return np.concatenate([train._columns(item), _cue_columns(item.title, item.text)])
+
+    train_docs = [columns(i) for i in train_items]
+    idf = features.learn_idf(train_docs)
+    model = LinearSVC(C=train.C).fit(features.matrix(train_docs, idf), [i.stage for i in train_items])
+    return list(model.predict(features.matrix([columns(i) for i in test_items], idf)))
+
+
+def sentence_pick(train_items, test_items):
+    """Per-sentence scoring: the document's scores plus those of its best sentence per stage."""
+    from monitor.stages.sentences import split_sentences
+
+    reader = train.fit(train_items)
+    predicted = []
+    for item in test_items:
+        scores = reader.scores(train._columns(item))
+        sentences = split_sentences(item.text[: features.READ_CHARS])
+        if sentences:
+            per_sentence = np.array([reader.scores(features.ngrams(s.text)[0]) for s in sentences])
+            scores = scores + 0.5 * per_sentence.max(axis=0)
+        predicted.append(reader.classes[int(np.argmax(scores))])
+    return predicted
 
 
 def chosen(train_items, test_items):
@@ -62,7 +132,8 @@ def chosen(train_items, test_items):
 
 CANDIDATES = {
     "svm_baseline": svm_baseline,
-    "svm_with_rules": svm_with_rules,
+    "svm_with_cues": svm_with_cues,
+    "sentence_pick": sentence_pick,
     "chosen": chosen,
 }
 

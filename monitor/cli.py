@@ -232,9 +232,10 @@ def _db(config_path: Path) -> Any:
 
 
 def _register() -> None:
-    from monitor.stages.command import classify
+    from monitor.stages.command import classify, train
 
     main.add_command(classify)
+    main.add_command(train)
     for module, name in (
         ("notifications.command", "notify_test"),
         ("sources.skeleton.command", "new_source"),

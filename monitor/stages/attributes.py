@@ -55,7 +55,8 @@ _COORDINATED = re.compile(
 )
 # "seven officers … and a further ten": an addition to a count already made in the sentence.
 _FURTHER = re.compile(
-    rf"\b(?i:a\s+further|another|an\s+additional)\s+(?P<n>{_NUM})\b"
+    rf"\b(?i:a\s+further|another|an\s+additional|and)\s+(?P<n>{_NUM})\s+(?=(?i:with|were|was|have|had|received|others?|more)\b)"
+    rf"|\b(?i:a\s+further|another|an\s+additional)\s+(?P<m>{_NUM})\b"
     r"(?!\s+(?i:years?|months?|weeks?|days?|hours?|people|members\s+of\s+the\s+public|men|women"
     r"|children|witnesses|complaints|allegations|recommendations))"
 )
@@ -309,7 +310,7 @@ def _officer_count(sentence: str) -> int | None:
             return None
     further = _FURTHER.search(sentence)
     if further:
-        return counts[0] + _value(further.group("n"))
+        return counts[0] + _value(further.group("n") or further.group("m"))
     plus_one = _PLUS_ONE.match(sentence, matches[0].end() - _noun_length(matches[0]))
     if (
         len(counts) == 1
@@ -460,7 +461,8 @@ def officers(is_event: bool, evidence: str | None, title: str, sentences: list) 
 
     The group is named where the news is: the evidence, the headline or the opening sentence,
     so the largest count there wins; a single officer named there is 1; otherwise the first
-    count in the body. A plural without a number ("officers") is None, not 1.
+    count, or a single officer, in the opening sentences. A plural without a number
+    ("officers") is None, not 1. (Choices measured on the corpus: docs/stages.md.)
     """
     if not is_event:
         return None
@@ -470,11 +472,15 @@ def officers(is_event: bool, evidence: str | None, title: str, sentences: list) 
         return _with_ordinals(max(counts) + _further_group(evidence, sentences), evidence, sentences)
     if (evidence and mentions_one_officer(evidence)) or mentions_one_officer(title, is_title=True):
         return 1
-    for sentence in sentences:
-        count = officer_count(sentence.text)
+    opening = [sentence.text for sentence in sentences[:_OPENING]]
+    for text in opening:
+        count = officer_count(text)
         if count:
             return count
-    return None
+    return 1 if any(map(mentions_one_officer, opening)) else None
+
+
+_OPENING = 6  # sentences; further on, counts are mostly about other people or other cases
 
 
 # "Seven officers were served … A further ten were served …": the sentence after the news adds

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import IO
 
 import click
@@ -89,6 +90,27 @@ def _print_readably(result: Classification) -> None:
     click.echo(f"route:     {_or_unknown(result.route)}")
     click.echo(f"force:     {_or_unknown(result.force)}")
     click.echo(f"flags:     {', '.join(sorted(result.flags)) or '(none)'}")
+
+
+@click.command("train")
+@click.option("--corrections", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A corrections export (JSON Lines) to train on as well.")
+def train(corrections: Path | None) -> None:
+    """Rebuild the reader's model from the corpus (and maintainers' corrections).
+
+    Writes monitor/stages/model/ (needs the training extra: pip install '.[train]').
+    """
+    try:
+        from monitor.stages import train as training
+    except ModuleNotFoundError as exc:
+        click.echo(f"train: {exc.name} is missing; install it with: pip install '.[train]'",
+                   err=True)
+        sys.exit(BAD_INPUT_EXIT)
+    reader = training.build(corrections)
+    reader.save(training.MODEL_DIR)
+    meta = reader.meta
+    click.echo(f"trained on {meta['items']} items in {meta['batches']} batches; "
+               f"uncertain below {meta['uncertain_below']:.0%}; written to {training.MODEL_DIR}")
 
 
 def _or_unknown(value: object) -> str:
