@@ -23,6 +23,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from monitor.cases import CaseMatcher
+from monitor.cases.clues import find_clues
+from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.http.fetcher import Fetcher
@@ -82,6 +84,7 @@ class Engine:
         self.classify, self.clock = classifier, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
+        ensure_tracked(db, config.cases, clock())
         if enqueue is None:
             from notifications.outbox import enqueue as outbox_enqueue
 
@@ -316,14 +319,17 @@ class Engine:
             document=doc,
             classification=classification,
             content_hash=item.digest or content_hash(doc.title, doc.text, doc.fields),
-            links=self.matcher.links(
-                source_id=sc.id,
-                external_id=item.ref.external_id,
+            links=self.matcher.tracked(doc.title, doc.text, classification.force or doc.force),
+            clues=find_clues(
                 title=doc.title,
                 text=doc.text,
+                fields=doc.fields,
                 force=classification.force or doc.force,
                 case_key=doc.case_key,
+                url=page.url,
+                published_at=doc.published_at,
             ),
+            timezone=source.timezone,
         )
 
     def _preview(self, source: Source, changed: list[_Fetched], report: CycleReport) -> None:
