@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlalchemy import Engine as DbEngine
+from sqlmodel import Session, col, select
 
 from monitor.models import Document
-from monitor.store.tables import Case, Hearing
+from monitor.store.tables import Case, DocumentRow, Hearing
 
 log = logging.getLogger("monitor.cases")
 
@@ -174,6 +177,19 @@ def _place(sentence: str) -> str | None:
     return None
 
 
-def reminder_window(now: datetime) -> tuple[datetime, datetime]:
-    """Hearings starting in the next day are reminded (a day before, or as soon as known)."""
-    return now, now + timedelta(days=1)
+def upcoming(db: DbEngine, tz: str, after: datetime | None) -> list[dict[str, Any]]:
+    """Dates of every case (not merged away) from `after` on (None: all), soonest first."""
+    from monitor.cases.history import hearing_dict
+
+    with Session(db) as session:
+        query = (
+            select(Hearing, Case, DocumentRow)
+            .join(Case, col(Case.id) == col(Hearing.case_id))
+            .join(DocumentRow, col(DocumentRow.id) == col(Hearing.document_id))
+            .where(col(Case.merged_into).is_(None))
+            .order_by(col(Hearing.starts_at), col(Hearing.id))
+        )
+        if after is not None:
+            query = query.where(col(Hearing.starts_at) >= after)
+        zone = ZoneInfo(tz)
+        return [hearing_dict(h, c, d, zone) for h, c, d in session.exec(query)]
