@@ -45,26 +45,41 @@ def run(set_path: Path) -> dict:
             published = datetime.fromisoformat(d["published"]).replace(tzinfo=LONDON)
             url = d.get("url") or f"https://{d['source']}.example/news/{n}"
             document = Document(
-                title=d["title"], text=d["text"], published_at=published,
-                force=d["force"] or None, case_key=d.get("reference"),
+                title=d["title"],
+                text=d["text"],
+                published_at=published,
+                force=d["force"] or None,
+                case_key=d.get("reference"),
             )
             observed = Observed(
-                source_id=d["source"], source_name=d["source"],
+                source_id=d["source"],
+                source_name=d["source"],
                 ref=DocumentRef(url=url, external_id=str(n)),
                 page=Page(url=url, status=200, content_type="text/html", text=""),
                 document=document,
                 classification=Classification(
                     stage=d["stage"], label=d["stage"], evidence=None, force=d["force"] or None
                 ),
-                content_hash=f"{n:064d}", links=[],
+                content_hash=f"{n:064d}",
+                links=[],
                 clues=find_clues(
-                    title=d["title"], text=d["text"], fields={}, force=d["force"] or None,
-                    case_key=d.get("reference"), url=url, published_at=published,
+                    title=d["title"],
+                    text=d["text"],
+                    fields={},
+                    force=d["force"] or None,
+                    case_key=d.get("reference"),
+                    url=url,
+                    published_at=published,
                 ),
             )
             with Session(db) as session:
-                record(session, observed, now=published + timedelta(hours=12),
-                       event_status=None, enqueue=lambda *a: None)
+                record(
+                    session,
+                    observed,
+                    now=published + timedelta(hours=12),
+                    event_status=None,
+                    enqueue=lambda *a: None,
+                )
                 session.commit()
         with Session(db) as session:
             members: dict[int, set[int]] = {}
@@ -109,7 +124,9 @@ def run(set_path: Path) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--set", type=Path, default=HERE / "linking" / "set.toml")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -117,11 +134,15 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"{result['announcements']} announcements, {result['matters']} matters, "
-              f"{result['true_pairs']} same-matter pairs, {result['joined_pairs']} joined pairs")
-        print(f"pairwise precision {result['precision']:.1%} (need {PRECISION_MIN:.0%}), "
-              f"recall {result['recall']:.1%} (need {RECALL_MIN:.0%}); "
-              f"{result['uncased']} announcements in no case")
+        print(
+            f"{result['announcements']} announcements, {result['matters']} matters, "
+            f"{result['true_pairs']} same-matter pairs, {result['joined_pairs']} joined pairs"
+        )
+        print(
+            f"pairwise precision {result['precision']:.1%} (need {PRECISION_MIN:.0%}), "
+            f"recall {result['recall']:.1%} (need {RECALL_MIN:.0%}); "
+            f"{result['uncased']} announcements in no case"
+        )
         for line in result["wrongly_joined"]:
             print(f"  wrongly joined: {line}")
         for line in result["missed"]:

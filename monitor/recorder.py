@@ -18,7 +18,6 @@ from monitor.cases.linking import join_cases
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
 from monitor.stages.reader import Classification
-from monitor.text import fold
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -28,6 +27,7 @@ from monitor.store.tables import (
     HttpValidator,
     StageUpdate,
 )
+from monitor.text import fold
 
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]

@@ -23,7 +23,7 @@ from monitor.models import Document, DocumentRef, Page
 from monitor.recorder import Observed, record
 from monitor.stages.reader import Classification
 from monitor.store import open_database
-from monitor.store.tables import Case, CaseDocument, Event
+from monitor.store.tables import CaseDocument, Event
 from monitor.views import case_history, case_list, document_search
 from monitor.web.app import create_app
 
@@ -39,28 +39,54 @@ class Desk:
         self.matcher = CaseMatcher(tracked or [])
         self.events: list[str] = []  # kinds, in order
 
-    def publish(self, source: str, n: int, published: str, title: str, text: str, stage: str,
-                *, force: str | None = MET, fields: dict[str, str] | None = None,
-                seen: datetime | None = None, live: bool = True) -> None:
+    def publish(
+        self,
+        source: str,
+        n: int,
+        published: str,
+        title: str,
+        text: str,
+        stage: str,
+        *,
+        force: str | None = MET,
+        fields: dict[str, str] | None = None,
+        seen: datetime | None = None,
+        live: bool = True,
+    ) -> None:
         when = datetime.fromisoformat(published).replace(tzinfo=LONDON).astimezone(UTC)
         url = f"https://{source}.example/news/{n}"
-        document = Document(title=title, text=text, published_at=when, force=force,
-                            fields=fields or {})
+        document = Document(
+            title=title, text=text, published_at=when, force=force, fields=fields or {}
+        )
         observed = Observed(
-            source_id=source, source_name=source,
+            source_id=source,
+            source_name=source,
             ref=DocumentRef(url=url, external_id=str(n)),
             page=Page(url=url, status=200, content_type="text/html", text=""),
             document=document,
-            classification=Classification(stage=stage, label=stage, evidence=text[:60],
-                                          force=force),
+            classification=Classification(
+                stage=stage, label=stage, evidence=text[:60], force=force
+            ),
             content_hash=str(hash((title, text, stage, str(fields)))),
             links=self.matcher.tracked(title, text, force),
-            clues=find_clues(title=title, text=text, fields=fields or {}, force=force,
-                             case_key=None, url=url, published_at=when),
+            clues=find_clues(
+                title=title,
+                text=text,
+                fields=fields or {},
+                force=force,
+                case_key=None,
+                url=url,
+                published_at=when,
+            ),
         )
         with Session(self.db) as session:
-            events = record(session, observed, now=seen or when + timedelta(hours=1),
-                            event_status="live" if live else None, enqueue=lambda *a: None)
+            events = record(
+                session,
+                observed,
+                now=seen or when + timedelta(hours=1),
+                event_status="live" if live else None,
+                enqueue=lambda *a: None,
+            )
             self.events += [e.kind for e in events]
             session.commit()
 
@@ -74,16 +100,31 @@ class Desk:
 
 def test_one_matter_from_three_publishers_is_one_case_and_says_why(tmp_path):
     desk = Desk(tmp_path)
-    desk.publish("met", 1, "2021-01-15", "Man dies after restraint in Lewisham",
-                 "A man died after being restrained by officers in Lewisham on 14 January.",
-                 "referral")
-    desk.publish("iopc", 2, "2021-01-18", "IOPC investigation into the death of Amara Osei",
-                 "We are investigating the death of Amara Osei, 32, who died after being "
-                 "restrained by Metropolitan Police officers in Lewisham on 14 January 2021.",
-                 "investigation_opened")
-    desk.publish("cps", 3, "2022-03-02", "CPS decision after a death in Lewisham",
-                 "No charges will be brought following the death of Amara Osei.",
-                 "cps_no_charge")
+    desk.publish(
+        "met",
+        1,
+        "2021-01-15",
+        "Man dies after restraint in Lewisham",
+        "A man died after being restrained by officers in Lewisham on 14 January.",
+        "referral",
+    )
+    desk.publish(
+        "iopc",
+        2,
+        "2021-01-18",
+        "IOPC investigation into the death of Amara Osei",
+        "We are investigating the death of Amara Osei, 32, who died after being "
+        "restrained by Metropolitan Police officers in Lewisham on 14 January 2021.",
+        "investigation_opened",
+    )
+    desk.publish(
+        "cps",
+        3,
+        "2022-03-02",
+        "CPS decision after a death in Lewisham",
+        "No charges will be brought following the death of Amara Osei.",
+        "cps_no_charge",
+    )
     cases = desk.cases()
     assert len(cases) == 1 and cases[0]["stage"] == "cps_no_charge"
     assert cases[0]["name"] == "Man dies after restraint in Lewisham"
@@ -95,42 +136,93 @@ def test_one_matter_from_three_publishers_is_one_case_and_says_why(tmp_path):
 
 def test_the_same_name_in_another_force_is_another_case(tmp_path):
     desk = Desk(tmp_path)
-    desk.publish("south-wales", 1, "2022-10-10", "Fatal collision in Swansea",
-                 "John Davies, 67, died after a collision with a police car in Swansea.",
-                 "referral", force="South Wales Police")
-    desk.publish("iopc", 2, "2023-01-31", "Complaint about Merseyside arrest",
-                 "We investigated a complaint by John Davies about his arrest in Liverpool.",
-                 "case_to_answer", force="Merseyside Police")
+    desk.publish(
+        "south-wales",
+        1,
+        "2022-10-10",
+        "Fatal collision in Swansea",
+        "John Davies, 67, died after a collision with a police car in Swansea.",
+        "referral",
+        force="South Wales Police",
+    )
+    desk.publish(
+        "iopc",
+        2,
+        "2023-01-31",
+        "Complaint about Merseyside arrest",
+        "We investigated a complaint by John Davies about his arrest in Liverpool.",
+        "case_to_answer",
+        force="Merseyside Police",
+    )
     assert len(desk.cases()) == 2
 
 
 def test_two_officers_with_one_surname_stay_apart_and_chiefs_are_no_clue(tmp_path):
     desk = Desk(tmp_path)
     gmp = "Greater Manchester Police"
-    desk.publish("cps", 1, "2022-11-15", "Officer charged with assault",
-                 "PC Daniel Hughes has been charged with assault.", "criminal_charge", force=gmp)
-    desk.publish("iopc", 2, "2023-02-14", "Sergeant has case to answer",
-                 "Sergeant Mark Hughes has a case to answer for gross misconduct. Chief "
-                 "Superintendent Anne Cole said the force would hold a hearing.",
-                 "case_to_answer", force=gmp)
-    desk.publish("gmp", 3, "2023-05-19", "Officer guilty of assault",
-                 "PC Daniel Hughes was found guilty of assault.", "criminal_trial_outcome",
-                 force=gmp)
-    desk.publish("gmp", 4, "2023-06-01", "Officer dismissed",
-                 "Chief Superintendent Anne Cole said an officer was dismissed for misconduct.",
-                 "outcome_dismissal", force=gmp)
+    desk.publish(
+        "cps",
+        1,
+        "2022-11-15",
+        "Officer charged with assault",
+        "PC Daniel Hughes has been charged with assault.",
+        "criminal_charge",
+        force=gmp,
+    )
+    desk.publish(
+        "iopc",
+        2,
+        "2023-02-14",
+        "Sergeant has case to answer",
+        "Sergeant Mark Hughes has a case to answer for gross misconduct. Chief "
+        "Superintendent Anne Cole said the force would hold a hearing.",
+        "case_to_answer",
+        force=gmp,
+    )
+    desk.publish(
+        "gmp",
+        3,
+        "2023-05-19",
+        "Officer guilty of assault",
+        "PC Daniel Hughes was found guilty of assault.",
+        "criminal_trial_outcome",
+        force=gmp,
+    )
+    desk.publish(
+        "gmp",
+        4,
+        "2023-06-01",
+        "Officer dismissed",
+        "Chief Superintendent Anne Cole said an officer was dismissed for misconduct.",
+        "outcome_dismissal",
+        force=gmp,
+    )
     names = sorted(c["name"] for c in desk.cases())
-    assert names == ["Officer charged with assault", "Officer dismissed",
-                     "Sergeant has case to answer"]
+    assert names == [
+        "Officer charged with assault",
+        "Officer dismissed",
+        "Sergeant has case to answer",
+    ]
 
 
 def test_general_news_is_kept_and_searchable_but_never_a_case(tmp_path):
     desk = Desk(tmp_path, [TrackedCase(name="Stephen Port", aliases=["Barking deaths"])])
-    desk.publish("met", 1, "2019-12-02", "Drivers urged not to drink or drug drive",
-                 "Officers in Barking will stop drivers this December.", "not_a_case_update")
-    desk.publish("iopc", 2, "2017-05-19", "Statement on the Barking deaths investigation",
-                 "The families have criticised the pace of the investigation.",
-                 "not_a_case_update")
+    desk.publish(
+        "met",
+        1,
+        "2019-12-02",
+        "Drivers urged not to drink or drug drive",
+        "Officers in Barking will stop drivers this December.",
+        "not_a_case_update",
+    )
+    desk.publish(
+        "iopc",
+        2,
+        "2017-05-19",
+        "Statement on the Barking deaths investigation",
+        "The families have criticised the pace of the investigation.",
+        "not_a_case_update",
+    )
     assert [c["name"] for c in desk.cases()] == ["Stephen Port"]  # only the tracked case
     found = document_search(desk.db, "drink", tz="Europe/London")
     assert [(f["title"], f["cases"]) for f in found] == [
@@ -147,9 +239,15 @@ def test_an_edit_is_kept_shown_and_re_derives_the_stage(tmp_path):
     desk = Desk(tmp_path)
     text = "The family of Amara Osei has asked for a review of the decision."
     desk.publish("iopc", 1, "2026-11-20", "Review requested", text, "appeal_or_review")
-    desk.publish("iopc", 1, "2026-11-20", "IOPC to re-investigate",
-                 text + " The IOPC will re-investigate.", "reinvestigation",
-                 seen=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    desk.publish(
+        "iopc",
+        1,
+        "2026-11-20",
+        "IOPC to re-investigate",
+        text + " The IOPC will re-investigate.",
+        "reinvestigation",
+        seen=datetime(2026, 12, 2, 9, tzinfo=UTC),
+    )
     history = case_history(desk.db, "Amara Osei")
     assert history["stage"] == "reinvestigation"
     edit = history["timeline"][-1]
@@ -162,12 +260,30 @@ def test_an_edit_is_kept_shown_and_re_derives_the_stage(tmp_path):
 def test_officers_within_a_case_keep_who_faced_what(tmp_path):
     desk = Desk(tmp_path)
     base = " during the arrest of Amara Osei in Lewisham."
-    desk.publish("iopc", 1, "2021-06-10", "Notices served",
-                 "PC A was served a gross misconduct notice" + base, "misconduct_notices_served")
-    desk.publish("iopc", 2, "2022-02-01", "Case to answer",
-                 "PC A has a case to answer" + base, "case_to_answer")
-    desk.publish("met", 3, "2023-03-10", "Officer dismissed",
-                 "PC A was dismissed after a hearing" + base, "outcome_dismissal")
+    desk.publish(
+        "iopc",
+        1,
+        "2021-06-10",
+        "Notices served",
+        "PC A was served a gross misconduct notice" + base,
+        "misconduct_notices_served",
+    )
+    desk.publish(
+        "iopc",
+        2,
+        "2022-02-01",
+        "Case to answer",
+        "PC A has a case to answer" + base,
+        "case_to_answer",
+    )
+    desk.publish(
+        "met",
+        3,
+        "2023-03-10",
+        "Officer dismissed",
+        "PC A was dismissed after a hearing" + base,
+        "outcome_dismissal",
+    )
     trails = case_history(desk.db, "Amara Osei")["officer_trails"]
     assert [t["line"] for t in trails] == [
         "PC A: misconduct notices served → case to answer for misconduct → officer dismissed"
@@ -176,15 +292,28 @@ def test_officers_within_a_case_keep_who_faced_what(tmp_path):
 
 def test_dates_from_text_and_plugin_fields_are_upcoming_reminded_and_in_a_calendar(tmp_path):
     desk = Desk(tmp_path)
-    desk.publish("met-hearings", 1, "2026-11-30", "Notice of gross misconduct hearing",
-                 "A gross misconduct hearing will be held on 6 December 2026 at 10am at Empress "
-                 "State Building for PC A over the restraint of Amara Osei.",
-                 "proceedings_scheduled")
-    desk.publish("coroner", 2, "2026-12-01", "Inquest into the death of Amara Osei",
-                 "The inquest into the death of Amara Osei is listed.", "inquest",
-                 fields={"hearing_start": "2027-01-11T09:30:00+00:00",
-                         "hearing_place": "Inner South London Coroner's Court",
-                         "hearing_kind": "inquest"})
+    desk.publish(
+        "met-hearings",
+        1,
+        "2026-11-30",
+        "Notice of gross misconduct hearing",
+        "A gross misconduct hearing will be held on 6 December 2026 at 10am at Empress "
+        "State Building for PC A over the restraint of Amara Osei.",
+        "proceedings_scheduled",
+    )
+    desk.publish(
+        "coroner",
+        2,
+        "2026-12-01",
+        "Inquest into the death of Amara Osei",
+        "The inquest into the death of Amara Osei is listed.",
+        "inquest",
+        fields={
+            "hearing_start": "2027-01-11T09:30:00+00:00",
+            "hearing_place": "Inner South London Coroner's Court",
+            "hearing_kind": "inquest",
+        },
+    )
     dates = upcoming(desk.db, "Europe/London", datetime(2026, 12, 1, tzinfo=UTC))
     assert [(d["when"], d["kind_label"], d["place"]) for d in dates] == [
         ("Sun 6 Dec 2026 10:00", "misconduct hearing", "Empress State Building"),
@@ -203,11 +332,14 @@ def test_dates_from_text_and_plugin_fields_are_upcoming_reminded_and_in_a_calend
     assert response.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert [str(e["location"]) for e in events] == [
-        "Empress State Building", "Inner South London Coroner's Court"
+        "Empress State Building",
+        "Inner South London Coroner's Court",
     ]
     case_id = desk.cases()[0]["id"]
-    assert len(Calendar.from_ical(client.get(f"/cases/{case_id}/calendar.ics").content)
-               .walk("VEVENT")) == 2
+    assert (
+        len(Calendar.from_ical(client.get(f"/cases/{case_id}/calendar.ics").content).walk("VEVENT"))
+        == 2
+    )
 
 
 def load_config_text(tmp_path: Path, events: str):
@@ -235,9 +367,14 @@ def test_a_tracked_case_exists_from_the_config_on(tmp_path):
 def test_history_dates_are_local_not_utc(tmp_path):
     desk = Desk(tmp_path)
     # A date-only announcement of 5 July 2019 is stored as 4 July 23:00 UTC.
-    desk.publish("iopc", 1, "2019-07-05", "Outcome for the officers",
-                 "Nine officers who investigated the death of Anthony Walgate will reflect.",
-                 "reflective_practice")
+    desk.publish(
+        "iopc",
+        1,
+        "2019-07-05",
+        "Outcome for the officers",
+        "Nine officers who investigated the death of Anthony Walgate will reflect.",
+        "reflective_practice",
+    )
     history = case_history(desk.db, "Anthony Walgate")
     assert history["timeline"][0]["date"].startswith("2019-07-04T23:00")
     assert history["timeline"][0]["day"] == "05 Jul 2019"

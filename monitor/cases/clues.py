@@ -51,11 +51,46 @@ _CONDUCT = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = {
-    "independent", "office", "police", "conduct", "commission", "crown", "prosecution",
-    "service", "metropolitan", "court", "coroner", "inquest", "the", "a", "an", "and",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "director", "regional", "chief", "commander", "superintendent",
+    "independent",
+    "office",
+    "police",
+    "conduct",
+    "commission",
+    "crown",
+    "prosecution",
+    "service",
+    "metropolitan",
+    "court",
+    "coroner",
+    "inquest",
+    "the",
+    "a",
+    "an",
+    "and",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "director",
+    "regional",
+    "chief",
+    "commander",
+    "superintendent",
 }
 _REFERENCE = re.compile(
     r"\b(?:IOPC|IPCC|PIRC|Police Ombudsman|PONI)(?: [a-z]+){0,3}[ ,]*"
@@ -67,8 +102,20 @@ _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december")
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
     )
 }
 _DATE = re.compile(
@@ -140,8 +187,10 @@ def find_clues(
             incident = _incident(sentence, published_at)
             if incident:
                 place, day = incident
-                add(f"incident:{place_key}|{fold(place)}|{day.isoformat()}",
-                    f"same force, {place}, {day:%-d %b %Y}")
+                add(
+                    f"incident:{place_key}|{fold(place)}|{day.isoformat()}",
+                    f"same force, {place}, {day:%-d %b %Y}",
+                )
     return sorted(found.values(), key=lambda c: _ORDER.index(c.kind))
 
 

@@ -13,9 +13,8 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, col, select
@@ -42,17 +41,35 @@ _FUTURE = re.compile(
     r"is expected to|are expected to|is set to|are set to)\b",
     re.I,
 )
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(_MONTHS) + r")(?:,? (\d{4}))?\b", re.I
 )
-_TIME = re.compile(r"\b(?:at )?(\d{1,2})(?:[.:](\d{2}))? ?(am|pm)\b|\bat (\d{1,2})[.:](\d{2})\b", re.I)
-_PLACE = re.compile(
-    r"\bat (?:the )?((?:[A-Z][\w'’-]*)(?: (?:of |upon |on )?[A-Z][\w'’-]*)*)"
+_TIME = re.compile(
+    r"\b(?:at )?(\d{1,2})(?:[.:](\d{2}))? ?(am|pm)\b|\bat (\d{1,2})[.:](\d{2})\b", re.I
 )
+_PLACE = re.compile(r"\bat (?:the )?((?:[A-Z][\w'’-]*)(?: (?:of |upon |on )?[A-Z][\w'’-]*)*)")
 _NOT_A_PLACE = {m.capitalize() for m in _MONTHS} | {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
@@ -92,7 +109,10 @@ def record_hearings(
     have = {row.kind: row for row in rows}
     for kind, hearing in announced.items():
         row = have.get(kind) or Hearing(
-            case_id=case.id, document_id=document_id, kind=kind, starts_at=hearing.starts_at,
+            case_id=case.id,
+            document_id=document_id,
+            kind=kind,
+            starts_at=hearing.starts_at,
             updated_at=now,
         )
         row.starts_at, row.all_day, row.place = hearing.starts_at, hearing.all_day, hearing.place
@@ -106,14 +126,18 @@ def _from_fields(fields: dict[str, str], tz: str) -> Announced | None:
         return None
     kind = (fields.get("hearing_kind") or "misconduct_hearing").strip()
     if kind not in KINDS:
-        log.warning("hearing_kind %r is not one of %s; read as a misconduct hearing",
-                    kind, ", ".join(KINDS))
+        log.warning(
+            "hearing_kind %r is not one of %s; read as a misconduct hearing", kind, ", ".join(KINDS)
+        )
         kind = "misconduct_hearing"
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        log.warning("hearing_start %r is not an ISO 8601 date; the hearing is left out. "
-                    "The source plugin should write e.g. 2024-03-12T10:00:00+00:00", raw)
+        log.warning(
+            "hearing_start %r is not an ISO 8601 date; the hearing is left out. "
+            "The source plugin should write e.g. 2024-03-12T10:00:00+00:00",
+            raw,
+        )
         return None
     all_day = len(raw) == 10  # a plain date
     if value.tzinfo is None:

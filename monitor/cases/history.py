@@ -48,7 +48,9 @@ def find_case(session: Session, ref: str) -> Case | None:
         case = session.exec(select(Case).where(Case.key == ref)).first()
         if case is None:
             named = session.exec(
-                select(Case).where(col(Case.name).ilike(ref)).order_by(
+                select(Case)
+                .where(col(Case.name).ilike(ref))
+                .order_by(
                     col(Case.tracked).desc(), col(Case.merged_into).is_not(None), col(Case.id)
                 )
             )
@@ -165,8 +167,9 @@ def _timeline(
         if kind != "removal":
             current[reading.document.id] = reading
             if reading.update.stage != NO_EVENT_STAGE:
-                said.append((f"{reading.version.title}\n{reading.version.text}",
-                             _short(reading.update)))
+                said.append(
+                    (f"{reading.version.title}\n{reading.version.text}", _short(reading.update))
+                )
         now_stage = _case_stage(current.values())
         moved = now_stage is not None and now_stage != stage
         u, v, d = reading.update, reading.version, reading.document

@@ -95,14 +95,25 @@ def tracked_case(session: Session, key: str, name: str, now: datetime) -> Case:
 
 def merge(session: Session, keep: Case, gone: Case, now: datetime) -> None:
     """Move everything of `gone` into `keep`; `gone` stays, pointing at `keep`, for old links."""
-    have = set(session.exec(select(CaseDocument.document_id).where(CaseDocument.case_id == keep.id)))
+    have = set(_members(session, keep.id))
     for link in session.exec(select(CaseDocument).where(CaseDocument.case_id == gone.id)).all():
         if link.document_id not in have:
-            session.add(CaseDocument(case_id=keep.id, document_id=link.document_id,
-                                     joined_by=f"merged from {gone.name!r}: {link.joined_by}"))
+            session.add(
+                CaseDocument(
+                    case_id=keep.id,
+                    document_id=link.document_id,
+                    joined_by=f"merged from {gone.name!r}: {link.joined_by}",
+                )
+            )
         session.delete(link)
-    _add_clues(session, keep, [Clue(c.key, "") for c in
-                               session.exec(select(CaseClue).where(CaseClue.case_id == gone.id))])
+    _add_clues(
+        session,
+        keep,
+        [
+            Clue(c.key, "")
+            for c in session.exec(select(CaseClue).where(CaseClue.case_id == gone.id))
+        ],
+    )
     for clue in session.exec(select(CaseClue).where(CaseClue.case_id == gone.id)).all():
         session.delete(clue)
     for table in (Event, Hearing):
@@ -161,7 +172,8 @@ def _why(case: Case, shared: list[Clue], force: str | None) -> str | None:
     mine, theirs = force_key(force), force_key(case.force)
     same_force = mine is not None and mine == theirs
     usable = [
-        c for c in shared
+        c
+        for c in shared
         if c.kind not in _NEEDS_SAME_FORCE or same_force or mine is None or theirs is None
     ]
     if not usable:
@@ -188,10 +200,16 @@ def _new_case(session: Session, key: str, name: str, now: datetime) -> Case:
 
 def _first_document(session: Session, case: Case, document_id: int, why: str) -> bool:
     """Add the document to the case; True if the case had no announcement before."""
-    members = set(session.exec(select(CaseDocument.document_id).where(CaseDocument.case_id == case.id)))
+    members = set(_members(session, case.id))
     if document_id not in members:
         session.add(CaseDocument(case_id=case.id, document_id=document_id, joined_by=why))
     return not members
+
+
+def _members(session: Session, case_id: int) -> list[int]:
+    return list(
+        session.exec(select(CaseDocument.document_id).where(CaseDocument.case_id == case_id))
+    )
 
 
 def _add_clues(session: Session, case: Case, clues: Sequence[Clue]) -> None:

@@ -12,14 +12,28 @@ import re
 from collections.abc import Iterable
 
 _RANKS = (
-    "police constable", "pc", "detective constable", "dc", "special constable",
-    "police sergeant", "sergeant", "sgt", "ps", "acting sergeant", "detective sergeant", "ds",
-    "inspector", "detective inspector", "di", "officer",
+    "police constable",
+    "pc",
+    "detective constable",
+    "dc",
+    "special constable",
+    "police sergeant",
+    "sergeant",
+    "sgt",
+    "ps",
+    "acting sergeant",
+    "detective sergeant",
+    "ds",
+    "inspector",
+    "detective inspector",
+    "di",
+    "officer",
 )
 _RANK = "|".join(sorted((re.escape(r) for r in _RANKS), key=len, reverse=True))
 _WORD = r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _OFFICER = re.compile(
-    rf"(?<!Chief )(?<!Superintendent )\b((?i:{_RANK}))\.? ([A-Z](?![\w'])|{_WORD}(?: {_WORD})?)(?![\w'])"
+    rf"(?<!Chief )(?<!Superintendent )\b((?i:{_RANK}))\.? "
+    rf"([A-Z](?![\w'])|{_WORD}(?: {_WORD})?)(?![\w'])"
 )
 _NOT_NAMES = {"The", "And", "Of", "In", "At", "On", "For", "From", "Was", "Has", "Is"}
 

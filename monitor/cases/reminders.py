@@ -40,20 +40,38 @@ def send_reminders(db: DbEngine, config: Config, now: datetime) -> int:
         ).all()
         for hearing, case, doc in due:
             local = hearing.starts_at.astimezone(zone)
-            when = local.strftime("%A %-d %B %Y") + ("" if hearing.all_day else local.strftime(" at %H:%M"))
+            when = local.strftime("%A %-d %B %Y")
+            if not hearing.all_day:
+                when += local.strftime(" at %H:%M")
             payload = event_payload(
-                case, title=doc.title, url=doc.url, source_id=doc.source_id,
-                to_stage=case.stage, from_stage=case.stage, force=case.force,
-                hearing_kind=KINDS.get(hearing.kind, hearing.kind), hearing_when=when,
+                case,
+                title=doc.title,
+                url=doc.url,
+                source_id=doc.source_id,
+                to_stage=case.stage,
+                from_stage=case.stage,
+                force=case.force,
+                hearing_kind=KINDS.get(hearing.kind, hearing.kind),
+                hearing_when=when,
                 hearing_place=hearing.place,
             )
-            event = add_event(session, Event(
-                dedupe_key=dedupe_key("hearing_reminder", case.key, hearing.id,
-                                      hearing.starts_at.isoformat()),
-                kind="hearing_reminder", source_id=doc.source_id, case_id=case.id,
-                document_id=doc.id, from_stage=case.stage, to_stage=case.stage,
-                payload_json=json.dumps(payload), status="live", created_at=now,
-            ))
+            event = add_event(
+                session,
+                Event(
+                    dedupe_key=dedupe_key(
+                        "hearing_reminder", case.key, hearing.id, hearing.starts_at.isoformat()
+                    ),
+                    kind="hearing_reminder",
+                    source_id=doc.source_id,
+                    case_id=case.id,
+                    document_id=doc.id,
+                    from_stage=case.stage,
+                    to_stage=case.stage,
+                    payload_json=json.dumps(payload),
+                    status="live",
+                    created_at=now,
+                ),
+            )
             if event is not None:
                 enqueue(session, event, config, text=doc.title, now=now)
                 created += 1

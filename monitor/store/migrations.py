@@ -2,7 +2,8 @@
 
 Each step runs in its own transaction with alembic's `Operations` (so the DDL is right for SQLite
 and PostgreSQL) and then records the new schema version. A new table needs no step unless it
-must be filled from old rows: create_all adds it. A database made by a newer release is refused, never touched.
+must be filled from old rows: create_all adds it. A database made by a newer release is
+refused, never touched.
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ def test_two_instances_starting_together_on_a_fresh_database(tmp_path, httpserve
 
 
 def test_one_case_named_by_two_sources_on_two_daemons_moves_once(tmp_path, httpserver, pg_url):
-    """Both daemons read the case's old stage at once: the case row is locked, one move, one alert."""
+    """Both daemons see the move at once: the case row is locked, so one move is one alert."""
     site = CaseSite(httpserver)
     sources = "".join(
         page_source(f"src{s}", site.add(
