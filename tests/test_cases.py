@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from monitor.store import open_database
 from monitor.store.tables import CaseDocument, Event
 from monitor.views import case_history, case_list, document_search
 from monitor.web.app import create_app
+from notifications.render import subject_for
 
 LONDON = ZoneInfo("Europe/London")
 MET = "Metropolitan Police Service"
@@ -326,7 +328,10 @@ def test_dates_from_text_and_plugin_fields_are_upcoming_reminded_and_in_a_calend
     assert send_reminders(desk.db, config, day_before) == 0  # once per date
     with Session(desk.db) as session:
         reminder = session.exec(select(Event).where(Event.kind == "hearing_reminder")).one()
-        assert "Sunday 6 December 2026 at 10:00" in reminder.payload_json
+        payload = json.loads(reminder.payload_json)
+    assert subject_for("hearing_reminder", payload) == (
+        "Amara Osei: misconduct hearing on Sunday 6 December 2026 at 10:00"
+    )
     client = TestClient(create_app(config, desk.db))
     response = client.get("/calendar.ics")
     assert response.headers["content-type"].startswith("text/calendar")
@@ -362,6 +367,9 @@ def test_a_tracked_case_exists_from_the_config_on(tmp_path):
     history = CliRunner().invoke(main, ["history", "-c", str(config), "harbour street"])
     assert history.exit_code == 0
     assert history.output.strip() == "Harbour Street (tracked): no announcement yet"
+    loaded = load_config(config)
+    page = TestClient(create_app(loaded, open_database(loaded.database_url))).get("/").text
+    assert "Harbour Street" in page and "no announcement yet" in page
 
 
 def test_history_dates_are_local_not_utc(tmp_path):
