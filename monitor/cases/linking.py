@@ -8,8 +8,8 @@ it reports a case event, or it is a case page (it prints a reference or a case s
 General news never becomes a case.
 
 Several daemons on one PostgreSQL database: the clues are locked (advisory locks, in key
-order) before they are looked up, and every joined case row is locked before its stage is read,
-so one move is recorded once whoever sees it first.
+order) before they are looked up, and the joined case rows are locked (in id order) and re-read
+before their stage is compared, so one move is recorded once whoever sees it first.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def join_cases(
         chosen.setdefault(case.id, (case, why))
     for case, why in _sharing_clues(session, clues, force):
         chosen.setdefault(case.id, (case, why))
+    _lock_rows(session, sorted(chosen))
     untracked = sorted((c for c, _ in chosen.values() if not c.tracked), key=lambda c: c.id)
     for gone in untracked[1:]:  # one matter after all: keep the oldest case
         merge(session, untracked[0], gone, now)
@@ -81,7 +82,7 @@ def join_cases(
 
 def tracked_case(session: Session, key: str, name: str, now: datetime) -> Case:
     """The row of a tracked case, created if missing (two daemons may race to create it)."""
-    query = select(Case).where(Case.key == key).with_for_update()
+    query = select(Case).where(Case.key == key)
     case = session.exec(query).first()
     if case is None:
         try:
@@ -123,6 +124,19 @@ def merge(session: Session, keep: Case, gone: Case, now: datetime) -> None:
     session.flush()
 
 
+def _lock_rows(session: Session, case_ids: list[int]) -> None:
+    """Lock the cases in id order (no two daemons wait on each other) and re-read them, so the
+    stage compared is the one the other daemon committed while we waited."""
+    if case_ids:
+        session.exec(
+            select(Case)
+            .where(col(Case.id).in_(case_ids))
+            .order_by(col(Case.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+
+
 def _lock_keys(session: Session, keys: list[str]) -> None:
     """PostgreSQL: one transaction at a time looks up or adds a given clue (SQLite: one writer)."""
     if session.get_bind().dialect.name != "postgresql":
@@ -141,7 +155,6 @@ def _existing(session: Session, document_id: int) -> list[tuple[Case, str]]:
         .join(CaseDocument, col(CaseDocument.case_id) == col(Case.id))
         .where(CaseDocument.document_id == document_id)
         .order_by(col(Case.id))
-        .with_for_update(of=Case)
     ).all()
     return [(case, why or "an earlier version") for case, why in rows]
 
@@ -160,7 +173,7 @@ def _sharing_clues(
         reasons.setdefault(case_id, []).append(by_key[key])
     found = []
     for case_id in sorted(reasons):
-        case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).one()
+        case = session.exec(select(Case).where(Case.id == case_id)).one()
         why = _why(case, reasons[case_id], force)
         if why:
             found.append((case, why))
