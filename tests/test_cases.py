@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
@@ -399,3 +401,34 @@ def test_linking_benchmark_meets_its_bar():
     result = linking.run(linking.HERE / "linking" / "set.toml")
     assert result["precision"] >= linking.PRECISION_MIN, result["wrongly_joined"]
     assert result["recall"] >= linking.RECALL_MIN, result["missed"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400), st.text(max_size=40))
+def test_clue_and_date_readers_never_raise(text, title):
+    from monitor.cases.hearings import hearings_in
+
+    words = f"{title} The death of {text} on 3 March 2024 at 10am at {text} PC {text}."
+    find_clues(title=title, text=words, fields={"x": text}, force=text or None, case_key=text,
+               url="https://x.example/1", published_at=datetime(2024, 3, 1, tzinfo=UTC))
+    hearings_in(Document(title=title, text=f"A hearing will be held on {words}",
+                         fields={"hearing_start": text}), "Europe/London")
+
+
+def test_an_announcement_that_shows_two_cases_are_one_matter_merges_them(tmp_path):
+    desk = Desk(tmp_path)
+    desk.publish("iopc", 1, "2021-01-18", "Investigation into a death after restraint",
+                 "We are investigating. IOPC reference 2021/004512.", "investigation_opened")
+    desk.publish("cps", 2, "2021-02-01", "CPS receives file",
+                 "We have received a file following the death of Amara Osei.",
+                 "cps_file_referred")
+    first, second = sorted(c["id"] for c in desk.cases())
+    desk.publish("iopc", 3, "2022-03-02", "No charges over the death of Amara Osei",
+                 "No officer will be charged over the death of Amara Osei (IOPC reference "
+                 "2021/004512).", "cps_no_charge")
+    assert [c["id"] for c in desk.cases()] == [first]
+    kept = case_history(desk.db, str(second))  # the old address leads to the merged case
+    assert kept["id"] == first and kept["stage"] == "cps_no_charge"
+    reasons = [e["joined_by"] for e in kept["timeline"]]
+    assert reasons[1].startswith("merged from 'Amara Osei'")
+    assert reasons[2] == "reference 2021/004512, Amara Osei named, same force"

@@ -24,19 +24,21 @@ _NAME_WORD = r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 _NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}"
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.? )?"
 # The person the matter is about: the one who died, was hurt, was arrested or complained.
-_PERSON_PATTERNS = tuple(
-    re.compile(p)
-    for p in (
-        rf"\b(?:death|deaths|shooting|killing|murder|murders|injury|injuries|arrest|detention|"
-        rf"restraint|treatment|search|strip-search|stop) of {_TITLE}({_NAME})",
-        rf"\b(?:family|families|mother|father|sister|brother|partner|son|daughter) of "
-        rf"{_TITLE}({_NAME})",
-        rf"\bcomplaints? (?:from|by|made by) {_TITLE}({_NAME})",
-        rf"(?<![A-Za-z] )\b({_NAME}),? (?:aged )?\d{{1,3}},? (?:died|was|had|who|from)\b",
-        rf"(?<![A-Za-z] )\b({_NAME}) (?:died|was (?:fatally |seriously )?(?:shot|injured|hurt|"
-        rf"restrained|tasered|bitten|struck|arrested|found))\b",
-    )
+# Cue first ("the death of Amara Osei"), or the name before what happened to them ("Amara Osei,
+# 32, died"); the second kind is found by its verb and the name read just before it, because a
+# pattern opening with a name would be tried at every capital letter of the page.
+_CUE_THEN_NAME = re.compile(
+    r"\b(?:(?:death|deaths|shooting|killing|murder|murders|injury|injuries|arrest|detention|"
+    r"restraint|treatment|search|strip-search|stop) of|(?:family|families|mother|father|sister|"
+    r"brother|partner|son|daughter) of|complaints? (?:from|by|made by)) "
+    rf"{_TITLE}({_NAME})"
 )
+_THEN_WHAT = re.compile(
+    r",? (?:aged )?\d{1,3},? (?:died|was|had|who|from)\b|"
+    r" (?:died|was (?:fatally |seriously )?(?:shot|injured|hurt|restrained|tasered|bitten|"
+    r"struck|arrested|found))\b"
+)
+_NAME_BEFORE = re.compile(rf"(?<![A-Za-z] )\b({_NAME})$")
 # Ranks of officers whose conduct is at issue; chiefs and commanders are quoted, not accused.
 _RANK = (
     r"(?:PC|DC|PS|DS|Sgt|Police Constable|Detective Constable|Police Sergeant|Sergeant|"
@@ -45,10 +47,9 @@ _RANK = (
 )
 _OFFICER = re.compile(rf"\b{_RANK}\.? ({_NAME})\b")
 _CONDUCT = re.compile(
-    r"\b(?:misconduct|charged|charge|trial|court|hearing|dismissed|acquitted|convicted|"
+    r"\b(?i:misconduct|charged|charge|trial|court|hearing|dismissed|acquitted|convicted|"
     r"guilty|notice|investigat\w*|suspended|sacked|barred|prosecut\w*|sentenced|jailed|"
-    r"tribunal|case to answer|warning)\b",
-    re.IGNORECASE,
+    r"tribunal|case to answer|warning)\b"
 )
 _NOT_A_NAME = {
     "independent",
@@ -92,11 +93,11 @@ _NOT_A_NAME = {
     "commander",
     "superintendent",
 }
+_BODIES = ("IOPC", "IPCC", "PIRC", "Police Ombudsman", "PONI")
 _REFERENCE = re.compile(
-    r"\b(?:IOPC|IPCC|PIRC|Police Ombudsman|PONI)(?: [a-z]+){0,3}[ ,]*"
-    r"(?:ref(?:erence)?|case number|case|investigation number)[.:]?\s*(?:no\.?\s*)?"
-    r"([A-Z]{0,5}/?\d[\dA-Z/-]{3,}\d)",
-    re.IGNORECASE,
+    r"\b(?:IOPC|IPCC|PIRC|Police Ombudsman|PONI)(?: [a-z]+){0,3}[ ,(]*"
+    r"(?i:ref(?:erence)?|case number|case|investigation number)[.:]?\s*(?:no\.?\s*)?"
+    r"([A-Z]{0,5}/?\d[\dA-Z/-]{3,}\d)"
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _MONTHS = {
@@ -123,12 +124,10 @@ _DATE = re.compile(
     r"September|October|November|December)(?:,? (\d{4}))?\b"
 )
 _INCIDENT = re.compile(
-    r"\b(?:died|death|shot|injured|hurt|arrested|restrained|collision|crash|incident|found|"
-    r"tasered|fell|contact)\b",
-    re.IGNORECASE,
+    r"\b(?i:died|death|shot|injured|hurt|arrested|restrained|collision|crash|incident|found|"
+    r"tasered|fell|contact)\b"
 )
 _PLACE = re.compile(r"\b(?:in|at|near) ([A-Z][a-z]+(?: (?:upon |under )?[A-Z][a-z]+)*)")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'])")
 _FORCE_NOISE = {"the", "of", "police", "service", "constabulary", "force", "and"}
 
 
@@ -169,13 +168,13 @@ def find_clues(
     if case_key and case_key.strip():
         add(f"ref:{fold(case_key).strip()}", f"reference {case_key.strip()}")
     body = f"{title}.\n{text}\n" + "\n".join(fields.values())
-    for match in _REFERENCE.finditer(body):
-        add(f"ref:{fold(match.group(1))}", f"reference {match.group(1)}")
-    for link in [url, *_URL.findall(body)]:
+    if any(name in body for name in _BODIES):
+        for match in _REFERENCE.finditer(body):
+            add(f"ref:{fold(match.group(1))}", f"reference {match.group(1)}")
+    for link in [url, *(_URL.findall(body) if "://" in body else ())]:
         says = "links to an announcement in the case" if link != url else "linked from the case"
         add(f"url:{_plain_url(link)}", says)
-    sentences = _SENTENCE.split(body.replace("\n", ". "))
-    officers = _officer_names(sentences)
+    officers = _officer_names(body)
     for name in people(body):
         if fold(name) not in officers:
             add(f"person:{fold(name)}", f"{name} named")
@@ -183,8 +182,8 @@ def find_clues(
         add(f"officer:{name}", f"{shown} named")
     place_key = force_key(force)
     if place_key:
-        for sentence in sentences:
-            incident = _incident(sentence, published_at)
+        for when in _DATE.finditer(body):
+            incident = _incident(_sentence_at(body, when.start()), when, published_at)
             if incident:
                 place, day = incident
                 add(
@@ -199,25 +198,35 @@ _ORDER = ("ref", "person", "officer", "incident", "url")
 
 def people(text: str) -> list[str]:
     """Full names of people a matter is about ('the death of Chris Kaba' → 'Chris Kaba')."""
+    found = [m.group(1) for m in _CUE_THEN_NAME.finditer(text)]
+    for what in _THEN_WHAT.finditer(text):
+        before = _NAME_BEFORE.search(text, max(0, what.start() - 60), what.start())
+        if before:
+            found.append(before.group(1))
     names: dict[str, str] = {}
-    for pattern in _PERSON_PATTERNS:
-        for match in pattern.finditer(text):
-            name = _clean_name(match.group(1))
-            if name:
-                names.setdefault(fold(name), name)
+    for raw in found:
+        name = _clean_name(raw)
+        if name:
+            names.setdefault(fold(name), name)
     return list(names.values())
 
 
-def _officer_names(sentences: list[str]) -> dict[str, str]:
+def _officer_names(text: str) -> dict[str, str]:
+    """Officers named in full with a rank, in a sentence about conduct or charges."""
     names: dict[str, str] = {}
-    for sentence in sentences:
-        if not _CONDUCT.search(sentence):
-            continue
-        for match in _OFFICER.finditer(sentence):
-            name = _clean_name(match.group(1))
-            if name:
-                names.setdefault(fold(name), match.group(0).replace(match.group(1), name))
+    for match in _OFFICER.finditer(text):
+        name = _clean_name(match.group(1))
+        if name and _CONDUCT.search(_sentence_at(text, match.start())):
+            names.setdefault(fold(name), match.group(0).replace(match.group(1), name))
     return names
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence around position `at` (bounded by '. ', line breaks or 400 characters)."""
+    start = max(text.rfind(". ", max(0, at - 400), at), text.rfind("\n", max(0, at - 400), at))
+    start = max(start + 1, at - 400)
+    ends = [i for i in (text.find(". ", at, at + 400), text.find("\n", at, at + 400)) if i >= 0]
+    return text[start : min(ends) + 1 if ends else at + 400]
 
 
 def _clean_name(raw: str) -> str | None:
@@ -229,11 +238,12 @@ def _clean_name(raw: str) -> str | None:
     return " ".join(words)
 
 
-def _incident(sentence: str, published_at: datetime | None) -> tuple[str, date] | None:
-    """(place, date) when one sentence tells where and when the incident happened."""
+def _incident(
+    sentence: str, when: re.Match[str], published_at: datetime | None
+) -> tuple[str, date] | None:
+    """(place, date) when the sentence of a date also tells where the incident happened."""
     if not _INCIDENT.search(sentence):
         return None
-    when = _DATE.search(sentence)
     place = next(
         (
             m.group(1)
@@ -242,7 +252,7 @@ def _incident(sentence: str, published_at: datetime | None) -> tuple[str, date] 
         ),
         None,
     )
-    if not when or not place:
+    if not place:
         return None
     month = _MONTHS[when.group(2).casefold()]
     if when.group(3):

@@ -63,8 +63,10 @@ def join_cases(
     _lock_rows(session, sorted(chosen))
     untracked = sorted((c for c, _ in chosen.values() if not c.tracked), key=lambda c: c.id)
     for gone in untracked[1:]:  # one matter after all: keep the oldest case
-        merge(session, untracked[0], gone, now)
-        del chosen[gone.id]
+        keep = untracked[0]
+        merge(session, keep, gone, now)
+        reasons = f"{chosen[keep.id][1]}, {chosen.pop(gone.id)[1]}".split(", ")
+        chosen[keep.id] = (keep, ", ".join(dict.fromkeys(reasons)))
     if not chosen:
         if not makes_case:
             return []
