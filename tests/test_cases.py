@@ -432,3 +432,29 @@ def test_an_announcement_that_shows_two_cases_are_one_matter_merges_them(tmp_pat
     reasons = [e["joined_by"] for e in kept["timeline"]]
     assert reasons[1].startswith("merged from 'Amara Osei'")
     assert reasons[2] == "reference 2021/004512, Amara Osei named, same force"
+
+
+def test_history_upcoming_and_search_on_the_command_line(tmp_path):
+    desk = Desk(tmp_path)
+    desk.publish("met-hearings", 1, "2026-11-30", "Notice of gross misconduct hearing",
+                 "A gross misconduct hearing will be held on 6 December 2099 at 2pm at Empress "
+                 "State Building for PC A over the restraint of Amara Osei.",
+                 "proceedings_scheduled")
+    desk.publish("met", 2, "2026-12-01", "Road safety week", "Officers will talk about safety.",
+                 "not_a_case_update")
+    config = load_config_text(tmp_path, "")
+
+    def cli(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "-c", str(config.path)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    text = cli("history", "Amara Osei")
+    assert "Amara Osei: now" in text and "PC A: " in text
+    assert "  Sun 6 Dec 2099 14:00   misconduct hearing, Empress State Building" in text
+    assert json.loads(cli("history", "--json", "Amara Osei"))["hearings"][0]["place"] == (
+        "Empress State Building"
+    )
+    assert cli("upcoming").startswith("Sun 6 Dec 2099 14:00   Amara Osei: misconduct hearing")
+    found = cli("search", "safety")
+    assert "Road safety week" in found and "no case" in found

@@ -32,7 +32,7 @@ KINDS = {
 }
 _KIND_CUES = (  # the first that matches names the kind; order matters
     ("sentencing", re.compile(r"\bsentenc(?:ed|ing)\b", re.I)),
-    ("inquest", re.compile(r"\binquest\b", re.I)),
+    ("inquest", re.compile(r"\binquest\b|\bfatal accident inquiry\b", re.I)),
     ("misconduct_hearing", re.compile(r"\bmisconduct (?:hearing|meeting)\b|\bhearing\b", re.I)),
     ("court", re.compile(r"\b(?:court|trial)\b", re.I)),
 )
