@@ -84,7 +84,7 @@ class Engine:
         self.classify, self.clock = classifier, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
-        ensure_tracked(db, config.cases, clock())
+        self._tracked_ready = False  # tracked cases get their rows on the first real cycle
         if enqueue is None:
             from notifications.outbox import enqueue as outbox_enqueue
 
@@ -98,6 +98,9 @@ class Engine:
     ) -> CycleReport:
         report = CycleReport(sc.id)
         now = self.clock()
+        if not dry_run and not self._tracked_ready:
+            ensure_tracked(self.db, self.config.cases, now)
+            self._tracked_ready = True
         state = claim(self.db, sc, self.owner, now) if not dry_run else self._state(sc)
         if state is None:
             report.skipped = "another daemon is running this source"

@@ -458,3 +458,32 @@ def test_history_upcoming_and_search_on_the_command_line(tmp_path):
     assert cli("upcoming").startswith("Sun 6 Dec 2099 14:00   Amara Osei: misconduct hearing")
     found = cli("search", "safety")
     assert "Road safety week" in found and "no case" in found
+
+
+def test_a_dry_run_writes_no_tracked_case(tmp_path):
+    import asyncio
+
+    from monitor.engine import Engine
+    from monitor.http.fetcher import Fetcher
+    from sources.page import PageOptions, PageSource
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"[monitor]\ndatabase = '{tmp_path / 'm.db'}'\n\n"
+        "[http]\ncontact = 'x@example.org'\nretries = 0\ntimeout_seconds = 1\n\n"
+        "[[cases]]\nname = 'Harbour Street'\n"
+        "[[sources]]\nid = 'p'\nplugin = 'page'\noptions = { urls = ['http://127.0.0.1:9/'] }\n"
+    )
+    config = load_config(path)
+    db = open_database(config.database_url)
+
+    async def cycle(dry_run: bool) -> None:
+        async with Fetcher(config.http) as fetcher:
+            source = PageSource("p", PageOptions(urls=["http://127.0.0.1:9/"]))
+            await Engine(config, db, fetcher).run_source(config.sources[0], source,
+                                                         dry_run=dry_run)
+
+    asyncio.run(cycle(dry_run=True))
+    assert case_list(db) == []
+    asyncio.run(cycle(dry_run=False))
+    assert [c["name"] for c in case_list(db)] == ["Harbour Street"]
