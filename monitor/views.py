@@ -50,6 +50,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# Cases that are listed: not merged into another, and not one general-news page that an older
+# release made a case of its own (kept, and still found by id and by `search`).
+LISTED = (
+    col(Case.merged_into).is_(None),
+    ~(
+        (Case.tracked == False)  # noqa: E712 - SQL expression
+        & col(Case.key).startswith("doc:")
+        & (Case.stage == "not_a_case_update")
+        & col(Case.reported_status).is_(None)
+    ),
+)
+
+
 def case_list(
     db: DbEngine, *, tracked_only: bool = False, tz: str = "Europe/London"
 ) -> list[dict[str, Any]]:
@@ -57,7 +70,7 @@ def case_list(
     with Session(db) as session:
         query = (
             select(Case)
-            .where(col(Case.merged_into).is_(None))
+            .where(*LISTED)
             .order_by(col(Case.tracked).desc(), col(Case.updated_at).desc())
         )
         if tracked_only:
@@ -226,7 +239,7 @@ def case_search(
 ) -> dict[str, Any]:
     """Cases matching the filters, with the sources that reported each; two queries in all."""
     with Session(db) as session:
-        query = select(Case).where(col(Case.merged_into).is_(None)).order_by(
+        query = select(Case).where(*LISTED).order_by(
             col(Case.tracked).desc(),
             col(Case.stage_since).desc().nulls_last(),
             col(Case.id).desc(),

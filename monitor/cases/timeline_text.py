@@ -50,6 +50,8 @@ def _entry(item: Mapping[str, Any], source_names: Mapping[str, str]) -> Iterator
             what += f" ({item['officers']})"
         if item["backwards"]:
             what += " (moved back)"
+        if item["uncertain"]:
+            what += " (uncertain reading)"
     yield f"  {day}  {mark} {what:<46} {source}"
     if item["kind"] == "edit" and item["moved"]:
         yield f"{INDENT}the case is now at: {short_label(item['case_stage'])}"

@@ -239,3 +239,7 @@ def test_a_database_made_by_an_earlier_release_migrates_without_losing_a_row(tmp
     history = CliRunner().invoke(main, ["history", "-c", str(config), "Stephen Port"])
     assert history.exit_code == 0, history.output
     assert "re-investigation" in history.output and "IOPC" in history.output
+    # The general-news pages an older release made cases of are kept, searchable, not listed.
+    assert "Hendon" not in result.output
+    found = CliRunner().invoke(main, ["search", "-c", str(config), "Hendon"])
+    assert "New constables pass out at Hendon" in found.output
