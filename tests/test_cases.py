@@ -237,6 +237,9 @@ def test_general_news_is_kept_and_searchable_but_never_a_case(tmp_path):
         "Statement on the Barking deaths investigation"
     ]  # shown with the case it names, never a case of its own
     assert desk.events == []
+    config = load_config_text(tmp_path, "")
+    page = TestClient(create_app(config, desk.db)).get("/", params={"q": "drink"}).text
+    assert "Drivers urged not to drink or drug drive" in page and "in no case" in page
 
 
 def test_an_edit_is_kept_shown_and_re_derives_the_stage(tmp_path):

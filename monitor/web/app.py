@@ -119,10 +119,13 @@ class Pages:
         if filters["force"]:
             feeds.append((f"Cases of {filters['force']}",
                           request.url_for("force_feed", force_slug=views.slug(filters["force"]))))
+        # The words also find announcements, case updates or not (general news is no case).
+        mentions = (views.document_search(self.db, filters["name"], tz=self.tz, limit=50)
+                    if filters["name"] else [])
         return self.render(
             request, "cases.html", cases=found["cases"], more=found["more"],
             forces=views.case_forces(self.db), filters=filters, feeds=feeds,
-            filtered=any(filters.values()),
+            filtered=any(filters.values()), mentions=mentions,
         )
 
     def case(self, request: Request) -> Response:
