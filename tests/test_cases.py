@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from monitor.cases.clues import find_clues
 from monitor.cases.hearings import upcoming
 from monitor.cases.reminders import send_reminders
-from monitor.cases.tracked import CaseMatcher
+from monitor.cases.tracked import CaseMatcher, ensure_tracked
 from monitor.cli import main
 from monitor.config import TrackedCase, load_config
 from monitor.models import Document, DocumentRef, Page
@@ -41,6 +41,7 @@ class Desk:
     def __init__(self, tmp_path: Path, tracked: list[TrackedCase] | None = None) -> None:
         self.db = open_database(f"sqlite:///{tmp_path / 'cases.db'}")
         self.matcher = CaseMatcher(tracked or [])
+        ensure_tracked(self.db, tracked or [], datetime.now(UTC))
         self.events: list[str] = []  # kinds, in order
 
     def publish(
@@ -490,3 +491,20 @@ def test_a_dry_run_writes_no_tracked_case(tmp_path):
     assert case_list(db) == []
     asyncio.run(cycle(dry_run=False))
     assert [c["name"] for c in case_list(db)] == ["Harbour Street"]
+
+
+def test_a_tracked_case_named_takes_in_the_untracked_case_of_the_same_matter(tmp_path):
+    desk = Desk(tmp_path, [TrackedCase(name="Lewisham restraint", aliases=["Amara Osei"])])
+    desk.publish("met", 1, "2021-01-15", "Man dies after restraint in Lewisham",
+                 "A man died after being restrained by officers in Lewisham on 14 January.",
+                 "referral")
+    assert [c["name"] for c in desk.cases()] == [
+        "Lewisham restraint", "Man dies after restraint in Lewisham"
+    ]
+    desk.publish("iopc", 2, "2021-01-18", "IOPC investigation into the death of Amara Osei",
+                 "We are investigating the death of Amara Osei, who died after being restrained "
+                 "by officers in Lewisham on 14 January 2021.", "investigation_opened")
+    assert [c["name"] for c in desk.cases()] == ["Lewisham restraint"]
+    history = case_history(desk.db, "Lewisham restraint")
+    assert [e["source_id"] for e in history["timeline"]] == ["met", "iopc"]
+    assert history["stage"] == "investigation_opened"

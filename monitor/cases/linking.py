@@ -1,7 +1,7 @@
 """Which cases a recorded announcement joins, and why. Runs inside the recording transaction.
 
 Tracked cases named by alias always win: the announcement joins them, adds its clues to them,
-and alerts come from them. Otherwise it joins every case that shares a clue with it (a person or
+alerts come from them, and an untracked case it shares a clue with is merged into them. Otherwise it joins every case that shares a clue with it (a person or
 an officer only when the forces agree); cases it shows to be one matter are merged into the
 oldest. An announcement that joins nothing starts a case of its own only if it is about a case:
 it reports a case event, or it is a case page (it prints a reference or a case status).
@@ -62,8 +62,9 @@ def join_cases(
         chosen.setdefault(case.id, (case, why))
     _lock_rows(session, sorted(chosen))
     untracked = sorted((c for c, _ in chosen.values() if not c.tracked), key=lambda c: c.id)
-    for gone in untracked[1:]:  # one matter after all: keep the oldest case
-        keep = untracked[0]
+    # One matter after all: the tracked case named takes in the others, else the oldest does.
+    keep = next((c for c, _ in chosen.values() if c.tracked), untracked[0] if untracked else None)
+    for gone in [c for c in untracked if c is not keep]:
         merge(session, keep, gone, now)
         reasons = f"{chosen[keep.id][1]}, {chosen.pop(gone.id)[1]}".split(", ")
         chosen[keep.id] = (keep, ", ".join(dict.fromkeys(reasons)))
