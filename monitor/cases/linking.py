@@ -3,7 +3,8 @@
 Tracked cases named by alias always win: the announcement joins them, adds its clues to them,
 alerts come from them, and an untracked case it shares a clue with is merged into them.
 Otherwise it joins every case that shares a clue with it (a person or an officer only when the
-forces agree); cases it shows to be one matter are merged into the oldest. An announcement that joins nothing starts a case of its own only if it is about a case:
+forces agree); cases it shows to be one matter are merged into the oldest. An announcement
+that joins nothing starts a case of its own only if it is about a case:
 it reports a case event, or it is a case page (it prints a reference or a case status).
 General news never becomes a case.
 
