@@ -162,7 +162,7 @@ def record(
             case.force = cls.force
         before = (case.stage, case.reported_status)
         newest = recompute_case(session, case, now)
-        record_hearings(session, case, row.id, doc, now, obs.timezone)
+        record_hearings(session, case, row.id, doc, now, obs.timezone, obs.page.url)
         change = CaseChange(
             case_key=case.key,
             is_new_case=j.is_new,

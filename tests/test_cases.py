@@ -508,3 +508,15 @@ def test_a_tracked_case_named_takes_in_the_untracked_case_of_the_same_matter(tmp
     history = case_history(desk.db, "Lewisham restraint")
     assert [e["source_id"] for e in history["timeline"]] == ["met", "iopc"]
     assert history["stage"] == "investigation_opened"
+
+
+def test_a_hearing_field_that_cannot_be_read_is_one_warning_naming_the_page(caplog):
+    from monitor.cases.hearings import hearings_in
+
+    doc = Document(title="Notice", text="A notice.", fields={"hearing_start": "next Tuesday"})
+    assert hearings_in(doc, "Europe/London", "https://force.example/hearings/7") == []
+    assert [r.getMessage() for r in caplog.records] == [
+        "https://force.example/hearings/7: hearing_start 'next Tuesday' is not an ISO 8601 "
+        "date; the hearing is left out. The source plugin should write e.g. "
+        "2024-03-12T10:00:00+00:00"
+    ]

@@ -82,10 +82,13 @@ class Announced:
     place: str | None
 
 
-def hearings_in(document: Document, tz: str) -> list[Announced]:
-    """Every hearing date the announcement gives, at most one per kind (the first)."""
+def hearings_in(document: Document, tz: str, where: str = "") -> list[Announced]:
+    """Every hearing date the announcement gives, at most one per kind (the first).
+
+    `where` (the page's address) is named in the warning about a field that cannot be read.
+    """
     found: dict[str, Announced] = {}
-    from_fields = _from_fields(document.fields, tz)
+    from_fields = _from_fields(document.fields, tz, where or document.title)
     if from_fields:
         found[from_fields.kind] = from_fields
     for sentence in _SENTENCE.split(f"{document.title}. {document.text}"):
@@ -96,10 +99,16 @@ def hearings_in(document: Document, tz: str) -> list[Announced]:
 
 
 def record_hearings(
-    session: Session, case: Case, document_id: int, document: Document, now: datetime, tz: str
+    session: Session,
+    case: Case,
+    document_id: int,
+    document: Document,
+    now: datetime,
+    tz: str,
+    where: str = "",
 ) -> None:
     """Keep the case's dates from this document in step with its latest version."""
-    announced = {h.kind: h for h in hearings_in(document, tz)}
+    announced = {h.kind: h for h in hearings_in(document, tz, where)}
     rows = session.exec(
         select(Hearing).where(Hearing.case_id == case.id, Hearing.document_id == document_id)
     ).all()
@@ -120,29 +129,33 @@ def record_hearings(
         session.add(row)
 
 
-def _from_fields(fields: dict[str, str], tz: str) -> Announced | None:
+def _from_fields(fields: dict[str, str], tz: str, where: str) -> Announced | None:
     raw = (fields.get("hearing_start") or "").strip()
     if not raw:
         return None
     kind = (fields.get("hearing_kind") or "misconduct_hearing").strip()
     if kind not in KINDS:
         log.warning(
-            "hearing_kind %r is not one of %s; read as a misconduct hearing", kind, ", ".join(KINDS)
+            "%s: hearing_kind %r is not one of %s; read as a misconduct hearing",
+            where,
+            kind,
+            ", ".join(KINDS),
         )
         kind = "misconduct_hearing"
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
         log.warning(
-            "hearing_start %r is not an ISO 8601 date; the hearing is left out. "
+            "%s: hearing_start %r is not an ISO 8601 date; the hearing is left out. "
             "The source plugin should write e.g. 2024-03-12T10:00:00+00:00",
+            where,
             raw,
         )
         return None
     all_day = len(raw) == 10  # a plain date
     if value.tzinfo is None:
         if not all_day:
-            log.warning("hearing_start %r has no UTC offset; read in %s", raw, tz)
+            log.warning("%s: hearing_start %r has no UTC offset; read in %s", where, raw, tz)
         value = value.replace(tzinfo=ZoneInfo(tz))
     place = (fields.get("hearing_place") or "").strip() or None
     return Announced(kind, value.astimezone(ZoneInfo("UTC")), all_day, place)
