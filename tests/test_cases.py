@@ -520,3 +520,10 @@ def test_a_hearing_field_that_cannot_be_read_is_one_warning_naming_the_page(capl
         "date; the hearing is left out. The source plugin should write e.g. "
         "2024-03-12T10:00:00+00:00"
     ]
+
+
+def test_a_case_number_too_big_for_the_database_is_not_found(tmp_path):
+    desk = Desk(tmp_path)
+    client = TestClient(create_app(load_config_text(tmp_path, ""), desk.db))
+    for path in ("/cases/99999999999999999999999", "/cases/99999999999999999999999/calendar.ics"):
+        assert client.get(path).status_code == 404
