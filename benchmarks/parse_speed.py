@@ -59,6 +59,7 @@ def main() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 
     from monitor.cases import CaseMatcher
+    from monitor.cases.clues import find_clues
     from monitor.config import TrackedCase
     from monitor.models import DocumentRef, Page
     from monitor.stages.reader import classify
@@ -82,10 +83,11 @@ def main() -> None:
     steps = {
         "parse (page source)": (lambda rp: source.parse(*rp), pages),
         "content_hash": (lambda d: content_hash(d.title, d.text, d.fields), docs),
-        "case links (no tracked cases)": (lambda d: no_cases.links(
-            source_id="b", external_id="x", title=d.title, text=d.text, force=d.force, case_key=d.case_key), docs),
-        "case links (1 tracked case)": (lambda d: matcher.links(
-            source_id="b", external_id="x", title=d.title, text=d.text, force=d.force, case_key=d.case_key), docs),
+        "tracked-case aliases (none)": (lambda d: no_cases.tracked(d.title, d.text, d.force), docs),
+        "tracked-case aliases (1 case)": (lambda d: matcher.tracked(d.title, d.text, d.force), docs),
+        "case clues": (lambda d: find_clues(
+            title=d.title, text=d.text, fields=d.fields, force=d.force, case_key=d.case_key,
+            url="http://127.0.0.1/case/0", published_at=d.published_at), docs),
         "classify (generated page text)": (lambda d: classify(d.title, d.text), docs[: max(3, a.pages // 4)]),
     }
     for name, (fn, items) in steps.items():

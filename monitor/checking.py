@@ -27,8 +27,11 @@ async def run_check(
             *(engine.run_source(cs.config, cs.source, dry_run=dry_run) for cs in sources)
         )
     if not dry_run:
+        from monitor.cases.reminders import send_reminders
+        from monitor.store.types import utcnow
         from notifications.outbox import deliver_due
 
+        send_reminders(db, config, utcnow())
         await asyncio.to_thread(deliver_due, db, config)
     return list(reports)
 

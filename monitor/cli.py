@@ -121,10 +121,11 @@ def run(config_path: Path, web: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--tracked", is_flag=True, help="Only tracked cases.")
 def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
-    """List cases with their current stage."""
+    """List cases with their current stage (dates in [monitor] timezone)."""
     from monitor import views
 
-    rows = views.case_list(_db(config_path), tracked_only=tracked)
+    config, db = _config_and_db(config_path)
+    rows = views.case_list(db, tracked_only=tracked, tz=config.monitor.timezone)
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -132,8 +133,9 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
         click.echo("no cases yet; run `oversight-monitor check` first")
     for r in rows:
         mark = "*" if r["tracked"] else " "
-        since = r["stage_since"][:10] if r["stage_since"] else "    -     "
-        click.echo(f"{mark} {r['id']:>5}  {since}  {r['stage']:<28} {r['name'][:70]}")
+        since = r["stage_since_day"] or "     -     "
+        stage = "no announcement yet" if r["no_announcement"] else r["stage"]
+        click.echo(f"{mark} {r['id']:>5}  {since}  {stage:<28} {_plain(r['name'])[:70]}")
 
 
 @main.command()
@@ -141,23 +143,62 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
 @click.argument("case")
 @click.option("--json", "as_json", is_flag=True)
 def history(config_path: Path, case: str, as_json: bool) -> None:
-    """Show a case's timeline: every announcement, its stage and evidence. CASE is a name or id."""
+    """A case's timeline: announcements, edits, removals, officers, dates. CASE: name or id."""
     from monitor import views
+    from monitor.cases.timeline_text import timeline_lines
 
-    found = views.case_history(_db(config_path), case)
+    config, db = _config_and_db(config_path)
+    found = views.case_history(db, case, config.monitor.timezone)
     if found is None:
         raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
     if as_json:
         click.echo(json.dumps(found, indent=2, default=str))
         return
-    click.echo(f"{found['name']}: now {found['stage_label']}")
-    for item in found["timeline"]:
-        date = (item["date"] or "")[:10]
-        move = f"{item['from_stage']} → {item['stage']}" if item["moved"] else item["stage"]
-        click.echo(f"  {date}  {move}  [{item['source_id']}] {item['title']}")
-        if item["evidence"]:
-            click.echo(f"              “{item['evidence']}”")
-        click.echo(f"              {item['url']}")
+    for line in timeline_lines(found, _source_names(config)):
+        click.echo(_plain(line))
+
+
+@main.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--all", "everything", is_flag=True, help="Past dates too.")
+def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
+    """Hearings, inquests, court dates and sentencing announced for cases, soonest first."""
+    from monitor.cases.hearings import upcoming as upcoming_dates
+    from monitor.store.types import utcnow
+
+    config, db = _config_and_db(config_path)
+    rows = upcoming_dates(db, config.monitor.timezone, None if everything else utcnow())
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("no hearing dates announced" + ("" if everything else " from now on"))
+    for r in rows:
+        place = f", {r['place']}" if r["place"] else ""
+        click.echo(_plain(f"{r['when']:<22} {r['case_name']}: {r['kind_label']}{place}"))
+        click.echo(f"{'':<22} {r['url']}")
+
+
+@main.command()
+@config_option
+@click.argument("words")
+@click.option("--json", "as_json", is_flag=True)
+def search(config_path: Path, words: str, as_json: bool) -> None:
+    """Announcements whose title or text contains WORDS, case or not, with the cases they are in."""
+    from monitor.views import document_search
+
+    config, db = _config_and_db(config_path)
+    rows = document_search(db, words, tz=config.monitor.timezone)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        click.echo(f"no announcement mentions {words!r}")
+    for r in rows:
+        cases = "; ".join(r["cases"]) or "no case"
+        click.echo(_plain(f"{r['day'] or '(no date)':<12} [{r['source_id']}] {r['title']}"))
+        click.echo(_plain(f"{'':<12} {r['stage']} · {cases} · {r['url']}"))
 
 
 @main.command("sources")
@@ -225,10 +266,36 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
 
 
 def _db(config_path: Path) -> Any:
-    from monitor.app import database
-    from monitor.config import load_config
+    return _config_and_db(config_path)[1]
 
-    return database(load_config(config_path))
+
+def _config_and_db(config_path: Path) -> tuple[Any, Any]:
+    """The config and its database, with every tracked case in it from the start."""
+    from monitor.app import database
+    from monitor.cases.tracked import ensure_tracked
+    from monitor.config import load_config
+    from monitor.store.types import utcnow
+
+    config = load_config(config_path)
+    db = database(config)
+    ensure_tracked(db, config.cases, utcnow())
+    return config, db
+
+
+def _source_names(config: Any) -> dict[str, str]:
+    """Source id → the plugin's name ('IOPC website'); the id where the plugin is not known."""
+    from sources.registry import installed
+
+    plugins = installed()
+    return {
+        s.id: plugins[s.plugin_id].name if s.plugin_id in plugins else s.id
+        for s in config.sources
+    }
+
+
+def _plain(text: str) -> str:
+    """No control characters from page titles reach the terminal (escape sequences)."""
+    return "".join(c if c.isprintable() or c == "\t" else " " for c in text)
 
 
 def _register() -> None:

@@ -25,6 +25,7 @@ EVENT_KINDS = (
     "case_update",
     "document_changed",
     "document_removed",
+    "hearing_reminder",
 )
 
 

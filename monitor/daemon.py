@@ -125,6 +125,7 @@ class Daemon:
             ("outbox", self._outbox, self.config.outbox.interval_seconds),
             ("digests", self._digests, 60),
             ("dead-letters", self._dead_letters, 300),
+            ("reminders", self._reminders, 900),
         ]
         for name, job, seconds in housekeeping:
             self.scheduler.add_job(
@@ -181,6 +182,11 @@ class Daemon:
         from notifications.health import dead_letter_note
 
         await asyncio.to_thread(dead_letter_note, self.db, self.config)
+
+    async def _reminders(self) -> None:
+        from monitor.cases.reminders import send_reminders
+
+        await asyncio.to_thread(send_reminders, self.db, self.config, datetime.now(UTC))
 
     async def _drain(self) -> None:
         if not self.running:

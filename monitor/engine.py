@@ -23,6 +23,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from monitor.cases import CaseMatcher
+from monitor.cases.clues import find_clues
+from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.http.fetcher import Fetcher
@@ -82,6 +84,7 @@ class Engine:
         self.classify, self.clock = classifier, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
+        self._tracked_ready = False  # tracked cases get their rows on the first real cycle
         if enqueue is None:
             from notifications.outbox import enqueue as outbox_enqueue
 
@@ -95,6 +98,9 @@ class Engine:
     ) -> CycleReport:
         report = CycleReport(sc.id)
         now = self.clock()
+        if not dry_run and not self._tracked_ready:
+            ensure_tracked(self.db, self.config.cases, now)
+            self._tracked_ready = True
         state = claim(self.db, sc, self.owner, now) if not dry_run else self._state(sc)
         if state is None:
             report.skipped = "another daemon is running this source"
@@ -316,14 +322,17 @@ class Engine:
             document=doc,
             classification=classification,
             content_hash=item.digest or content_hash(doc.title, doc.text, doc.fields),
-            links=self.matcher.links(
-                source_id=sc.id,
-                external_id=item.ref.external_id,
+            links=self.matcher.tracked(doc.title, doc.text, classification.force or doc.force),
+            clues=find_clues(
                 title=doc.title,
                 text=doc.text,
+                fields=doc.fields,
                 force=classification.force or doc.force,
                 case_key=doc.case_key,
+                url=page.url,
+                published_at=doc.published_at,
             ),
+            timezone=source.timezone,
         )
 
     def _preview(self, source: Source, changed: list[_Fetched], report: CycleReport) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from monitor.cases import CaseLink
+from monitor.cases.clues import Clue
+from monitor.cases.hearings import record_hearings
+from monitor.cases.linking import join_cases
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
 from monitor.stages.reader import Classification
@@ -24,6 +27,7 @@ from monitor.store.tables import (
     HttpValidator,
     StageUpdate,
 )
+from monitor.text import fold
 
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]
@@ -40,7 +44,9 @@ class Observed:
     document: Document
     classification: Classification
     content_hash: str
-    links: list[CaseLink]
+    links: list[CaseLink]  # the tracked cases it names
+    clues: list[Clue] = field(default_factory=list)  # what identifies its matter
+    timezone: str = "Europe/London"  # how to read times the announcement gives
 
 
 def status_field(fields: dict[str, str]) -> str | None:
@@ -134,21 +140,32 @@ def record(
     session.flush()
 
     events: list[Event] = []
+    joined = join_cases(
+        session,
+        document_id=row.id,
+        tracked=obs.links,
+        clues=obs.clues,
+        force=cls.force or doc.force,
+        title=doc.title,
+        makes_case=update.stage != NO_EVENT_STAGE
+        or bool(doc.case_key and doc.case_key.strip())
+        or update.reported_status is not None,
+        founding_key=_founding_key(obs),
+        now=now,
+    )
     # A document joins every case it names, but alerts come from one place: the tracked
-    # cases it mentions if any, else its own case. One change, one alert.
-    alerting = {link.key for link in obs.links if link.tracked} or {obs.links[0].key}
-    for link in obs.links:
-        case, is_new_case = _case_for(session, link, now)
+    # cases it names if any, else the first case it joined. One change, one alert.
+    alerting = {j.case.id for j in joined if j.case.tracked} or {j.case.id for j in joined[:1]}
+    for j in joined:
+        case = j.case
         if not case.tracked and cls.force and not case.force:
             case.force = cls.force
         before = (case.stage, case.reported_status)
-        if session.get(CaseDocument, (case.id, row.id)) is None:
-            session.add(CaseDocument(case_id=case.id, document_id=row.id))
-            session.flush()
         newest = recompute_case(session, case, now)
+        record_hearings(session, case, row.id, doc, now, obs.timezone, obs.page.url)
         change = CaseChange(
             case_key=case.key,
-            is_new_case=is_new_case,
+            is_new_case=j.is_new,
             stage_before=before[0],
             stage_after=case.stage,
             status_before=before[1],
@@ -158,7 +175,7 @@ def record(
             update_stage=update.stage,
             previous_version_stage=previous_stage,
         )
-        if event_status is None or link.key not in alerting:
+        if event_status is None or case.id not in alerting:
             continue
         for planned in plan_events(change):
             event = _add_event(session, planned, obs, case, update, before[1], event_status, now)
@@ -178,14 +195,11 @@ def save_validators(session: Session, url: str, validators: Validators, now: dat
     session.add(row)
 
 
-def _case_for(session: Session, link: CaseLink, now: datetime) -> tuple[Case, bool]:
-    case = session.exec(select(Case).where(Case.key == link.key)).first()
-    if case is not None:
-        return case, False
-    case = Case(key=link.key, name=link.name, tracked=link.tracked, created_at=now, updated_at=now)
-    session.add(case)
-    session.flush()
-    return case, True
+def _founding_key(obs: Observed) -> str:
+    """The key of a case this document starts: the reference it prints, else itself."""
+    if obs.document.case_key and obs.document.case_key.strip():
+        return f"ref:{fold(obs.document.case_key).strip()}"
+    return f"doc:{obs.source_id}:{obs.ref.external_id}"[:300]
 
 
 def recompute_case(session: Session, case: Case, now: datetime) -> int | None:

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import func
@@ -23,11 +24,12 @@ from monitor.store.tables import (
 )
 
 
-def _label(stage: str, severity: str | None = None) -> str:
+def label(stage: str, severity: str | None = None) -> str:
+    """The full label of a stage; the id itself if unknown."""
     try:
-        from monitor.stages.vocabulary import label
+        from monitor.stages import vocabulary
 
-        return label(stage, severity)
+        return vocabulary.label(stage, severity)
     except (ImportError, ValueError):  # vocabulary missing, or a stage it does not know
         return stage
 
@@ -48,89 +50,59 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def case_list(db: DbEngine, *, tracked_only: bool = False) -> list[dict[str, Any]]:
+# Cases that are listed: not merged into another, and not one general-news page that an older
+# release made a case of its own (kept, and still found by id and by `search`).
+LISTED = (
+    col(Case.merged_into).is_(None),
+    ~(
+        (Case.tracked == False)  # noqa: E712 - SQL expression
+        & col(Case.key).startswith("doc:")
+        & (Case.stage == "not_a_case_update")
+        & col(Case.reported_status).is_(None)
+    ),
+)
+
+
+def case_list(
+    db: DbEngine, *, tracked_only: bool = False, tz: str = "Europe/London"
+) -> list[dict[str, Any]]:
+    """Every case (not those merged into another), tracked first; `stage_since_day` is in `tz`."""
     with Session(db) as session:
-        query = select(Case).order_by(col(Case.tracked).desc(), col(Case.updated_at).desc())
+        query = (
+            select(Case)
+            .where(*LISTED)
+            .order_by(col(Case.tracked).desc(), col(Case.updated_at).desc())
+        )
         if tracked_only:
             query = query.where(Case.tracked == True)  # noqa: E712 - SQL expression
-        return [_case_dict(c) for c in session.exec(query)]
+        with_documents = set(session.exec(select(CaseDocument.case_id).distinct()))
+        return [
+            {**_case_dict(c, tz), "no_announcement": c.id not in with_documents}
+            for c in session.exec(query)
+        ]
 
 
-def _case_dict(c: Case) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "key": c.key,
-        "name": c.name,
-        "tracked": c.tracked,
-        "force": c.force,
-        "stage": c.stage,
-        "stage_label": _label(c.stage, c.severity),
-        "severity": c.severity,
-        "officers": c.officers,
-        "reported_status": c.reported_status,
-        "stage_since": _iso(c.stage_since),
-        "updated_at": _iso(c.updated_at),
-    }
+def _case_dict(c: Case, tz: str = "Europe/London") -> dict[str, Any]:
+    from monitor.cases.history import case_summary
+
+    return case_summary(c, ZoneInfo(tz))
 
 
 def find_case(session: Session, ref: str) -> Case | None:
     """A case by id, key, or name (case-insensitive)."""
-    if ref.isdigit():
-        return session.get(Case, int(ref))
-    found = session.exec(select(Case).where(Case.key == ref)).first()
-    if found:
-        return found
-    for case in session.exec(select(Case).where(Case.tracked == True)):  # noqa: E712
-        if case.name.casefold() == ref.casefold():
-            return case
-    return session.exec(select(Case).where(col(Case.name).ilike(ref))).first()
+    from monitor.cases.history import find_case as find
+
+    return find(session, ref)
 
 
-def case_history(db: DbEngine, ref: str) -> dict[str, Any] | None:
-    """The case and its timeline, oldest first; each entry says whether the stage moved."""
-    with Session(db) as session:
-        case = find_case(session, ref)
-        if case is None:
-            return None
-        rows = session.exec(
-            select(StageUpdate, DocumentVersion, DocumentRow)
-            .join(DocumentVersion, col(DocumentVersion.id) == col(StageUpdate.version_id))
-            .join(DocumentRow, col(DocumentRow.id) == col(StageUpdate.document_id))
-            .join(CaseDocument, col(CaseDocument.document_id) == col(DocumentRow.id))
-            .where(CaseDocument.case_id == case.id)
-            .where(col(DocumentRow.current_version_id) == col(StageUpdate.version_id))
-            .order_by(col(StageUpdate.effective_at), col(StageUpdate.id))
-        ).all()
-        timeline, stage = [], None
-        for update, version, doc in rows:
-            moved = update.stage != "not_a_case_update" and update.stage != stage
-            timeline.append(
-                {
-                    "date": _iso(update.effective_at),
-                    "date_note": version.date_note,
-                    "stage": update.stage,
-                    "stage_label": _label(update.stage, update.severity),
-                    "from_stage": stage if moved else None,
-                    "moved": moved,
-                    "backwards": moved
-                    and stage is not None
-                    and _order(update.stage) < _order(stage),
-                    "evidence": update.evidence,
-                    "officers": update.officers,
-                    "severity": update.severity,
-                    "force": update.force,
-                    "title": version.title,
-                    "url": doc.url,
-                    "source_id": doc.source_id,
-                    "removed": doc.removed_at is not None,
-                }
-            )
-            if update.stage != "not_a_case_update":
-                stage = update.stage
-        return {**_case_dict(case), "timeline": timeline}
+def case_history(db: DbEngine, ref: str, tz: str = "Europe/London") -> dict[str, Any] | None:
+    """The case and its timeline, oldest first (monitor/cases/history.py); dates shown in `tz`."""
+    from monitor.cases.history import case_history as history
+
+    return history(db, ref, tz)
 
 
-def _order(stage: str) -> int:
+def stage_rank(stage: str) -> int:
     """How far along the process a stage is. A re-investigation starts the process again, so
     it ranks with an opened investigation: moving into it is a move back, out of it forward."""
     stages = stage_ids()
@@ -267,7 +239,7 @@ def case_search(
 ) -> dict[str, Any]:
     """Cases matching the filters, with the sources that reported each; two queries in all."""
     with Session(db) as session:
-        query = select(Case).order_by(
+        query = select(Case).where(*LISTED).order_by(
             col(Case.tracked).desc(),
             col(Case.stage_since).desc().nulls_last(),
             col(Case.id).desc(),
@@ -350,7 +322,7 @@ def _event_dict(event: Event, case: Case) -> dict[str, Any]:
         event.kind == "stage_changed"
         and event.from_stage is not None
         and event.to_stage is not None
-        and _order(event.to_stage) < _order(event.from_stage)
+        and stage_rank(event.to_stage) < stage_rank(event.from_stage)
     )
     return {
         "id": event.id,
@@ -399,3 +371,45 @@ def _document_text(session: Session, event: Event) -> str:
     doc = session.get(DocumentRow, event.document_id)
     version = session.get(DocumentVersion, doc.current_version_id) if doc else None
     return version.text if version else ""
+
+
+def document_search(db: DbEngine, words: str, *, tz: str, limit: int = 100) -> list[dict[str, Any]]:
+    """Announcements (case updates or not) whose current title or text contains `words`."""
+    from monitor.cases.history import local_day
+
+    needle = words.casefold()
+    with Session(db) as session:
+        rows = session.exec(
+            select(DocumentRow, DocumentVersion, StageUpdate)
+            .join(DocumentVersion, col(DocumentVersion.id) == col(DocumentRow.current_version_id))
+            .join(StageUpdate, col(StageUpdate.version_id) == col(DocumentVersion.id))
+            .where(
+                func.lower(col(DocumentVersion.title)).contains(needle, autoescape=True)
+                | func.lower(col(DocumentVersion.text)).contains(needle, autoescape=True)
+            )
+            .order_by(col(StageUpdate.effective_at).desc())
+            .limit(limit)
+        ).all()
+        ids = [d.id for d, _, _ in rows]
+        cases: dict[int, list[str]] = {}
+        for document_id, name in session.exec(
+            select(CaseDocument.document_id, Case.name)
+            .join(Case, col(Case.id) == col(CaseDocument.case_id))
+            .where(col(CaseDocument.document_id).in_(ids), col(Case.merged_into).is_(None))
+        ):
+            cases.setdefault(document_id, []).append(name)
+        zone = ZoneInfo(tz)
+        return [
+            {
+                "id": d.id,
+                "title": v.title,
+                "url": d.url,
+                "source_id": d.source_id,
+                "date": _iso(u.effective_at),
+                "day": local_day(u.effective_at, zone),
+                "stage": short_label(u.stage, u.severity),
+                "cases": cases.get(d.id, []),
+                "removed": d.removed_at is not None,
+            }
+            for d, v, u in rows
+        ]

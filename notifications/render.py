@@ -151,7 +151,16 @@ def _case_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "evidence": _one_line(p.get("evidence")),
         "edited": bool(p.get("edited")),
         "url": escape.safe_url(p.get("url")),
+        "hearing": _hearing(p),
     }
+
+
+def _hearing(p: Mapping[str, Any]) -> str | None:
+    """'misconduct hearing, Friday 6 March 2023 at 10:00, Empress State Building'."""
+    if not p.get("hearing_when"):
+        return None
+    parts = [p.get("hearing_kind") or "hearing", p.get("hearing_when"), p.get("hearing_place")]
+    return _one_line(", ".join(str(x) for x in parts if x))
 
 
 def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
@@ -165,6 +174,8 @@ def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
         return f"{case}: announcement edited, now reads {short}"
     if kind == "document_removed":
         return f"{case}: announcement removed from the source's website"
+    if kind == "hearing_reminder":
+        return f"{case}: {p.get('hearing_kind') or 'hearing'} on {p.get('hearing_when')}"
     if kind == "new_case":
         return f"New case, {case}: {short}"
     return f"{case}: {short}"
@@ -176,6 +187,7 @@ def _headline(kind: str, case: str, source: str) -> str:
         "new_case": f"A new case: {case}.",
         "case_update": f"A new announcement on {case}; its stage is unchanged.",
         "document_changed": f"An announcement on {case} was edited and now reads differently.",
+        "hearing_reminder": f"Reminder: a date in {case} is coming up.",
         "document_removed": (
             f"An announcement on {case} has been removed from the website of {source}. We keep "
             "our copy; the link may no longer work."

@@ -221,6 +221,9 @@ def test_timeline_is_in_order_and_marks_moves_back(client, seeded):
     assert 'rel="noopener noreferrer"' in entries[5]
     assert "page since taken down" in entries[3]
     assert "page since taken down" not in entries[2]
+    # The removal is an entry of its own, on the day it happened, with the page's title.
+    removal = page.split('<li class="change removal')[1].split("</li>")[0]
+    assert f"removed 10 Dec 2021: “{titles[3]}” taken down" in removal
 
 
 def test_sources_page_shows_health(client):

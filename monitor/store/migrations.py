@@ -1,8 +1,9 @@
 """Bring an older database forward, one numbered step at a time, without losing a row.
 
 Each step runs in its own transaction with alembic's `Operations` (so the DDL is right for SQLite
-and PostgreSQL) and then records the new schema version. New tables need no step: create_all
-adds them. A database made by a newer release is refused, never touched.
+and PostgreSQL) and then records the new schema version. A new table needs no step unless it
+must be filled from old rows: create_all adds it. A database made by a newer release is
+refused, never touched.
 """
 
 from __future__ import annotations
@@ -24,8 +25,29 @@ def _reading_confidence(op: Operations) -> None:
                                    server_default=sa.false()))
 
 
+def _case_model(op: Operations) -> None:
+    """Schema 3: cases remember why each announcement joined them, and what identifies them.
+
+    A case keyed by a printed reference keeps that reference as its first clue, so the next
+    announcement printing it still joins the same case.
+    """
+    with op.batch_alter_table("case_record") as batch:
+        batch.add_column(sa.Column("merged_into", sa.Integer(), nullable=True))
+    with op.batch_alter_table("case_document") as batch:
+        batch.add_column(sa.Column("joined_by", sa.Text(), nullable=True))
+    op.create_table(
+        "case_clue",
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("case_record.id"), primary_key=True),
+        sa.Column("key", sa.String(300), primary_key=True, index=True),
+    )
+    op.execute(
+        "INSERT INTO case_clue (case_id, key) SELECT id, key FROM case_record "
+        "WHERE key LIKE 'ref:%'"
+    )
+
+
 # STEPS[n] takes a database from schema n + 1 to n + 2.
-STEPS: tuple[Callable[[Operations], None], ...] = (_reading_confidence,)
+STEPS: tuple[Callable[[Operations], None], ...] = (_reading_confidence, _case_model)
 LATEST = len(STEPS) + 1
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from monitor.store.types import UTCDateTime
 
-SCHEMA_VERSION = 2  # monitor/store/migrations.py brings older databases forward
+SCHEMA_VERSION = 3  # monitor/store/migrations.py brings older databases forward
 
 
 class Meta(SQLModel, table=True):
@@ -87,7 +87,7 @@ class DocumentVersion(SQLModel, table=True):
 
 
 class Case(SQLModel, table=True):
-    """A case: a tracked case from config, a reference the source printed, or one announcement."""
+    """One matter: a tracked case from config, or announcements joined by what they share."""
 
     __tablename__ = "case_record"
     id: int | None = Field(default=None, primary_key=True)
@@ -102,12 +102,39 @@ class Case(SQLModel, table=True):
     stage_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Two cases found to be one matter: the younger points at the one it became part of.
+    merged_into: int | None = None  # a case_record id
 
 
 class CaseDocument(SQLModel, table=True):
     __tablename__ = "case_document"
     case_id: int = Field(foreign_key="case_record.id", primary_key=True)
     document_id: int = Field(foreign_key="document.id", primary_key=True, index=True)
+    # Why the announcement is in the case: "Chris Kaba named, same force" (None: before schema 3).
+    joined_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class CaseClue(SQLModel, table=True):
+    """What identifies a case's matter (monitor/cases/clues.py): later announcements join by it."""
+
+    __tablename__ = "case_clue"
+    case_id: int = Field(foreign_key="case_record.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=300, index=True)
+
+
+class Hearing(SQLModel, table=True):
+    """A date announced for a case: misconduct hearing, inquest, court appearance, sentencing."""
+
+    __tablename__ = "hearing"
+    __table_args__ = (UniqueConstraint("case_id", "document_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    document_id: int = Field(foreign_key="document.id")
+    kind: str = Field(max_length=32)  # monitor/cases/hearings.py KINDS
+    starts_at: datetime = Field(index=True, sa_type=UTCDateTime)
+    all_day: bool = False  # the announcement gave a date but no time
+    place: str | None = Field(default=None, sa_column=Column(Text))
+    updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class StageUpdate(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""The Starlette application: four pages and four Atom feeds, all read-only.
+"""The Starlette application: four pages, four Atom feeds and two calendars, all read-only.
 
 Endpoints are plain (sync) functions: Starlette runs them in a thread pool, so database reads
 never block the daemon's event loop.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from sqlalchemy import Engine as DbEngine
@@ -43,6 +44,8 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
         Route("/feeds/tracked.atom", pages.tracked_feed, name="tracked_feed"),
         Route("/feeds/cases/{case_id:int}.atom", pages.case_feed, name="case_feed"),
         Route("/feeds/forces/{force_slug}.atom", pages.force_feed, name="force_feed"),
+        Route("/calendar.ics", pages.calendar, name="calendar"),
+        Route("/cases/{case_id:int}/calendar.ics", pages.case_calendar, name="case_calendar"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -54,26 +57,29 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
     )
 
 
-def _templates() -> jinja2.Environment:
+def _templates(tz: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(day=_day, when=_when, href=_href, stage=views.short_label)
+    zone = ZoneInfo(tz)
+
+    def day(value: str | None) -> str:
+        return _parse(value, zone).strftime("%-d %b %Y") if value else "–"
+
+    def when(value: str | None) -> str:
+        return _parse(value, zone).strftime("%-d %b %Y %H:%M %Z") if value else "never"
+
+    env.filters.update(day=day, when=when, href=_href, stage=views.short_label)
     return env
 
 
-def _day(value: str | None) -> str:
-    return _parse(value).strftime("%-d %b %Y") if value else "–"
-
-
-def _when(value: str | None) -> str:
-    return _parse(value).strftime("%-d %b %Y %H:%M UTC") if value else "never"
-
-
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+def _parse(value: str, zone: ZoneInfo) -> datetime:
+    """Stored values are UTC; people read them in [monitor] timezone (a date-only announcement
+    of 5 July 2019 is stored as 4 July 23:00 UTC)."""
+    parsed = datetime.fromisoformat(value)
+    return parsed.astimezone(zone) if parsed.tzinfo else parsed
 
 
 def _href(url: str | None) -> str:
@@ -87,7 +93,8 @@ class Pages:
     def __init__(self, config: Config, db: DbEngine) -> None:
         self.config = config
         self.db = db
-        self.env = _templates()
+        self.env = _templates(config.monitor.timezone)
+        self.tz = config.monitor.timezone
         self.source_names = _source_names(config)
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -112,15 +119,18 @@ class Pages:
         if filters["force"]:
             feeds.append((f"Cases of {filters['force']}",
                           request.url_for("force_feed", force_slug=views.slug(filters["force"]))))
+        # The words also find announcements, case updates or not (general news is no case).
+        mentions = (views.document_search(self.db, filters["name"], tz=self.tz, limit=50)
+                    if filters["name"] else [])
         return self.render(
             request, "cases.html", cases=found["cases"], more=found["more"],
             forces=views.case_forces(self.db), filters=filters, feeds=feeds,
-            filtered=any(filters.values()),
+            filtered=any(filters.values()), mentions=mentions,
         )
 
     def case(self, request: Request) -> Response:
         case_id = request.path_params["case_id"]
-        case = views.case_history(self.db, str(case_id))
+        case = views.case_history(self.db, str(case_id), self.tz)
         if case is None:
             raise HTTPException(404, f"There is no case number {case_id}.")
         feeds = [(f"{case['name']}: changes", request.url_for("case_feed", case_id=case_id))]
@@ -172,6 +182,24 @@ class Pages:
         page = request.url_for("cases").include_query_params(force=force)
         return self.feed(request, f"force:{views.slug(force)}", f"{force}: stage changes",
                          page, events)
+
+    def calendar(self, request: Request) -> Response:
+        from monitor.cases.hearings import upcoming
+
+        return self.ics(request, "Police oversight: hearings and court dates",
+                        upcoming(self.db, self.tz, None))
+
+    def case_calendar(self, request: Request) -> Response:
+        case = views.case_history(self.db, str(request.path_params["case_id"]), self.tz)
+        if case is None:
+            raise HTTPException(404, f"There is no case number {request.path_params['case_id']}.")
+        return self.ics(request, f"{case['name']}: hearings and court dates", case["hearings"])
+
+    def ics(self, request: Request, name: str, hearings: list[dict[str, Any]]) -> Response:
+        from monitor.cases.calendar import calendar
+
+        body = calendar(name, hearings, request.url.hostname or "oversight-monitor")
+        return Response(body, media_type="text/calendar; charset=utf-8")
 
     def feed(self, request: Request, key: str, title: str, page: Any,
              events: list[dict[str, Any]]) -> Response:

@@ -117,3 +117,34 @@ def test_two_instances_starting_together_on_a_fresh_database(tmp_path, httpserve
     for _ in range(3):
         race(rig, [], errors)
     assert errors == []
+
+
+def test_one_case_named_by_two_sources_on_two_daemons_moves_once(tmp_path, httpserver, pg_url):
+    """Both daemons see the move at once: the case row is locked, so one move is one alert."""
+    site = CaseSite(httpserver)
+    sources = "".join(
+        page_source(f"src{s}", site.add(
+            f"harbour{s}", **case_fields(f"9{s}", reference="2024/7777",
+                                         body="The IOPC is investigating the Harbour Street death.")
+        ))
+        for s in range(2)
+    )
+    sources += '[[cases]]\nname = "Harbour Street"\n'
+    rig = Rig(tmp_path, httpserver, sources, monitor={"database": pg_url})
+    run_instance(rig, "inst-a", [])  # the baseline
+    reports: list[CycleReport] = []
+    errors: list[BaseException] = []
+    expected = []
+    for round_ in range(1, 6):  # both sources report the same move, both daemons race
+        status = f"Harbour Street round {round_}"
+        for page in site.pages.values():
+            page["status"] = status
+        expected.append(status)
+        race(rig, reports, errors)
+    assert errors == []
+    assert all(r.ok for r in reports if r.skipped is None), [str(r.failure) for r in reports]
+    moves = Counter(json.loads(e.payload_json)["to_status"] for e in rig.events("stage_changed"))
+    assert moves == Counter(expected)  # each move once, whoever saw it first
+    rig.deliver()
+    posts = Counter(p["message"] for p in rig.posted("/hook") if "round" in p["message"])
+    assert set(posts.values()) == {1}

@@ -183,7 +183,7 @@ def dump(path: Path) -> str:
         return "\n".join(conn.iterdump())
 
 
-@pytest.mark.parametrize("version", ["0", "3", "999"])
+@pytest.mark.parametrize("version", ["0", str(SCHEMA_VERSION + 1), "999"])
 def test_schema_version_mismatch_is_exit_3_and_nothing_changes(tmp_path, version):
     config = tmp_path / "config.toml"
     config.write_text("[monitor]\ndatabase = 'monitor.db'\n")
@@ -212,11 +212,15 @@ def test_foreign_database_without_a_version_is_refused(tmp_path):
     assert result.exit_code == 3 and "refusing to touch it" in result.output
 
 
-def test_a_database_made_by_the_previous_release_migrates_without_losing_a_row(tmp_path):
-    source = Path(__file__).parent.parent / "data" / "schema1-demo.db"
+@pytest.mark.parametrize("made_by", ["schema1-demo.db", "schema2-demo.db"])
+def test_a_database_made_by_an_earlier_release_migrates_without_losing_a_row(tmp_path, made_by):
+    source = Path(__file__).parent.parent / "data" / made_by
     path = tmp_path / "monitor.db"
     path.write_bytes(source.read_bytes())
-    tables = ("document", "document_version", "stage_update", "case_record", "event", "delivery")
+    tables = (
+        "document", "document_version", "stage_update", "case_record", "case_document", "event",
+        "delivery", "source_state", "http_validator",
+    )
     with sqlite3.connect(path) as conn:
         before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
     config = tmp_path / "config.toml"
@@ -232,3 +236,10 @@ def test_a_database_made_by_the_previous_release_migrates_without_losing_a_row(t
             after = conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
             # Old columns keep their values; columns added since are appended with defaults.
             assert [row[: len(rows[0])] for row in after] == rows, table
+    history = CliRunner().invoke(main, ["history", "-c", str(config), "Stephen Port"])
+    assert history.exit_code == 0, history.output
+    assert "re-investigation" in history.output and "IOPC" in history.output
+    # The general-news pages an older release made cases of are kept, searchable, not listed.
+    assert "Hendon" not in result.output
+    found = CliRunner().invoke(main, ["search", "-c", str(config), "Hendon"])
+    assert "New constables pass out at Hendon" in found.output

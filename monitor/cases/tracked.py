@@ -1,10 +1,14 @@
-"""Which cases a document belongs to: a printed reference, tracked-case aliases, or itself."""
+"""Tracked cases: the ones named in the config, found in an announcement by their aliases."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine as DbEngine
+from sqlmodel import Session
 
 from monitor.config import TrackedCase
 from monitor.text import fold, slug
@@ -36,26 +40,22 @@ class CaseMatcher:
                 continue
             if case.forces and force and fold(force) not in {fold(f) for f in case.forces}:
                 continue
-            found.append(CaseLink(f"tracked:{slug(case.name)}", case.name, True))
+            found.append(CaseLink(tracked_key(case.name), case.name, True))
         return found
 
-    def links(
-        self,
-        *,
-        source_id: str,
-        external_id: str,
-        title: str,
-        text: str,
-        force: str | None,
-        case_key: str | None,
-    ) -> list[CaseLink]:
-        """Every case this document belongs to; never empty: a document is at least its own."""
-        links = self.tracked(title, text, force)
-        if case_key:
-            links.append(CaseLink(f"ref:{fold(case_key).strip()}", title, False))
-        if not links:
-            links.append(CaseLink(f"doc:{source_id}:{external_id}"[:300], title, False))
-        return links
+
+def ensure_tracked(db: DbEngine, cases: Sequence[TrackedCase], now: datetime) -> None:
+    """Every tracked case has its row from the moment it is configured ("no announcement yet")."""
+    from monitor.cases.linking import tracked_case
+
+    with Session(db) as session:
+        for case in cases:
+            tracked_case(session, tracked_key(case.name), case.name, now)
+        session.commit()
+
+
+def tracked_key(name: str) -> str:
+    return f"tracked:{slug(name)}"
 
 
 def _alias_patterns(case: TrackedCase) -> list[str]:
