@@ -259,3 +259,25 @@ def test_the_example_config_enables_each_new_source_by_uncommenting_it(tmp_path)
     assert {"policeuk_misconduct", "iopc_investigations", "pirc", "poni", "cps"} <= plugins
     # As shipped they stay off, so the README's offline run is unchanged.
     assert [s.id for s in load_config(tmp_path / "shipped.toml").sources] == ["iopc", "met", "kent"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "line", "want"),
+    [
+        # A time in the afternoon, in summer time: local time with its +01:00 offset.
+        ({}, "He will be sentenced at Leeds Crown Court on 3rd June 2024 at 2pm.",
+         {"hearing_start": "2024-06-03T14:00:00+01:00", "hearing_start_precision": "minute",
+          "hearing_place": "Leeds Crown Court", "hearing_kind": "court"}),
+        # Labelled fields win over the text; a date alone is a day, not midnight exactly.
+        ({"Date": "Tuesday 5 November 2024", "Venue": "Force HQ"}, "It was held on 1 May 2023.",
+         {"hearing_start": "2024-11-05T00:00:00+00:00", "hearing_start_precision": "day",
+          "hearing_place": "Force HQ"}),
+        # No year printed: left out, never guessed.
+        ({}, "The hearing will take place on Tuesday 17 April at 9.30am.", {}),
+        ({}, "The hearing was adjourned.", {}),
+    ],
+)  # fmt: skip
+def test_hearing_dates_and_places(fields, line, want):
+    from sources import hearings
+
+    assert hearings.hearing(fields, [line], "Europe/London") == want
