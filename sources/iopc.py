@@ -25,12 +25,16 @@ TITLE_FORCE = re.compile(rf"\s[–—-]\s*([^–—,]+?),\s*{MONTH}\s+\d{{4}}\s*
 TEXT_FORCE = re.compile(
     r"\b((?:[A-Z][a-z]+ (?:and |& )?)+(?:Police Service|Police|Constabulary))\b"
 )
+# Words a sentence can open with before the force's name ("Two Kent Police officers …").
+LEADING_WORDS = r"^(?:(?:The|By|At|From|For|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) )+"
 PUBLISHED = re.compile(r"^(?:Published:?\s*)?(?:\d{1,2} [A-Z][a-z]{2,8} \d{4})?$")
 TYPES = ("News", "Investigation", "Blog", "Policy", "Statement", "Learning", "Recommendations")
 # Drupal furniture that older themes leaked into the page text.
 BOILERPLATE = (r"^User Bar First$", r"^This is a debugging block$", r"^Share (this|on)\b")
 # Glossary tooltips inline a definition after each term; keep the term, drop the definition.
 GLOSSARY = "[class*=tooltip-text], [class*=glossary-definition], [role=tooltip], .tooltip"
+# A news release naming its investigation's reference joins that investigation's case.
+REFERENCE = re.compile(r"\b(?:IOPC|our|investigation) reference:?\s*(\d{4}/\d{5,6})\b", re.I)
 
 
 class IopcOptions(BaseModel):
@@ -46,6 +50,7 @@ class IopcSource(Source):
     base_url = "https://www.policeconduct.gov.uk"
     default_interval = timedelta(minutes=30)
     Options = IopcOptions
+    article = ARTICLE  # which links on a listing are documents
 
     def canonical(self, url: str) -> str:
         return urls.canonical(url, self.root, HOSTS)
@@ -78,7 +83,7 @@ class IopcSource(Source):
         refs: dict[str, DocumentRef] = {}
         for href, text in html.links(tree, base):
             url = self.canonical(href)
-            if urls.host(url) != urls.host(self.root) or not ARTICLE.match(urls.path(url)):
+            if urls.host(url) != urls.host(self.root) or not self.article.match(urls.path(url)):
                 continue
             node = teaser_ids.get(url) or (m.group(1) if (m := NODE.search(url)) else None)
             old = refs.get(url)
@@ -101,7 +106,9 @@ class IopcSource(Source):
         found = html.fields(tree)
         found.update({k: v for k, v in (("Type", kind), ("Node ID", node_id(tree))) if v})
         force = force_of(title, body, found)
-        ref_key = html.field(found, "IOPC reference")
+        ref_key = html.field(found, "IOPC reference") or (
+            m.group(1) if (m := REFERENCE.search("\n".join(body))) else None
+        )
         return article.build(ref, title, body, dated, fields=found, force=force, case_key=ref_key)
 
 
@@ -124,4 +131,4 @@ def force_of(title: str | None, body: list[str], found: dict[str, str]) -> str |
     if force := html.field(found, "Force"):
         return force
     m = TEXT_FORCE.search("\n".join(body))
-    return re.sub(r"^(The|By|At|From|For) ", "", m.group(1)) if m else None
+    return re.sub(LEADING_WORDS, "", m.group(1)) if m else None

@@ -29,49 +29,50 @@ from tests import sitemirror
 ROOT = Path(__file__).parents[1]
 GUIDE = ROOT / "docs" / "plugins.md"
 
-LISTING = """<!-- RECONSTRUCTED from the PIRC walk-through in docs/plugins.md (news at
-     /news/latest/, articles at /news/latest/<slug>/); not captured live. Markup and items
+LISTING = """<!-- RECONSTRUCTED from the HMICFRS walk-through in docs/plugins.md (news at
+     /news/news-feed/, articles at /news/news-feed/<slug>/); not captured live. Markup and items
      invented. -->
 <!DOCTYPE html>
-<html lang="en"><head><title>Latest news | PIRC</title></head>
+<html lang="en"><head><title>Latest news | HMICFRS</title></head>
 <body>
-<nav><a href="/news/latest/">News</a> <a href="/about-us/">About us</a></nav>
+<nav><a href="/news/news-feed/">News</a> <a href="/about-us/">About us</a></nav>
 <main>
   <h1>Latest news</h1>
   <div class="news-list">
-    <article><h3><a href="/news/latest/officer-reported-to-crown-office/">Officer reported to
-      the Crown Office after PIRC investigation</a></h3><p>14 March 2024</p></article>
-    <article><h3><a href="https://pirc.scot/news/latest/investigation-into-death-in-custody/">
-      Investigation into death in police custody</a></h3><p>2 February 2024</p></article>
+    <article><h3><a href="/news/news-feed/force-moved-into-enhanced-monitoring/">Force moved
+      into enhanced monitoring after HMICFRS inspection</a></h3><p>14 March 2024</p></article>
+    <article><h3><a href="https://hmicfrs.justiceinspectorates.gov.uk/news/news-feed/peel-inspection-of-kent-police/">
+      PEEL inspection of Kent Police</a></h3><p>2 February 2024</p></article>
   </div>
-  <p><a href="/news/latest/?page=2">Older news</a></p>
+  <p><a href="/news/news-feed/?page=2">Older news</a></p>
 </main>
 <footer><a href="/privacy/">Privacy</a></footer>
 </body></html>
 """
-ARTICLE = """<!-- RECONSTRUCTED from the PIRC walk-through in docs/plugins.md; not captured live.
+ARTICLE = """<!-- RECONSTRUCTED from the HMICFRS walk-through in docs/plugins.md; not captured live.
      Markup and text invented. -->
 <!DOCTYPE html>
-<html lang="en"><head><title>Officer reported | PIRC</title>
-<meta property="og:title" content="Officer reported to the Crown Office after PIRC investigation">
+<html lang="en"><head><title>Enhanced monitoring | HMICFRS</title>
+<meta property="og:title" content="Force moved into enhanced monitoring after HMICFRS inspection">
 </head>
 <body>
-<nav><a href="/news/latest/">News</a></nav>
+<nav><a href="/news/news-feed/">News</a></nav>
 <main>
-  <h1>Officer reported to the Crown Office after PIRC investigation</h1>
+  <h1>Force moved into enhanced monitoring after HMICFRS inspection</h1>
   <p class="meta">Published <time datetime="2024-03-14T10:00:00+00:00">14 March 2024</time></p>
   <div class="share">Share this page</div>
   <div class="article-body">
-    <p>A police officer has been reported to the Crown Office and Procurator Fiscal Service
-    following an independent investigation by the Police Investigations and Review
-    Commissioner.</p>
-    <p>The Commissioner's report has been sent to Police Scotland.</p>
+    <p>A police force has been moved into the enhanced monitoring stage of our process
+    following an inspection by HM Inspectorate of Constabulary and Fire & Rescue
+    Services.</p>
+    <p>The inspection report has been sent to the chief constable.</p>
   </div>
 </main>
-<footer>Contact the PIRC press office.</footer>
+<footer>Contact the HMICFRS press office.</footer>
 </body></html>
 """
-SLUG_URL = "https://pirc.scot/news/latest/officer-reported-to-crown-office/"
+NAME = "HM Inspectorate of Constabulary and Fire & Rescue Services"
+SLUG_URL = "https://hmicfrs.justiceinspectorates.gov.uk/news/news-feed/force-moved-into-enhanced-monitoring/"
 
 
 def guide_commands() -> list[str]:
@@ -155,94 +156,96 @@ def project(tmp_path_factory):
 def test_the_guide_names_the_commands_this_test_runs():
     commands = guide_commands()
     for expected in (
-        "oversight-monitor new-source pirc",
+        "oversight-monitor new-source hmicfrs",
         "pip install -e .",
-        "python -m pytest tests/test_source_pirc.py",
+        "python -m pytest tests/test_source_hmicfrs.py",
         "oversight-monitor sources --list",
-        "python -m sources.fixtures regen pirc --dry-run",
-        "python -m sources.fixtures regen pirc",
-        "python -m pytest tests/test_source_pirc.py tests/test_sources_fixtures.py -k pirc",
+        "python -m sources.fixtures regen hmicfrs --dry-run",
+        "python -m sources.fixtures regen hmicfrs",
+        "python -m pytest tests/test_source_hmicfrs.py tests/test_sources_fixtures.py -k hmicfrs",
         "ruff check sources tests",
-        "oversight-monitor check --source pirc --dry-run",
+        "oversight-monitor check --source hmicfrs --dry-run",
     ):
         assert expected in commands, f"docs/plugins.md no longer says `{expected}`"
 
 
 def test_new_source_two_selectors_and_a_fixture_give_a_registered_passing_source(project):
     # 1. Generate the skeleton; install; its own test passes as generated; it is listed.
-    made = project.run("oversight-monitor new-source pirc").stdout
-    for name in ("sources/pirc.py", "tests/test_source_pirc.py", "tests/sources/pirc/listing.html",
-                 "tests/sources/pirc/listing.json", "tests/sources/pirc/example.html",
-                 "tests/sources/pirc/example.json"):  # fmt: skip
+    made = project.run("oversight-monitor new-source hmicfrs").stdout
+    names = ("listing.html", "listing.json", "example.html", "example.json")
+    examples = [f"tests/sources/hmicfrs/{n}" for n in names]
+    for name in ("sources/hmicfrs.py", "tests/test_source_hmicfrs.py", *examples):
         assert project.path(name).is_file(), made
-    assert 'pirc = "sources.pirc:PircSource"' in project.path("pyproject.toml").read_text()
+    assert 'hmicfrs = "sources.hmicfrs:HmicfrsSource"' in project.path("pyproject.toml").read_text()
     project.install()
-    project.run("python -m pytest -q -p no:cacheprovider tests/test_source_pirc.py")
-    assert re.search(r"^pirc\s", project.run("oversight-monitor sources --list").stdout, re.M)
+    project.run("python -m pytest -q -p no:cacheprovider tests/test_source_hmicfrs.py")
+    assert re.search(r"^hmicfrs\s", project.run("oversight-monitor sources --list").stdout, re.M)
 
     # 2. Point it at the site: the two selectors and the class attributes the guide shows.
     edit(
-        project.path("sources/pirc.py"),
+        project.path("sources/hmicfrs.py"),
         (r"^ITEM_LINKS = .*$", 'ITEM_LINKS = "main h3 a[href]"'),
         (r"^BODY = .*$", 'BODY = "main .article-body"'),
-        (r'^    listing_path: str = .*$', '    listing_path: str = "/news/latest/"'),
-        (r"^    name = .*$", '    name = "Police Investigations & Review Commissioner"'),
-        (r"^    hosts = .*$", '    hosts = ("pirc.scot", "www.pirc.scot")'),
-        (r"^    base_url = .*$", '    base_url = "https://pirc.scot"'),
+        (r'^    listing_path: str = .*$', '    listing_path: str = "/news/news-feed/"'),
+        (r"^    name = .*$", f'    name = "{NAME}"'),
+        (r"^    hosts = .*$", '    hosts = ("hmicfrs.justiceinspectorates.gov.uk",)'),
+        (r"^    base_url = .*$", '    base_url = "https://hmicfrs.justiceinspectorates.gov.uk"'),
         (r"^    default_interval = .*$", "    default_interval = timedelta(minutes=60)"),
     )  # fmt: skip
 
     # 3. Replace the examples (reconstructed, not curl'd: no network) and set the real URLs.
-    pirc = project.path("tests/sources/pirc")
-    (pirc / "listing.html").write_text(LISTING, "utf-8")
-    (pirc / "example.html").write_text(ARTICLE, "utf-8")
-    set_json(pirc / "listing.json", url="https://pirc.scot/news/latest/")
-    set_json(pirc / "example.json", url=SLUG_URL,
-             external_id="/news/latest/officer-reported-to-crown-office")  # fmt: skip
+    hmicfrs = project.path("tests/sources/hmicfrs")
+    (hmicfrs / "listing.html").write_text(LISTING, "utf-8")
+    (hmicfrs / "example.html").write_text(ARTICLE, "utf-8")
+    set_json(
+        hmicfrs / "listing.json", url="https://hmicfrs.justiceinspectorates.gov.uk/news/news-feed/"
+    )
+    set_json(hmicfrs / "example.json", url=SLUG_URL,
+             external_id="/news/news-feed/force-moved-into-enhanced-monitoring")  # fmt: skip
 
     # 4. Regenerate: the dry run prints the diff and writes nothing; then write and read it.
-    before = (pirc / "example.json").read_text()
-    dry = project.run("python -m sources.fixtures regen pirc --dry-run").stdout
-    assert "2 fixture(s) would change for pirc" in dry and '+    "title"' in dry
-    assert (pirc / "example.json").read_text() == before
-    assert "2 fixture(s) changed" in project.run("python -m sources.fixtures regen pirc").stdout
-    refs = json.loads((pirc / "listing.json").read_text())["refs"]
+    before = (hmicfrs / "example.json").read_text()
+    dry = project.run("python -m sources.fixtures regen hmicfrs --dry-run").stdout
+    assert "2 fixture(s) would change for hmicfrs" in dry and '+    "title"' in dry
+    assert (hmicfrs / "example.json").read_text() == before
+    assert "2 fixture(s) changed" in project.run("python -m sources.fixtures regen hmicfrs").stdout
+    refs = json.loads((hmicfrs / "listing.json").read_text())["refs"]
     assert [(r["url"], r["external_id"], r["title"]) for r in refs] == [
-        (SLUG_URL, "/news/latest/officer-reported-to-crown-office",
-         "Officer reported to the Crown Office after PIRC investigation"),
-        ("https://pirc.scot/news/latest/investigation-into-death-in-custody/",
-         "/news/latest/investigation-into-death-in-custody",
-         "Investigation into death in police custody"),
+        (SLUG_URL, "/news/news-feed/force-moved-into-enhanced-monitoring",
+         "Force moved into enhanced monitoring after HMICFRS inspection"),
+        ("https://hmicfrs.justiceinspectorates.gov.uk/news/news-feed/peel-inspection-of-kent-police/",
+         "/news/news-feed/peel-inspection-of-kent-police",
+         "PEEL inspection of Kent Police"),
     ]  # fmt: skip
-    doc = json.loads((pirc / "example.json").read_text())["document"]
-    assert doc["title"] == "Officer reported to the Crown Office after PIRC investigation"
-    assert doc["text"].startswith("A police officer has been reported to the Crown Office")
-    assert doc["text"].endswith("The Commissioner's report has been sent to Police Scotland.")
+    doc = json.loads((hmicfrs / "example.json").read_text())["document"]
+    assert doc["title"] == "Force moved into enhanced monitoring after HMICFRS inspection"
+    assert doc["text"].startswith("A police force has been moved into the enhanced monitoring")
+    assert doc["text"].endswith("The inspection report has been sent to the chief constable.")
     assert "Share this page" not in doc["text"] and "press office" not in doc["text"]
     assert doc["published_at"] == "2024-03-14T10:00:00+00:00"
 
     # 5. Test, lint (the files the guide had us write), configure, one dry-run cycle.
-    tests = "python -m pytest -p no:cacheprovider tests/test_source_pirc.py tests/test_sources_fixtures.py -k pirc"  # noqa: E501
+    tests = "python -m pytest -p no:cacheprovider tests/test_source_hmicfrs.py tests/test_sources_fixtures.py -k hmicfrs"  # noqa: E501
     assert " passed" in project.run(tests).stdout
-    project.run("ruff check --no-cache sources/pirc.py tests/test_source_pirc.py")
+    project.run("ruff check --no-cache sources/hmicfrs.py tests/test_source_hmicfrs.py")
     listed = project.run("oversight-monitor sources --list --json").stdout
-    assert {"id": "pirc", "name": "Police Investigations & Review Commissioner"}.items() <= next(
-        r for r in json.loads(listed) if r["id"] == "pirc"
+    assert {"id": "hmicfrs", "name": NAME}.items() <= next(
+        r for r in json.loads(listed) if r["id"] == "hmicfrs"
     ).items()
 
-    site = sitemirror.Mirror("pirc", ("pirc.scot", "www.pirc.scot"))
-    site.add("/news/latest/", LISTING)
-    site.add("/news/latest/officer-reported-to-crown-office/", ARTICLE)
-    site.stub_links("/news/latest/")
+    site = sitemirror.Mirror("hmicfrs", ("hmicfrs.justiceinspectorates.gov.uk",))
+    site.add("/news/news-feed/", LISTING)
+    site.add("/news/news-feed/force-moved-into-enhanced-monitoring/", ARTICLE)
+    site.stub_links("/news/news-feed/")
     with site:
         project.path("config.toml").write_text(
             '[monitor]\ndatabase = "guide.db"\n\n[http]\ncontact = "tests@example.org"\n'
             "min_delay_seconds = 0\nretries = 0\n\n"
-            f'[[sources]]\nid = "pirc"\ninterval_minutes = 60\nbase_url = "{site.root}"\n'
+            f'[[sources]]\nid = "hmicfrs"\ninterval_minutes = 60\nbase_url = "{site.root}"\n'
         )
-        out = project.run("oversight-monitor check --source pirc --dry-run").stdout
-    assert "pirc: 2 listed, 2 fetched" in out, out
-    assert "would record" in out and "Officer reported to the Crown Office" in out
+        out = project.run("oversight-monitor check --source hmicfrs --dry-run").stdout
+    assert "hmicfrs: 2 listed, 2 fetched" in out, out
+    assert "would record" in out and "Force moved into enhanced monitoring" in out
     fetched = {path for path, status, _ in site.requests() if status == 200}
-    assert fetched == {"/news/latest/", "/news/latest/officer-reported-to-crown-office/",
-                       "/news/latest/investigation-into-death-in-custody/"}  # fmt: skip
+    assert fetched == {"/news/news-feed/", "/news/news-feed/force-moved-into-enhanced-monitoring/",
+                       "/news/news-feed/peel-inspection-of-kent-police/"}  # fmt: skip

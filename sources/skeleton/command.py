@@ -50,7 +50,7 @@ def register(pyproject: Path, line: str) -> bool:
     help="Project directory (the one holding pyproject.toml).",
 )
 def new_source(name: str, root: Path) -> None:
-    """Write a working skeleton for a new source plugin called NAME (e.g. pirc)."""
+    """Write a working skeleton for a new source plugin called NAME (e.g. hmicfrs)."""
     if not NAME.match(name):
         raise click.BadParameter(
             "use 2-40 lower-case letters, digits or hyphens", param_hint="NAME"
