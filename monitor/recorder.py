@@ -15,6 +15,7 @@ from monitor.cases import CaseLink
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
 from monitor.stages.reader import Classification
+from notifications.facts import reading_facts
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -141,6 +142,7 @@ def record(
         case, is_new_case = _case_for(session, link, now)
         if not case.tracked and cls.force and not case.force:
             case.force = cls.force
+        severity_before = case.severity  # "Before" is worded as the earlier stage was
         before = (case.stage, case.reported_status)
         if session.get(CaseDocument, (case.id, row.id)) is None:
             session.add(CaseDocument(case_id=case.id, document_id=row.id))
@@ -157,11 +159,14 @@ def record(
             document_is_newest=newest == update.id,
             update_stage=update.stage,
             previous_version_stage=previous_stage,
+            tracked=case.tracked,
         )
         if event_status is None or link.key not in alerting:
             continue
         for planned in plan_events(change):
-            event = _add_event(session, planned, obs, case, update, before[1], event_status, now)
+            event = _add_event(
+                session, planned, obs, case, update, before[1], event_status, now, severity_before
+            )
             if event is not None:
                 events.append(event)
                 if event.status == "live":
@@ -227,6 +232,7 @@ def _add_event(
     status_before: str | None,
     status: str,
     now: datetime,
+    severity_before: str | None = None,
 ) -> Event | None:
     doc, cls = obs.document, obs.classification
     key = dedupe_key(
@@ -249,13 +255,10 @@ def _add_event(
         date_note=doc.date_note,
         from_stage=planned.from_stage,
         to_stage=planned.to_stage,
-        evidence=cls.evidence,
-        officers=cls.officers,
-        severity=cls.severity,
-        route=cls.route,
         force=update.force or case.force,
-        flags=sorted(cls.flags),
-        edited=planned.kind == "document_changed",
+        edited=planned.edited,
+        from_severity=severity_before,
+        **reading_facts(cls, doc.title),
         from_status=status_before,
         to_status=case.reported_status,
     )
