@@ -26,6 +26,7 @@ from monitor.cases import CaseMatcher
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.http.fetcher import Fetcher
+from monitor.guard import trips
 from monitor.lease import claim
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, record, save_validators
@@ -35,7 +36,7 @@ from monitor.stages.reader import Classification, classify
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
 from monitor.text import content_hash
-from sources.base import Source, SourceContext
+from sources.base import Source, SourceContext, display_name
 
 log = logging.getLogger("monitor.engine")
 
@@ -87,6 +88,7 @@ class Engine:
 
             enqueue = outbox_enqueue
         self._enqueue = enqueue
+        self._names: dict[str, str] = {}  # source id → the name people see, per cycle
 
     # ---- the cycle -------------------------------------------------------------------------
 
@@ -114,11 +116,13 @@ class Engine:
         try:
             refs = await self._discover(source, ctx)
         except FetchError as exc:
+            self._names[sc.id] = display_name(source, sc.name, ctx.state)
             report.failure = exc
             self._finish(sc, report, ctx, pages, set(), set(), now, dry_run)
             log_report(report)
             return report
         report.discovered = len(refs)
+        self._names[sc.id] = display_name(source, sc.name, ctx.state)
 
         wanted = self._select(source, refs, known, now, report)
         validators.update(self._validators([r.url for r in wanted]))
@@ -167,7 +171,7 @@ class Engine:
         failed = len(report.errors)
         if wanted and failed and failed * 2 > len(wanted):
             report.failure = _worst(fetched)
-        report.held = self._mass_change(report, len(known))
+        report.held = self._mass_change(source, report, fetched, known)
         if not dry_run:
             self._record_all(sc, source, changed, known, report, now)
             self._touch(unchanged_ids, now)
@@ -254,12 +258,31 @@ class Engine:
             "%s: could not read %s: %s", report.source_id, item.ref.url, with_next_step(exc)
         )
 
-    def _mass_change(self, report: CycleReport, known: int) -> bool:
-        if report.baseline or known == 0:
+    def _mass_change(
+        self, source: Source, report: CycleReport, fetched: list[_Fetched], known: dict[str, _Known]
+    ) -> bool:
+        if report.baseline:
             return False
-        moved = report.changed + report.new
-        settings = self.config.monitor
-        return moved >= settings.mass_change_min and moved > settings.mass_change_share * known
+        moved = []
+        for f in fetched:
+            old = known.get(f.ref.external_id)
+            if old is None:
+                continue  # new documents are news, never a sign of breakage
+            if _is_gone(f.error) and old.removed_at is None:
+                moved.append({"title": f.ref.title or "", "url": f.ref.url, "how": "gone"})
+            elif f.digest and (f.digest != old.content_hash or old.removed_at is not None):
+                title = f.document.title if f.document else f.ref.title or ""
+                moved.append({"title": title, "url": f.ref.url, "how": "changed"})
+        report.known = len(known)
+        report.held_reason = trips(
+            known=len(known), changed=len(moved) - sum(m["how"] == "gone" for m in moved),
+            removed=sum(m["how"] == "gone" for m in moved),
+            discovered=report.discovered, lists=not source.recheck_every_cycle,
+            settings=self.config.monitor,
+        )
+        if report.held_reason is not None:
+            report.held_documents = moved
+        return report.held_reason is not None
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -310,7 +333,7 @@ class Engine:
         classification = self.classify(doc.title, doc.text)
         return Observed(
             source_id=sc.id,
-            source_name=source.name,
+            source_name=self._names.get(sc.id, source.name),
             ref=item.ref,
             page=page,
             document=doc,
@@ -366,7 +389,7 @@ class Engine:
 
         for item in fetched:
             exc, old = item.error, known.get(item.ref.external_id)
-            if not (isinstance(exc, HttpStatusError) and exc.status in (404, 410) and old):
+            if not (_is_gone(exc) and old):
                 continue
             if old.removed_at is not None:
                 continue
@@ -375,9 +398,9 @@ class Engine:
                 events = record_removal(
                     session,
                     old.id,
-                    source_name=source.name,
+                    source_name=self._names.get(sc.id, source.name),
                     now=now,
-                    live=not report.baseline,
+                    status="baseline" if report.baseline else "held" if report.held else "live",
                     enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
                 )
                 session.commit()
@@ -389,17 +412,21 @@ class Engine:
         from monitor.health import mass_change_event
 
         with Session(self.db) as session:
-            event = mass_change_event(session, sc.id, source.name, report, now)
+            event = mass_change_event(
+                session, sc.id, self._names.get(sc.id, source.name), report, now
+            )
             if event is not None:
                 self._enqueue(session, event, self.config, text="", now=now)
             session.commit()
+        what = (
+            "its listing came back empty" if report.held_reason == "emptied"
+            else f"{len(report.held_documents)} of its {report.known} known documents changed at once"
+        )
         log.warning(
-            "%s: %d of its documents changed at once; their alerts are held (layout change or "
-            "parser fault?). Check the source, then send them with "
-            "`oversight-monitor held --release %s`.",
-            sc.id,
-            report.changed + report.new,
-            sc.id,
+            "%s: %s; this cycle's alerts are held (layout change or parser fault?). Check the "
+            "source, then send them with `oversight-monitor held --release %s` or drop them "
+            "with `oversight-monitor held --discard %s`.",
+            sc.id, what, sc.id, sc.id,
         )
 
     def _finish(
@@ -434,7 +461,7 @@ class Engine:
                 state,
                 report,
                 self.config,
-                source_name=sc.id,
+                source_name=self._names.get(sc.id, sc.id),
                 now=now,
                 enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
             )
@@ -518,6 +545,10 @@ def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
             url=ref.url,
         )
     return doc
+
+
+def _is_gone(exc: FetchError | None) -> bool:
+    return isinstance(exc, HttpStatusError) and exc.status in (404, 410)
 
 
 def _worst(fetched: list[_Fetched]) -> FetchError:

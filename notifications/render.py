@@ -243,7 +243,10 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
     subjects = {
         "source_failing": f"Source failing: {source}",
         "source_recovered": f"Source working again: {source}",
-        "mass_change_held": f"Alerts held for {source}: {p.get('changed')} changes at once",
+        "mass_change_held": (
+            f"Alerts held for {source}: its listing is empty" if p.get("reason") == "emptied"
+            else f"Alerts held for {source}: {p.get('changed')} known documents changed at once"
+        ),
         "dead_letters": f"{count} notification{'s' if count != 1 else ''} could not be delivered",
     }
     return {
@@ -257,6 +260,13 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "since": _date(p.get("since"), None, with_time=True),
         "changed": p.get("changed"),
         "known": p.get("known"),
+        "reason": p.get("reason"),
+        "documents": [
+            {"title": _one_line(d.get("title")) or "(no title)", "how": d.get("how"),
+             "url": escape.safe_url(d.get("url"))}
+            for d in p.get("documents") or [] if isinstance(d, dict)
+        ],
+        "unlisted": max(0, int(p.get("changed") or 0) - len(p.get("documents") or [])),
         "count": count,
         "max_attempts": p.get("max_attempts"),
         "letters": [

@@ -161,8 +161,8 @@ def test_format_follows_the_channel(url: str, flavour: str) -> None:
         (
             "mass_change_held",
             {"source_id": "met", "changed": 40, "known": 50},
-            "Alerts held for met: 40 changes at once",
-            "40 of 50 known documents",
+            "Alerts held for met: 40 known documents changed at once",
+            "40 of the 50 known documents",
         ),
     ],
 )
