@@ -117,7 +117,9 @@ def _use_our_plain_parts() -> None:
 
     def convert_between(from_format: object, to_format: object, content: str) -> str:
         ours = _PLAIN_PART.get()
-        if ours is not None and ours[0] == content and str(getattr(to_format, "value", to_format)) == TEXT:
+        # apprise strips the body before its email plugin sees it.
+        same = ours is not None and ours[0].strip() == (content or "").strip()
+        if same and str(getattr(to_format, "value", to_format)) == TEXT:
             return ours[1]
         return original(from_format, to_format, content)
 
