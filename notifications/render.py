@@ -191,7 +191,9 @@ def _unsure(kind: str, p: Mapping[str, Any]) -> str | None:
 
 def _worded_by_severity(stage: str | None) -> bool:
     """Stages whose own words carry the severity (notices served, case to answer)."""
-    return bool(stage) and stage_label(stage, "misconduct") != stage_label(stage, "gross_misconduct")
+    if not stage:
+        return False
+    return stage_label(stage, "misconduct") != stage_label(stage, "gross_misconduct")
 
 
 def _case_page(site: str | None, case_id: object) -> str | None:
@@ -370,7 +372,9 @@ def _fit(
 
     body, shown = _shrink(renderer(target.flavour, not target.has_title), items, target)
     # Email: the plain-text part is written from its own template, not converted from HTML.
-    text = renderer(TEXT, False)(items[:shown], len(items) - shown) if target.flavour == HTML else None
+    text = None
+    if target.flavour == HTML:
+        text = renderer(TEXT, False)(items[:shown], len(items) - shown)
     title = escape.neutral(subject) if target.has_title else ""
     return Message(title=title, body=body, body_format=target.body_format, text=text), shown
 
