@@ -25,8 +25,8 @@ from sqlmodel import Session, col, select
 from monitor.cases import CaseMatcher
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
-from monitor.http.fetcher import Fetcher
 from monitor.guard import trips
+from monitor.http.fetcher import Fetcher
 from monitor.lease import claim
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, record, save_validators
@@ -123,6 +123,8 @@ class Engine:
             return report
         report.discovered = len(refs)
         self._names[sc.id] = display_name(source, sc.name, ctx.state)
+        # A listing answered afresh (not 304) and empty is a sign of breakage; see guard.py.
+        listed_afresh = bool(pages) and not source.recheck_every_cycle
 
         wanted = self._select(source, refs, known, now, report)
         validators.update(self._validators([r.url for r in wanted]))
@@ -171,7 +173,7 @@ class Engine:
         failed = len(report.errors)
         if wanted and failed and failed * 2 > len(wanted):
             report.failure = _worst(fetched)
-        report.held = self._mass_change(source, report, fetched, known)
+        report.held = self._mass_change(report, fetched, known, listed_afresh)
         if not dry_run:
             self._record_all(sc, source, changed, known, report, now)
             self._touch(unchanged_ids, now)
@@ -259,7 +261,7 @@ class Engine:
         )
 
     def _mass_change(
-        self, source: Source, report: CycleReport, fetched: list[_Fetched], known: dict[str, _Known]
+        self, report: CycleReport, fetched: list[_Fetched], known: dict[str, _Known], lists: bool
     ) -> bool:
         if report.baseline:
             return False
@@ -277,7 +279,7 @@ class Engine:
         report.held_reason = trips(
             known=len(known), changed=len(moved) - sum(m["how"] == "gone" for m in moved),
             removed=sum(m["how"] == "gone" for m in moved),
-            discovered=report.discovered, lists=not source.recheck_every_cycle,
+            discovered=report.discovered, lists=lists,
             settings=self.config.monitor,
         )
         if report.held_reason is not None:
@@ -420,7 +422,7 @@ class Engine:
             session.commit()
         what = (
             "its listing came back empty" if report.held_reason == "emptied"
-            else f"{len(report.held_documents)} of its {report.known} known documents changed at once"
+            else f"{len(report.held_documents)} of its {report.known} known documents changed"
         )
         log.warning(
             "%s: %s; this cycle's alerts are held (layout change or parser fault?). Check the "

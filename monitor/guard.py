@@ -24,7 +24,8 @@ def trips(
     """Why this cycle's alerts are held ('changed' or 'emptied'), or None.
 
     `known`: documents recorded before this cycle; `changed`/`removed`: how many of them now
-    read differently or are gone; `lists`: the source discovers through a listing or feed.
+    read differently or are gone; `lists`: a listing or feed was read afresh this cycle (not
+    answered 304 Not Modified, which lists nothing because nothing changed).
     """
     if known == 0:
         return None
