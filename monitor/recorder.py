@@ -15,7 +15,6 @@ from monitor.cases import CaseLink
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
 from monitor.stages.reader import Classification
-from notifications.facts import reading_facts
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -25,6 +24,7 @@ from monitor.store.tables import (
     HttpValidator,
     StageUpdate,
 )
+from notifications.facts import reading_facts
 
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]

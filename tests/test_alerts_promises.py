@@ -20,7 +20,7 @@ from notifications.digest import send_due_digests
 from notifications.facts import reading_facts
 from notifications.outbox import deliver_due
 from sources.base import SITE_TITLE, display_name
-from sources.feed import FeedSource, FeedOptions
+from sources.feed import FeedOptions, FeedSource
 from sources.iopc import IopcSource
 
 
