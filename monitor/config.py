@@ -26,7 +26,10 @@ EVENT_KINDS = (
     "document_changed",
     "document_removed",
     "hearing_reminder",
+    "announcement",
 )
+# Followers of a tracked case hear of every announcement naming it by default (issue 16).
+DEFAULT_EVENTS = ["stage_changed", "new_case", "announcement"]
 
 
 class Strict(BaseModel):
@@ -52,6 +55,8 @@ class MonitorSettings(Strict):
     mass_change_share: float = Field(0.5, gt=0, le=1)
     mass_change_min: int = Field(5, ge=1)
     max_documents_per_cycle: int = Field(200, ge=1)
+    # Who runs this monitor and how to reach them, printed in every recipient's footer.
+    operator_contact: str | None = None
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -67,6 +72,7 @@ class RefetchSettings(Strict):
 
 class SourceConfig(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    name: str | None = Field(None, min_length=1)  # shown to people; else the site's own title
     plugin: str | None = None  # defaults to id
     enabled: bool = True
     interval_minutes: float | None = Field(None, gt=0)
@@ -96,8 +102,11 @@ class Subscriber(Strict):
     stages: list[str] = []
     sources: list[str] = []
     keywords: list[str] = []
-    events: list[Literal[EVENT_KINDS]] = ["stage_changed", "new_case"]  # type: ignore[valid-type]
+    events: list[Literal[EVENT_KINDS]] = DEFAULT_EVENTS  # type: ignore[valid-type]
     mode: Literal["immediate", "daily", "weekly"] = "immediate"
+    # Stage moves read with low confidence: as `mode` says (None), at once, or in the digest
+    # (a daily one for an immediate subscriber).
+    uncertain: Literal["immediate", "digest"] | None = None
     digest_time: time = time(8, 0)
     digest_day: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
@@ -123,6 +132,9 @@ class OutboxSettings(Strict):
 class WebSettings(Strict):
     listen: str = "127.0.0.1:8080"
     token: str | None = None  # required to bind anywhere but loopback
+    # The address recipients can open, e.g. "https://monitor.example.org": alerts link to the
+    # case page there. Unset: the web interface is not public and alerts carry no link to it.
+    public_url: str | None = Field(None, pattern=r"^https?://")
 
 
 class Config(Strict):

@@ -22,6 +22,7 @@ class CaseChange:
     document_is_newest: bool  # its update is now the case's newest dated one
     update_stage: str  # this version's own classification
     previous_version_stage: str | None  # the same document's classification before an edit
+    tracked: bool = False  # a case from [[cases]]: its followers hear of every announcement
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +30,23 @@ class PlannedEvent:
     kind: str
     from_stage: str | None
     to_stage: str | None
+    edited: bool = False  # made by an edit of a document already seen
 
 
 def plan_events(change: CaseChange) -> list[PlannedEvent]:
-    """At most one event per case per document version, the most specific that applies."""
+    """At most one event per case per document version, the most specific that applies.
+
+    A tracked case is never silent: a new or changed announcement naming it that moves
+    nothing is an `announcement` event, so its followers still see it.
+    """
+    planned = _specific_events(change)
+    if planned or not change.tracked:
+        return planned
+    stage = change.stage_after
+    return [PlannedEvent("announcement", stage, stage, edited=not change.document_is_new)]
+
+
+def _specific_events(change: CaseChange) -> list[PlannedEvent]:
     c = change
     if c.is_new_case:
         if c.stage_after != NO_EVENT_STAGE:
@@ -45,7 +59,9 @@ def plan_events(change: CaseChange) -> list[PlannedEvent]:
         return [PlannedEvent("stage_changed", c.stage_before, c.stage_after)]
     if not c.document_is_new:
         if c.previous_version_stage is not None and c.previous_version_stage != c.update_stage:
-            return [PlannedEvent("document_changed", c.previous_version_stage, c.update_stage)]
+            return [PlannedEvent(
+                "document_changed", c.previous_version_stage, c.update_stage, edited=True
+            )]
         return []
     if c.document_is_newest and c.update_stage != NO_EVENT_STAGE:
         return [PlannedEvent("case_update", c.stage_after, c.stage_after)]

@@ -27,6 +27,7 @@ from monitor.cases.clues import find_clues
 from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
+from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
 from monitor.lease import claim
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
@@ -37,7 +38,7 @@ from monitor.stages.reader import Classification, classify
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
 from monitor.text import content_hash
-from sources.base import Source, SourceContext
+from sources.base import Source, SourceContext, display_name
 
 log = logging.getLogger("monitor.engine")
 
@@ -90,6 +91,7 @@ class Engine:
 
             enqueue = outbox_enqueue
         self._enqueue = enqueue
+        self._names: dict[str, str] = {}  # source id → the name people see, per cycle
 
     # ---- the cycle -------------------------------------------------------------------------
 
@@ -120,11 +122,15 @@ class Engine:
         try:
             refs = await self._discover(source, ctx)
         except FetchError as exc:
+            self._names[sc.id] = display_name(source, sc.name, ctx.state)
             report.failure = exc
             self._finish(sc, report, ctx, pages, set(), set(), now, dry_run)
             log_report(report)
             return report
         report.discovered = len(refs)
+        self._names[sc.id] = display_name(source, sc.name, ctx.state)
+        # A listing answered afresh (not 304) and empty is a sign of breakage; see guard.py.
+        listed_afresh = bool(pages) and not source.recheck_every_cycle
 
         wanted = self._select(source, refs, known, now, report)
         validators.update(self._validators([r.url for r in wanted]))
@@ -173,7 +179,7 @@ class Engine:
         failed = len(report.errors)
         if wanted and failed and failed * 2 > len(wanted):
             report.failure = _worst(fetched)
-        report.held = self._mass_change(report, len(known))
+        report.held = self._mass_change(report, fetched, known, listed_afresh)
         if not dry_run:
             self._record_all(sc, source, changed, known, report, now)
             self._touch(unchanged_ids, now)
@@ -260,12 +266,31 @@ class Engine:
             "%s: could not read %s: %s", report.source_id, item.ref.url, with_next_step(exc)
         )
 
-    def _mass_change(self, report: CycleReport, known: int) -> bool:
-        if report.baseline or known == 0:
+    def _mass_change(
+        self, report: CycleReport, fetched: list[_Fetched], known: dict[str, _Known], lists: bool
+    ) -> bool:
+        if report.baseline:
             return False
-        moved = report.changed + report.new
-        settings = self.config.monitor
-        return moved >= settings.mass_change_min and moved > settings.mass_change_share * known
+        moved = []
+        for f in fetched:
+            old = known.get(f.ref.external_id)
+            if old is None:
+                continue  # new documents are news, never a sign of breakage
+            if _is_gone(f.error) and old.removed_at is None:
+                moved.append({"title": f.ref.title or "", "url": f.ref.url, "how": "gone"})
+            elif f.digest and (f.digest != old.content_hash or old.removed_at is not None):
+                title = f.document.title if f.document else f.ref.title or ""
+                moved.append({"title": title, "url": f.ref.url, "how": "changed"})
+        report.known = len(known)
+        report.held_reason = trips(
+            known=len(known), changed=len(moved) - sum(m["how"] == "gone" for m in moved),
+            removed=sum(m["how"] == "gone" for m in moved),
+            discovered=report.discovered, lists=lists,
+            settings=self.config.monitor,
+        )
+        if report.held_reason is not None:
+            report.held_documents = moved
+        return report.held_reason is not None
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -316,7 +341,7 @@ class Engine:
         classification = self.classify(doc.title, doc.text)
         return Observed(
             source_id=sc.id,
-            source_name=source.name,
+            source_name=self._names.get(sc.id, source.name),
             ref=item.ref,
             page=page,
             document=doc,
@@ -375,7 +400,7 @@ class Engine:
 
         for item in fetched:
             exc, old = item.error, known.get(item.ref.external_id)
-            if not (isinstance(exc, HttpStatusError) and exc.status in (404, 410) and old):
+            if not (_is_gone(exc) and old):
                 continue
             if old.removed_at is not None:
                 continue
@@ -384,9 +409,9 @@ class Engine:
                 events = record_removal(
                     session,
                     old.id,
-                    source_name=source.name,
+                    source_name=self._names.get(sc.id, source.name),
                     now=now,
-                    live=not report.baseline,
+                    status="baseline" if report.baseline else "held" if report.held else "live",
                     enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
                 )
                 session.commit()
@@ -398,17 +423,21 @@ class Engine:
         from monitor.health import mass_change_event
 
         with Session(self.db) as session:
-            event = mass_change_event(session, sc.id, source.name, report, now)
+            event = mass_change_event(
+                session, sc.id, self._names.get(sc.id, source.name), report, now
+            )
             if event is not None:
                 self._enqueue(session, event, self.config, text="", now=now)
             session.commit()
+        what = (
+            "its listing came back empty" if report.held_reason == "emptied"
+            else f"{len(report.held_documents)} of its {report.known} known documents changed"
+        )
         log.warning(
-            "%s: %d of its documents changed at once; their alerts are held (layout change or "
-            "parser fault?). Check the source, then send them with "
-            "`oversight-monitor held --release %s`.",
-            sc.id,
-            report.changed + report.new,
-            sc.id,
+            "%s: %s; this cycle's alerts are held (layout change or parser fault?). Check the "
+            "source, then send them with `oversight-monitor held --release %s` or drop them "
+            "with `oversight-monitor held --discard %s`.",
+            sc.id, what, sc.id, sc.id,
         )
 
     def _finish(
@@ -443,7 +472,7 @@ class Engine:
                 state,
                 report,
                 self.config,
-                source_name=sc.id,
+                source_name=self._names.get(sc.id, sc.id),
                 now=now,
                 enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
             )
@@ -527,6 +556,10 @@ def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
             url=ref.url,
         )
     return doc
+
+
+def _is_gone(exc: FetchError | None) -> bool:
+    return isinstance(exc, HttpStatusError) and exc.status in (404, 410)
 
 
 def _worst(fetched: list[_Fetched]) -> FetchError:

@@ -80,14 +80,19 @@ def _health_event(
         enqueue(session, event)
 
 
+MAX_LISTED = 20  # documents named in the maintainers' message; the rest are counted
+
+
 def mass_change_event(
     session: Session, source_id: str, source_name: str, report: CycleReport, now: datetime
 ) -> Event | None:
     payload = {
         "source_id": source_id,
         "source_name": source_name,
-        "changed": report.changed + report.new,
-        "known": report.discovered,
+        "reason": report.held_reason,
+        "changed": len(report.held_documents),
+        "known": report.known,
+        "documents": report.held_documents[:MAX_LISTED],
     }
     return add_event(
         session,

@@ -28,6 +28,7 @@ from monitor.store.tables import (
     StageUpdate,
 )
 from monitor.text import fold
+from notifications.facts import reading_facts
 
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]
@@ -160,6 +161,7 @@ def record(
         case = j.case
         if not case.tracked and cls.force and not case.force:
             case.force = cls.force
+        severity_before = case.severity  # "Before" is worded as the earlier stage was
         before = (case.stage, case.reported_status)
         newest = recompute_case(session, case, now)
         record_hearings(session, case, row.id, doc, now, obs.timezone, obs.page.url)
@@ -174,11 +176,14 @@ def record(
             document_is_newest=newest == update.id,
             update_stage=update.stage,
             previous_version_stage=previous_stage,
+            tracked=case.tracked,
         )
         if event_status is None or case.id not in alerting:
             continue
         for planned in plan_events(change):
-            event = _add_event(session, planned, obs, case, update, before[1], event_status, now)
+            event = _add_event(
+                session, planned, obs, case, update, before[1], event_status, now, severity_before
+            )
             if event is not None:
                 events.append(event)
                 if event.status == "live":
@@ -241,6 +246,7 @@ def _add_event(
     status_before: str | None,
     status: str,
     now: datetime,
+    severity_before: str | None = None,
 ) -> Event | None:
     doc, cls = obs.document, obs.classification
     key = dedupe_key(
@@ -263,13 +269,10 @@ def _add_event(
         date_note=doc.date_note,
         from_stage=planned.from_stage,
         to_stage=planned.to_stage,
-        evidence=cls.evidence,
-        officers=cls.officers,
-        severity=cls.severity,
-        route=cls.route,
         force=update.force or case.force,
-        flags=sorted(cls.flags),
-        edited=planned.kind == "document_changed",
+        edited=planned.edited,
+        from_severity=severity_before,
+        **reading_facts(cls, doc.title),
         from_status=status_before,
         to_status=case.reported_status,
     )

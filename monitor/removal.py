@@ -20,7 +20,7 @@ def record_removal(
     *,
     source_name: str,
     now: datetime,
-    live: bool,
+    status: str,  # live, held (mass-change guard) or baseline (first run, not sent)
     enqueue: Callable[[Session, Event], Any],
 ) -> list[Event]:
     row = session.get(DocumentRow, document_id)
@@ -56,7 +56,7 @@ def record_removal(
                 from_stage=case.stage,
                 to_stage=case.stage,
                 payload_json=json.dumps(payload),
-                status="live" if live else "baseline",
+                status=status,
                 created_at=now,
             ),
         )

@@ -27,6 +27,10 @@ class CycleReport:
     failure: FetchError | None = None
     baseline: bool = False
     held: bool = False
+    held_reason: str | None = None  # monitor/guard.py: "changed" or "emptied"
+    # The known documents that changed or went away, named in the maintainers' message.
+    held_documents: list[dict[str, str]] = field(default_factory=list)
+    known: int = 0  # documents recorded before this cycle
     skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
     deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
     new_failed: int = 0  # new documents that could not be read; the listing is re-read next time

@@ -8,7 +8,9 @@ ever leave this module, and error text is scrubbed of the secret parts before it
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -56,6 +58,7 @@ class Message:
     title: str
     body: str
     body_format: str
+    text: str | None = None  # the plain-text alternative of an HTML email
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,53 @@ def target(plugin: apprise.plugins.NotifyBase) -> Target:
     return Target(flavour, fmt, max_body, has_title, measure)
 
 
+# The plain-text part of the email being sent, while it is sent (per thread, via contextvars).
+_PLAIN_PART: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "plain_part", default=None
+)
+
+
+def _use_our_plain_parts() -> None:
+    """Let an HTML email carry the plain-text part we wrote.
+
+    apprise builds that part by converting the HTML (a call to `convert_between` in its email
+    plugin) and offers no way to pass one. We wrap that one name: while `send` has a text of
+    its own for exactly this HTML body, it is used; any other call goes to apprise unchanged.
+    If a newer apprise moves the call, emails simply keep apprise's converted text.
+    """
+    try:
+        module = importlib.import_module("apprise.plugins.email.base")
+    except ImportError:  # pragma: no cover - an apprise without the email plugin
+        return
+    original = getattr(module, "convert_between", None)
+    if original is None or getattr(original, "ours", False):
+        return
+
+    def convert_between(from_format: object, to_format: object, content: str) -> str:
+        ours = _PLAIN_PART.get()
+        # apprise strips the body before its email plugin sees it.
+        same = ours is not None and ours[0].strip() == (content or "").strip()
+        if same and str(getattr(to_format, "value", to_format)) == TEXT:
+            return ours[1]
+        return original(from_format, to_format, content)
+
+    convert_between.ours = True  # type: ignore[attr-defined]
+    module.convert_between = convert_between
+
+
+_use_our_plain_parts()
+
+
 def send(url: str, message: Message) -> SendResult:
     """Send one message to one URL; never raises, never returns a secret."""
+    token = _PLAIN_PART.set((message.body, message.text) if message.text else None)
+    try:
+        return _send(url, message)
+    finally:
+        _PLAIN_PART.reset(token)
+
+
+def _send(url: str, message: Message) -> SendResult:
     plugin = load(url)
     if plugin is None:
         return SendResult(False, privacy_url(url), "apprise does not understand this URL")

@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import click
 
 from monitor.config import Config, load_config
 from monitor.errors import ConfigError
 from notifications import channels
-from notifications.examples import PORT_2023
 from notifications.outbox import HEALTH_WHY
-from notifications.render import MAINTAINERS, Reader, render_event
+from notifications.render import MAINTAINERS, reader_for, render_event
 
-NOTE = "This is a test message from `oversight-monitor notify-test`; no case has changed."
+NOTE = (
+    "TEST MESSAGE from `oversight-monitor notify-test`. It is not about a real case and "
+    "nothing has changed; it shows what an alert will look like on this channel."
+)
+SUBJECT = "[test] oversight-monitor test message (not a real alert)"
+# Made up on purpose: a test must not read like news about a real case.
+SAMPLE = {
+    "case_name": "Example case (test)",
+    "tracked": True,
+    "title": "Test announcement: no such announcement was published",
+    "url": None,
+    "source_id": "notify-test",
+    "source_name": "oversight-monitor notify-test",
+    "published_at": None,
+    "from_stage": "investigation_opened",
+    "to_stage": "case_to_answer",
+    "from_severity": "misconduct",
+    "severity": "misconduct",
+    "evidence": "This sentence stands where an alert quotes the announcement it was read from.",
+    "officers": None,
+    "force": None,
+}
 
 
 @click.command("notify-test")
@@ -44,7 +65,7 @@ def notify_test(subscriber: str | None, config_path: str) -> None:
         sys.exit(1)
     failed = 0
     for name, url, why in targets:
-        result = _send_sample(name, url, why)
+        result = _send_sample(config, name, url, why)
         if result.ok:
             click.echo(f"{name}: {result.url}  OK")
         else:
@@ -70,15 +91,17 @@ def _targets(config: Config, only: str | None) -> list[tuple[str, str, tuple[str
     return targets
 
 
-def _send_sample(name: str, url: str, why: tuple[str, ...]) -> channels.SendResult:
+def _send_sample(
+    config: Config, name: str, url: str, why: tuple[str, ...]
+) -> channels.SendResult:
     plugin = channels.load(url)
     if plugin is None:
         return channels.SendResult(
             False, channels.privacy_url(url), "apprise does not understand this URL"
         )
     message = render_event(
-        "stage_changed", PORT_2023, channels.target(plugin), Reader(name, why), note=NOTE
+        "stage_changed", SAMPLE, channels.target(plugin), reader_for(config, name, why), note=NOTE
     )
     if message.title:
-        message = channels.Message(f"[test] {message.title}", message.body, message.body_format)
+        message = replace(message, title=SUBJECT)
     return channels.send(url, message)

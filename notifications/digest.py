@@ -22,8 +22,8 @@ from monitor.store.tables import Delivery, DigestState, Event
 from monitor.store.types import utcnow
 from notifications import channels
 from notifications.outbox import DEAD, DIGEST, PENDING, claim, record, release
-from notifications.render import Reader, render_digest
-from notifications.subscriptions import reasons
+from notifications.render import reader_for, render_digest
+from notifications.subscriptions import digest_period, reasons
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def send_due_digests(engine: Engine, config: Config, *, now: datetime | None = N
     _settle_strays(engine, config, now)
     sent = 0
     for sub in config.subscribers:
-        if sub.mode == "immediate":
+        if digest_period(sub) is None:
             continue
         last = _last_sent(engine, sub.name, now)
         scheduled = now >= next_digest_at(sub, last)
@@ -83,13 +83,13 @@ def _send_channel(
         return 0
     target = channels.target(plugin)
     waiting = _events(engine, ids)
-    reader = Reader(sub.name, _why(sub, [event for _, event in waiting]))
+    reader = reader_for(config, sub.name, _why(sub, [event for _, event in waiting]))
     sent = part = 0
     while waiting:
         part += 1
         message, shown = render_digest(
             [(e.kind, _payload(e)) for _, e in waiting], target, reader,
-            period=sub.mode, part=part,
+            period=digest_period(sub) or "daily", part=part,
         )
         batch = [delivery_id for delivery_id, _ in waiting[:shown]]
         result = channels.send(url, message)
@@ -143,7 +143,10 @@ def _payload(event: Event) -> dict[str, Any]:
         payload = json.loads(event.payload_json or "{}")
     except ValueError:
         return {}
-    return payload if isinstance(payload, dict) else {}
+    if not isinstance(payload, dict):
+        return {}
+    payload.setdefault("case_id", event.case_id)
+    return payload
 
 
 def _last_sent(engine: Engine, name: str, now: datetime) -> datetime:
@@ -191,7 +194,7 @@ def _settle_strays(engine: Engine, config: Config, now: datetime) -> None:
                 else f"channel {key} is no longer one of the URLs of subscriber '{name}'"
             )
             values: dict[str, Any] = {"status": DEAD, "next_attempt_at": now, "last_error": reason}
-        elif sub.mode == "immediate":
+        elif digest_period(sub) is None:
             values = {"status": PENDING, "next_attempt_at": now}
         else:
             continue

@@ -49,6 +49,7 @@ PORT_2023: dict[str, Any] = {
     "from_status": None,
     "to_status": None,
     "edited": False,
+    "case_id": 1,
 }
 
 
@@ -157,7 +158,9 @@ def capture() -> tuple[str, str]:
     from notifications import channels
     from notifications.render import Reader, render_event
 
-    reader = Reader("port-families", ["the case Stephen Port"])
+    # As with `operator_contact` and `public_url` set; the contact and address are examples.
+    reader = Reader("port-families", ["the case Stephen Port"],
+                    "the Port case monitor, alerts@example.org", "https://monitor.example.org")
     with SmtpSink() as smtp, HttpSink() as web, slack_webhooks_at(web.url):
         for url in (smtp.url(), SLACK_URL):
             plugin = channels.load(url)

@@ -26,8 +26,8 @@ from monitor.config import Config, OutboxSettings, Subscriber
 from monitor.store.tables import Delivery, Event
 from monitor.store.types import utcnow
 from notifications import channels
-from notifications.render import HEALTH_KINDS, MAINTAINERS, Reader, render_event
-from notifications.subscriptions import reasons
+from notifications.render import HEALTH_KINDS, MAINTAINERS, reader_for, render_event
+from notifications.subscriptions import reasons, sends_at_once
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def enqueue(session: Session, event: Event, config: Config, *, text: str, now: d
         for sub in config.subscribers:
             if reasons(sub, event.kind, payload, text) is None:
                 continue
-            status = PENDING if sub.mode == "immediate" else DIGEST
+            status = PENDING if sends_at_once(sub, event.kind, payload) else DIGEST
             for url in sub.urls:
                 rows.setdefault((sub.name, channels.channel_key(url)), status)
     for (name, key), status in rows.items():
@@ -148,7 +148,7 @@ def send_event(config: Config, url: str, subscriber: str, event: Event) -> chann
     if plugin is None:
         return channels.SendResult(False, channels.privacy_url(url), "not a valid apprise URL")
     payload = _payload(event)
-    reader = Reader(subscriber, why_for(config, subscriber, event.kind, payload))
+    reader = reader_for(config, subscriber, why_for(config, subscriber, event.kind, payload))
     message = render_event(event.kind, payload, channels.target(plugin), reader)
     return channels.send(url, message)
 
@@ -295,4 +295,5 @@ def _payload(event: Event) -> dict[str, Any]:
     payload.setdefault("source_id", event.source_id)
     payload.setdefault("from_stage", event.from_stage)
     payload.setdefault("to_stage", event.to_stage)
+    payload.setdefault("case_id", event.case_id)
     return payload

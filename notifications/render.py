@@ -24,6 +24,7 @@ from notifications.channels import HTML, MARKDOWN, SLACK, TEXT, Message, Target
 
 log = logging.getLogger(__name__)
 
+NOT_A_CASE_UPDATE = "not_a_case_update"
 HEALTH_KINDS = ("source_failing", "source_recovered", "mass_change_held", "dead_letters")
 MAINTAINERS = "maintainers"
 
@@ -42,14 +43,25 @@ _ROUTES = {
 
 @dataclass(frozen=True)
 class Reader:
-    """Who a message is for, and why, for the footer."""
+    """Who a message is for, and why, for the footer.
+
+    `contact` is who runs the monitor ([monitor] operator_contact); `site` the public address
+    of the web interface ([web] public_url), if it has one.
+    """
 
     name: str
     why: Sequence[str]
+    contact: str | None = None
+    site: str | None = None
 
     @property
     def maintainers(self) -> bool:
         return self.name == MAINTAINERS
+
+
+def reader_for(config: Any, name: str, why: Sequence[str]) -> Reader:
+    """A Reader with the footer facts from the config (operator contact, public web address)."""
+    return Reader(name, why, config.monitor.operator_contact, config.web.public_url)
 
 
 def render_event(
@@ -64,7 +76,7 @@ def render_event(
     if kind in HEALTH_KINDS:
         item = _health_item(kind, payload)
         return _fit("health", [item], item["subject"], target, reader, digest=False, note=note)[0]
-    item = _case_item(kind, payload)
+    item = _case_item(kind, payload, reader.site)
     return _fit("cases", [item], item["subject"], target, reader, digest=False, note=note)[0]
 
 
@@ -81,7 +93,7 @@ def render_digest(
     `period` is 'daily' or 'weekly'. Events that do not fit the channel are left for the
     caller to send in a further part.
     """
-    items = [_case_item(kind, payload) for kind, payload in events]
+    items = [_case_item(kind, payload, reader.site) for kind, payload in events]
     count = len(items)
     subject = f"Your {period} oversight digest: {count} update{'s' if count != 1 else ''}"
     if part > 1:
@@ -124,13 +136,17 @@ def _vocabulary_word(function: str, stage: str | None, severity: str | None) -> 
 # ---- the data each template sees ------------------------------------------------------------
 
 
-def _case_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+def _case_item(kind: str, p: Mapping[str, Any], site: str | None = None) -> dict[str, Any]:
     case = _one_line(p.get("case_name") or p.get("title") or "A case")
     severity = p.get("severity")
     from_stage, to_stage = p.get("from_stage"), p.get("to_stage")
-    from_label, to_label = stage_label(from_stage, severity), stage_label(to_stage, severity)
+    # The earlier stage is worded with the severity it had, not this announcement's.
+    from_severity = p["from_severity"] if "from_severity" in p else severity
+    from_label, to_label = stage_label(from_stage, from_severity), stage_label(to_stage, severity)
     if from_label == to_label:
         from_label = None
+    reading = p.get("reading") or to_stage
+    reading_label = stage_label(reading, severity) if kind == "announcement" else None
     source = _one_line(p.get("source_name") or p.get("source_id") or "the source")
     officers = p.get("officers")
     return {
@@ -141,12 +157,16 @@ def _case_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "title": _one_line(p.get("title")),
         "from_label": from_label if kind in ("stage_changed", "document_changed") else None,
         "to_label": to_label,
+        "stage_word": "Case stage" if kind == "announcement" else "Stage",
+        "reading_label": reading_label if reading_label != to_label else None,
+        "unsure": _unsure(kind, p),
+        "case_page": _case_page(site, p.get("case_id")),
         "from_status": _one_line(p.get("from_status")),
         "to_status": _one_line(p.get("to_status")),
         "date": _date(p.get("published_at"), p.get("date_note")),
         "source_name": source,
         "force": _one_line(p.get("force")),
-        "officers": _officers(officers, severity),
+        "officers": _officers(officers, severity if _worded_by_severity(reading) else None),
         "route": _ROUTES.get(p.get("route") or "", p.get("route")),
         "evidence": _one_line(p.get("evidence")),
         "edited": bool(p.get("edited")),
@@ -163,13 +183,48 @@ def _hearing(p: Mapping[str, Any]) -> str | None:
     return _one_line(", ".join(str(x) for x in parts if x))
 
 
+def _unsure(kind: str, p: Mapping[str, Any]) -> str | None:
+    """'reads as re-investigation, possibly not a case update — check the quote', or None."""
+    if not p.get("uncertain") or kind == "document_removed":
+        return None
+    reading = stage_short_label(p.get("reading") or p.get("to_stage"), p.get("severity"))
+    second = p.get("runner_up")
+    if second == NOT_A_CASE_UPDATE:
+        other = "possibly not a case update"
+    elif second:
+        other = f"possibly {stage_short_label(second, p.get('severity'))}"
+    else:
+        other = "possibly something else"
+    return f"reads as {reading or 'an update'}, {other} — check the quote"
+
+
+def _worded_by_severity(stage: str | None) -> bool:
+    """Stages whose own words carry the severity (notices served, case to answer)."""
+    if not stage:
+        return False
+    return stage_label(stage, "misconduct") != stage_label(stage, "gross_misconduct")
+
+
+def _case_page(site: str | None, case_id: object) -> str | None:
+    if not site or not isinstance(case_id, int):
+        return None
+    return escape.safe_url(f"{site.rstrip('/')}/cases/{case_id}")
+
+
 def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
     case = _clip(case, _SUBJECT_CASE_MAX)
+    unsure = " (uncertain reading)" if _unsure(kind, p) else ""
+    if kind == "announcement":
+        return f"New announcement about {case}{unsure}"
     short = stage_short_label(p.get("to_stage"), p.get("severity")) or "update"
     officers = p.get("officers")
     if isinstance(officers, int) and officers > 0:
         noun = "officer" if officers == 1 else "officers"
         short += f" to {officers} {noun}" if short.endswith("served") else f" ({officers} {noun})"
+    return _kind_subject(kind, case, short) + unsure
+
+
+def _kind_subject(kind: str, case: str, short: str) -> str:
     if kind == "document_changed":
         return f"{case}: announcement edited, now reads {short}"
     if kind == "document_removed":
@@ -186,6 +241,7 @@ def _headline(kind: str, case: str, source: str) -> str:
         "stage_changed": f"{case} has moved to a new stage.",
         "new_case": f"A new case: {case}.",
         "case_update": f"A new announcement on {case}; its stage is unchanged.",
+        "announcement": f"New announcement about {case}. It does not move the case's stage.",
         "document_changed": f"An announcement on {case} was edited and now reads differently.",
         "hearing_reminder": f"Reminder: a date in {case} is coming up.",
         "document_removed": (
@@ -201,7 +257,10 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
     subjects = {
         "source_failing": f"Source failing: {source}",
         "source_recovered": f"Source working again: {source}",
-        "mass_change_held": f"Alerts held for {source}: {p.get('changed')} changes at once",
+        "mass_change_held": (
+            f"Alerts held for {source}: its listing is empty" if p.get("reason") == "emptied"
+            else f"Alerts held for {source}: {p.get('changed')} known documents changed at once"
+        ),
         "dead_letters": f"{count} notification{'s' if count != 1 else ''} could not be delivered",
     }
     return {
@@ -215,6 +274,13 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "since": _date(p.get("since"), None, with_time=True),
         "changed": p.get("changed"),
         "known": p.get("known"),
+        "reason": p.get("reason"),
+        "documents": [
+            {"title": _one_line(d.get("title")) or "(no title)", "how": d.get("how"),
+             "url": escape.safe_url(d.get("url"))}
+            for d in p.get("documents") or [] if isinstance(d, dict)
+        ],
+        "unlisted": max(0, int(p.get("changed") or 0) - len(p.get("documents") or [])),
         "count": count,
         "max_attempts": p.get("max_attempts"),
         "letters": [
@@ -292,28 +358,37 @@ def _fit(
     note: str | None = None,
 ) -> tuple[Message, int]:
     """Render, shortening page text until the body fits; returns the message and items shown."""
-    env = _environment(target.flavour)
-    page = env.get_template(f"{template}.{_EXTENSION[target.flavour]}.j2")
     why = " and ".join(reader.why) or "this channel"
     if reader.maintainers:
         stop = "remove this address from [health] urls in the config"
+    elif reader.contact:
+        stop = f"write to {reader.contact}, who runs this monitor"
     else:
-        stop = (
-            f"remove yourself from [[subscribers]] '{reader.name}' in the config, "
-            "or change its filters"
-        )
+        stop = "ask the people who run this monitor (they set who gets these alerts)"
+    context = dict(
+        digest=digest, subject=subject, why=why, stop=stop, note=note,
+    )
 
-    def render(shown: list[dict[str, Any]], more: int) -> str:
-        body = page.render(
-            items=shown, more=more, digest=digest, subject=subject,
-            subject_in_body=not target.has_title, why=why, stop=stop, note=note,
-            link=_link_builder(target.flavour),
-        )
-        return body.strip() + "\n"
+    def renderer(flavour: str, in_body: bool) -> Callable[[list[dict[str, Any]], int], str]:
+        env = _environment(flavour)
+        page = env.get_template(f"{template}.{_EXTENSION[flavour]}.j2")
 
-    body, shown = _shrink(render, items, target)
+        def render(shown: list[dict[str, Any]], more: int) -> str:
+            body = page.render(
+                items=shown, more=more, subject_in_body=in_body, link=_link_builder(flavour),
+                **context,
+            )
+            return body.strip() + "\n"
+
+        return render
+
+    body, shown = _shrink(renderer(target.flavour, not target.has_title), items, target)
+    # Email: the plain-text part is written from its own template, not converted from HTML.
+    text = None
+    if target.flavour == HTML:
+        text = renderer(TEXT, False)(items[:shown], len(items) - shown)
     title = escape.neutral(subject) if target.has_title else ""
-    return Message(title=title, body=body, body_format=target.body_format), shown
+    return Message(title=title, body=body, body_format=target.body_format, text=text), shown
 
 
 def _shrink(

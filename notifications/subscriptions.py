@@ -57,7 +57,7 @@ def reasons(
     `text` is the document's extracted text for keyword filters; without it (at send time, when
     only the payload is at hand) a keyword filter is described rather than re-checked.
     """
-    if kind not in sub.events:
+    if not wants_kind(sub, kind, payload):
         return None
     why: list[str] = []
     axes = (
@@ -81,6 +81,38 @@ def reasons(
         words = found or sub.keywords
         why.append("the keyword" + ("s " if len(words) > 1 else " ") + ", ".join(words))
     return why or ["everything (no filters set)"]
+
+
+# Other announcements about a tracked case: `announcement` in `events` covers them too, so a
+# follower who did not ask for these kinds by name still hears of every announcement.
+_ANNOUNCEMENT_LIKE = ("case_update", "document_changed", "document_removed")
+STAGE_MOVES = ("stage_changed", "new_case")
+
+
+def wants_kind(sub: Subscriber, kind: str, payload: Mapping[str, Any]) -> bool:
+    if kind in sub.events:
+        return True
+    return (
+        "announcement" in sub.events and kind in _ANNOUNCEMENT_LIKE and bool(payload.get("tracked"))
+    )
+
+
+def is_uncertain_move(kind: str, payload: Mapping[str, Any]) -> bool:
+    return kind in STAGE_MOVES and bool(payload.get("uncertain"))
+
+
+def sends_at_once(sub: Subscriber, kind: str, payload: Mapping[str, Any]) -> bool:
+    """True: its own message now; False: in the subscriber's next digest."""
+    if sub.uncertain is not None and is_uncertain_move(kind, payload):
+        return sub.uncertain == "immediate"
+    return sub.mode == "immediate"
+
+
+def digest_period(sub: Subscriber) -> str | None:
+    """'daily' or 'weekly' if the subscriber ever gets a digest, else None."""
+    if sub.mode != "immediate":
+        return sub.mode
+    return "daily" if sub.uncertain == "digest" else None
 
 
 def _case_hit(name: str, payload: Mapping[str, Any]) -> bool:

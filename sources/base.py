@@ -40,6 +40,9 @@ class Source:
 
     id: ClassVar[str]  # plugin id: "iopc", "met", "policeuk", "feed" …
     name: ClassVar[str]
+    # True for plugins that read any site (a feed, a listing): `name` then describes the
+    # plugin, not the site, and is never shown to people as who published an announcement.
+    generic: ClassVar[bool] = False
     hosts: ClassVar[tuple[str, ...]] = ()  # hosts it may fetch from; redirects elsewhere refused
     base_url: ClassVar[str] = ""  # default site root; config may override (tests, mirrors)
     default_interval: ClassVar[timedelta] = timedelta(minutes=30)
@@ -80,3 +83,18 @@ class Source:
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         """Turn a page into a Document. Pure: no I/O, no clock, no globals."""
         raise NotImplementedError
+
+
+# Where a plugin keeps the site's own title in its saved state (a feed's <title>).
+SITE_TITLE = "site_title"
+
+
+def display_name(source: Source, configured: str | None, state: dict[str, Any]) -> str:
+    """Who published, as people read it: the config's `name`, else the site's own title,
+    else a site-specific plugin's name, else the source id."""
+    title = state.get(SITE_TITLE)
+    if configured:
+        return configured
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())
+    return source.instance_id if source.generic else source.name

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from monitor.errors import ParseError
 from monitor.models import Document, DocumentRef, NotModified, Page
 from sources import article, html, urls
-from sources.base import Source, SourceContext
+from sources.base import SITE_TITLE, Source, SourceContext
 
 XML = "application/xml"
 
@@ -43,6 +43,7 @@ class FeedOptions(BaseModel):
 class FeedSource(Source):
     id = "feed"
     name = "RSS/Atom feed"
+    generic = True
     Options = FeedOptions
     listing_never_empty = False  # a quiet feed may really be empty
 
@@ -56,6 +57,9 @@ class FeedSource(Source):
             page = await ctx.fetch(self.url(url), conditional=True)
             if isinstance(page, NotModified):
                 continue
+            title = feed_title(page)
+            if title:
+                ctx.state[SITE_TITLE] = title
             for ref in entries(page):
                 yield ref
 
@@ -69,6 +73,14 @@ class FeedSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         return article.generic(ref, page, self.timezone, tags=tuple(ref.extra.get("tags", ())))
+
+
+def feed_title(page: Page) -> str | None:
+    """The feed's own <title>, e.g. 'IOPC news', or None."""
+    feed = feedparser.parse(
+        io.BytesIO(page.text.encode()), response_headers={"content-type": f"{XML}; charset=utf-8"}
+    )
+    return html.clean(feed.feed.get("title")) or None
 
 
 def entries(page: Page) -> list[DocumentRef]:

@@ -32,6 +32,7 @@ class ListingOptions(BaseModel):
 class ListingSource(Source):
     id = "listing"
     name = "Listing page (CSS selectors)"
+    generic = True
     Options = ListingOptions
 
     @property

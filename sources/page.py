@@ -38,6 +38,7 @@ class PageOptions(BaseModel):
 class PageSource(Source):
     id = "page"
     name = "Case pages (labelled fields)"
+    generic = True
     Options = PageOptions
     listing_never_empty = False  # there is no listing: the config is the list
     recheck_every_cycle = True  # a case page's status can change at any time

@@ -68,6 +68,7 @@ class PoliceUkOptions(BaseModel):
 class PoliceUkSource(Source):
     id = "policeuk"
     name = "police.uk force news (Single Online Home)"
+    generic = True
     hosts = tuple(h for host, _, _ in FORCES.values() for h in (f"www.{host}", host))
     default_interval = timedelta(minutes=30)
     Options = PoliceUkOptions

@@ -54,7 +54,7 @@ def test_notify_test_reports_each_url_in_privacy_form(tmp_path, httpserver) -> N
     assert "secret" not in result.output
     assert len(smtp.messages) == 1 and smtp.messages[0]["Subject"].startswith("[test] ")
     posted = webhook_bodies(httpserver)
-    assert len(posted) == 2 and "no case has changed" in posted[0]["message"]
+    assert len(posted) == 2 and "not about a real case" in posted[0]["message"]
 
 
 def test_notify_test_for_one_subscriber(tmp_path, httpserver, monkeypatch) -> None:

@@ -45,7 +45,7 @@ def test_message_says_what_changed_in_plain_words() -> None:
     assert '"Five serving and three former' in body
     assert PORT_2023_URL in body
     assert "You get this because you follow the case Stephen Port." in body
-    assert "remove yourself from [[subscribers]] 'advocates' in the config" in body
+    assert "To stop or change these alerts: ask the people who run this monitor" in body
 
 
 PORT_2023_URL = payload()["url"]
@@ -121,7 +121,7 @@ def test_long_message_trimmed_for_slack_without_cutting_the_link(httpserver) -> 
     text = posted["attachments"][0]["text"]
     assert len(text) <= plugin.body_maxlen
     assert f"<{url.replace('&', '&amp;')}>" in text
-    assert "remove yourself from [[subscribers]] 'advocates'" in text
+    assert "To stop or change these alerts" in text
 
 
 def test_digest_that_does_not_fit_is_split_into_parts() -> None:
@@ -161,8 +161,8 @@ def test_format_follows_the_channel(url: str, flavour: str) -> None:
         (
             "mass_change_held",
             {"source_id": "met", "changed": 40, "known": 50},
-            "Alerts held for met: 40 changes at once",
-            "40 of 50 known documents",
+            "Alerts held for met: 40 known documents changed at once",
+            "40 of the 50 known documents",
         ),
     ],
 )

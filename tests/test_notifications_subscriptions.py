@@ -56,9 +56,16 @@ def test_force_names_normalise(name: str) -> None:
     assert force_key(name) == force_key("Metropolitan Police Service") == "metropolitan"
 
 
-def test_default_events_are_stage_changes_and_new_cases() -> None:
+def test_default_events_are_stage_changes_and_every_announcement_of_a_tracked_case() -> None:
     assert reasons(sub(), "new_case", payload(), text="")
-    assert reasons(sub(), "document_changed", payload(), text="") is None
+    assert reasons(sub(), "announcement", payload(), text="")
+    # An edit of an announcement about a tracked case is an announcement to its followers …
+    assert reasons(sub(), "document_changed", payload(), text="")
+    # … but not about an untracked case, and not for a subscriber who left announcements out.
+    assert reasons(sub(), "document_changed", payload(tracked=False), text="") is None
+    quiet = sub(events=["stage_changed", "new_case"])
+    assert reasons(quiet, "document_changed", payload(), text="") is None
+    assert reasons(quiet, "announcement", payload(), text="") is None
 
 
 def test_subscriber_whose_filters_match_nothing_gets_nothing(tmp_path) -> None:

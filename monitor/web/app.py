@@ -222,6 +222,7 @@ def _source_names(config: Config) -> dict[str, str]:
     names = {}
     for sc in config.sources:
         cls = plugins.get(sc.plugin_id)
-        names[sc.id] = cls.name if cls is not None and sc.id == sc.plugin_id else sc.id
+        site = cls is not None and not cls.generic and sc.id == sc.plugin_id
+        names[sc.id] = sc.name or (cls.name if site else sc.id)
     return names
 
