@@ -237,7 +237,8 @@ def test_general_news_is_kept_and_searchable_but_never_a_case(tmp_path):
     assert [e["title"] for e in port["timeline"]] == [
         "Statement on the Barking deaths investigation"
     ]  # shown with the case it names, never a case of its own
-    assert desk.events == []
+    # Its followers still hear of it (issue 16), as an announcement, not as a new case.
+    assert desk.events == ["announcement"]
     config = load_config_text(tmp_path, "")
     page = TestClient(create_app(config, desk.db)).get("/", params={"q": "drink"}).text
     assert "Drivers urged not to drink or drug drive" in page and "in no case" in page

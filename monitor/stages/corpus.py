@@ -33,15 +33,31 @@ def batch_files(directory: Path = CORPUS_DIR) -> list[Path]:
     return sorted(directory.glob("*.jsonl"))
 
 
+def _second_stages(path: Path) -> dict[str, str]:
+    second = path.parent / "second_reader" / path.name
+    if not second.exists():
+        return {}
+    rows = (json.loads(line) for line in second.read_text(encoding="utf-8").splitlines() if line)
+    return {row["id"]: row["stage"] for row in rows}
+
+
 def load(paths: list[Path] | None = None) -> list[Item]:
-    """Items of the given batch files (default: the whole corpus), in file order."""
+    """Items of the given batch files (default: the whole corpus), in file order.
+
+    An item whose blind second reading gives another stage is dropped unless it was
+    adjudicated (its line carries "adjudicated"): a label two readers dispute is not truth.
+    """
     items = []
     for path in batch_files() if paths is None else paths:
+        second = _second_stages(path)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
+                disputed = second.get(row["id"], row["expected_stage"]) != row["expected_stage"]
+                if disputed and not row.get("adjudicated"):
+                    continue
                 items.append(
                     Item(
                         id=row["id"],
@@ -67,4 +83,7 @@ def fingerprint(paths: list[Path] | None = None) -> str:
     for path in batch_files() if paths is None else paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+        second = path.parent / "second_reader" / path.name
+        if second.exists():  # second readings decide which items are kept
+            digest.update(second.read_bytes())
     return digest.hexdigest()[:16]
