@@ -216,6 +216,8 @@ def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
     unsure = " (uncertain reading)" if _unsure(kind, p) else ""
     if kind == "announcement":
         return f"New announcement about {case}{unsure}"
+    if kind == "hearing_reminder":
+        return f"{case}: {p.get('hearing_kind') or 'hearing'} on {p.get('hearing_when')}"
     short = stage_short_label(p.get("to_stage"), p.get("severity")) or "update"
     officers = p.get("officers")
     if isinstance(officers, int) and officers > 0:
@@ -229,8 +231,6 @@ def _kind_subject(kind: str, case: str, short: str) -> str:
         return f"{case}: announcement edited, now reads {short}"
     if kind == "document_removed":
         return f"{case}: announcement removed from the source's website"
-    if kind == "hearing_reminder":
-        return f"{case}: {p.get('hearing_kind') or 'hearing'} on {p.get('hearing_when')}"
     if kind == "new_case":
         return f"New case, {case}: {short}"
     return f"{case}: {short}"

@@ -103,7 +103,11 @@ class Reader:
         # Per n-gram evidence weight for the chosen stage: its weight times its IDF.
         weight = rows[inverse, first] * idf[inverse]
         evidence = _best_sentence(sentences, offsets, weight, idf[inverse]) or title.strip()
-        severity = attributes.severity(evidence) or attributes.severity(title)
+        # The level is stated beside the news, in the headline, or in the opening sentences;
+        # where the officers face both, the news is the higher (domain.md a.1 rule 2).
+        nearby = [evidence, title] + [s.text for s in sentences[:_SEVERITY_SENTENCES]]
+        levels = set(map(attributes.severity, nearby)) - {None}
+        severity = "gross_misconduct" if "gross_misconduct" in levels else next(iter(levels), None)
         return Classification(
             stage=stage,
             label=label(stage, severity),
@@ -147,6 +151,7 @@ class Reader:
 # Evidence is a sentence of the body: a statement (with a verb-like word and some length),
 # not navigation, a bare heading, a cookie banner or a byline.
 _EVIDENCE_SENTENCES = 80
+_SEVERITY_SENTENCES = 12
 _FURNITURE = re.compile(
     r"\b(?:cookies?|javascript|subscribe|newsletter|share\s+this|sign\s+up|read\s+more"
     r"|related\s+(?:news|articles|links|topics)|skip\s+to|privacy\s+policy|follow\s+us)\b",
