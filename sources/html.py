@@ -140,11 +140,16 @@ def fields(tree: LexborHTMLParser | LexborNode) -> dict[str, str]:
         th, td = row.css_first("th"), row.css_first("td")
         if th and td:
             add(th.text(separator=" "), td.text(separator=" "))
-    root = tree.body if isinstance(tree, LexborHTMLParser) and tree.body else tree
-    for line in lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6"):  # a headline is no field
+    root = _body(tree) if isinstance(tree, LexborHTMLParser) else tree
+    for line in lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6") if root is not None else ():
         if match := LABEL_LINE.match(line):
             add(*match.groups())
     return found
+
+
+def _body(tree: LexborHTMLParser) -> LexborNode | None:
+    """The page's body, else its root: a node (an empty one is falsy), never the parser."""
+    return tree.body if tree.body is not None else tree.root
 
 
 def field(found: dict[str, str], label: str) -> str | None:

@@ -77,3 +77,10 @@ def test_visible_text_drops_scripts_navigation_and_cookie_banners():
         "<footer>Footer</footer></body>"
     )
     assert html.lines(tree.body) == ["T", "One bold word.", "Two"]
+
+
+def test_fields_of_a_page_without_a_body_are_read_not_raised():
+    # A frameset page has no <body>; the property tests found it (fuzzed iopc page).
+    tree = html.parse("<html><frameset><frame src='a.html'></frameset></html>")
+    assert tree.body is None
+    assert html.fields(tree) == {}
