@@ -83,7 +83,7 @@ def test_case_timeline_shows_stages_in_order(site, browser, tmp_path):
     base, ids = site
     browser.get(f"{base}/cases/{ids['port']}")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Stephen Port")
-    entries = browser.find_elements(By.CSS_SELECTOR, "ol.timeline > li")
+    entries = browser.find_elements(By.CSS_SELECTOR, "ol.timeline > li.entry")
     stages = [e.find_element(By.CSS_SELECTOR, "h3 .stage").text for e in entries]
     assert stages == [
         "referred to the watchdog", "misconduct notices served",
