@@ -10,9 +10,8 @@ from click.testing import CliRunner
 
 from monitor.cli import main
 from monitor.stages import attributes, corpus
-from monitor.stages.reader import MODEL_DIR, Reader, classify, shipped
+from monitor.stages.reader import MODEL_DIR, classify, shipped
 from monitor.stages.vocabulary import LADDER, STAGES, label, short_label
-
 
 # --- the model file ---------------------------------------------------------------------------
 
@@ -73,7 +72,11 @@ def test_empty_announcement_is_not_a_case_update_without_evidence() -> None:
     ("sentence", "count"),
     [
         ("Five serving and three former officers were served with notices.", 8),
-        ("Seven officers were served gross misconduct notices and another ten misconduct notices.", 17),
+        (
+            "Seven officers were served gross misconduct notices and another ten misconduct "
+            "notices.",
+            17,
+        ),
         ("Three constables and a fourth officer will face a hearing.", 4),
         ("A sergeant and two constables have been dismissed.", 3),
         ("Officers have been told they are under investigation.", None),
@@ -100,7 +103,7 @@ def test_a_count_in_the_next_sentence_adds_to_the_news() -> None:
     from monitor.stages.sentences import split_sentences
 
     parsed = split_sentences(" ".join(sentences))
-    assert attributes.officers(True, parsed[0].text, "Notices served", parsed) == 17
+    assert attributes.officers(parsed[0].text, "Notices served", parsed) == 17
 
 
 def test_look_alike_letters_in_number_words_never_crash() -> None:

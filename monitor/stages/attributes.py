@@ -456,7 +456,7 @@ def route(sentence: str) -> str | None:
     return None
 
 
-def officers(is_event: bool, evidence: str | None, title: str, sentences: list) -> int | None:
+def officers(evidence: str | None, title: str, sentences: list) -> int | None:
     """How many officers the news concerns (domain.md a.1 rule 7), or None when not stated.
 
     The group is named where the news is: the evidence, the headline or the opening sentence,
@@ -464,12 +464,11 @@ def officers(is_event: bool, evidence: str | None, title: str, sentences: list) 
     count, or a single officer, in the opening sentences. A plural without a number
     ("officers") is None, not 1. (Choices measured on the corpus: docs/stages.md.)
     """
-    if not is_event:
-        return None
     nearest = [text for text in (evidence, title, sentences[0].text if sentences else None) if text]
     counts = [count for count in map(officer_count, nearest) if count]
     if counts:
-        return _with_ordinals(max(counts) + _further_group(evidence, sentences), evidence, sentences)
+        total = max(counts) + _further_group(evidence, sentences)
+        return _with_ordinals(total, evidence, sentences)
     if (evidence and mentions_one_officer(evidence)) or mentions_one_officer(title, is_title=True):
         return 1
     opening = [sentence.text for sentence in sentences[:_OPENING]]

@@ -47,7 +47,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def report(results: list[Result], seconds: float, markdown: bool) -> str:
-    right = [r for r in results if r.reading.stage == r.item.stage]
+    right = _right(results)
     free = [r for r in results if r.item.stage == NOT_A_CASE_UPDATE]
     events = [r for r in results if r.item.stage != NOT_A_CASE_UPDATE]
     false_events = [r for r in free if r.reading.stage != NOT_A_CASE_UPDATE]
@@ -60,6 +60,8 @@ def report(results: list[Result], seconds: float, markdown: bool) -> str:
     quoted_right = [r for r in quoted if _same_sentence(r.reading.evidence, r.item.evidence)]
     sure = [r for r in results if not r.reading.uncertain]
     unsure = [r for r in results if r.reading.uncertain]
+    wrong = [r for r in results if r.reading.stage != r.item.stage]
+    second_right = [r for r in wrong if r.reading.runner_up == r.item.stage]
     lines = [
         f"{len(results)} items in {len({r.item.batch for r in results})} batches, "
         f"leave-one-batch-out ({seconds:.0f} s)",
@@ -67,7 +69,8 @@ def report(results: list[Result], seconds: float, markdown: bool) -> str:
         "| figure | value |",
         "|---|---:|",
         f"| accuracy (stage right) | {_pct(len(right), len(results))} |",
-        f"| false events (of {len(free)} event-free items) | {_pct(len(false_events), len(free))} |",
+        f"| false events (of {len(free)} event-free items) "
+        f"| {_pct(len(false_events), len(free))} |",
         f"| missed events (of {len(events)} events) | {_pct(len(missed), len(events))} |",
         f"| officer count right (stage right, {len(counted)} items) "
         f"| {_pct(len(officers_right), len(counted))} |",
@@ -76,10 +79,10 @@ def report(results: list[Result], seconds: float, markdown: bool) -> str:
         f"| evidence is the labelled sentence (stage right, {len(quoted)}) "
         f"| {_pct(len(quoted_right), len(quoted))} |",
         f"| readings marked uncertain | {_pct(len(unsure), len(results))} |",
-        f"| accuracy when sure / when uncertain | {_pct(sum(r.reading.stage == r.item.stage for r in sure), len(sure))}"
-        f" / {_pct(sum(r.reading.stage == r.item.stage for r in unsure), len(unsure))} |",
-        f"| second reading right when the first is wrong | "
-        f"{_pct(sum(r.reading.runner_up == r.item.stage for r in results if r not in right), len(results) - len(right))} |",
+        f"| accuracy when sure / when uncertain | {_pct(len(_right(sure)), len(sure))}"
+        f" / {_pct(len(_right(unsure)), len(unsure))} |",
+        f"| second reading right when the first is wrong "
+        f"| {_pct(len(second_right), len(wrong))} |",
         "",
         "| batch (left out) | items | accuracy |",
         "|---|---:|---:|",
@@ -104,6 +107,10 @@ def report(results: list[Result], seconds: float, markdown: bool) -> str:
     lines += [f"- {a} → {b}: {n}" for (a, b), n in confusions.most_common(12)]
     text = "\n".join(lines)
     return text if markdown else text.replace("|---|---:|", "").replace("|---|---:|---:|", "")
+
+
+def _right(results: list[Result]) -> list[Result]:
+    return [r for r in results if r.reading.stage == r.item.stage]
 
 
 def _same_sentence(found: str | None, labelled: str) -> bool:

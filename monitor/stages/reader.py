@@ -112,7 +112,7 @@ class Reader:
             stage=stage,
             label=label(stage, severity),
             evidence=evidence or None,
-            officers=attributes.officers(True, evidence, title, sentences),
+            officers=attributes.officers(evidence, title, sentences),
             severity=severity,
             route=attributes.route(evidence),
             flags=attributes.flags(text),

@@ -68,7 +68,9 @@ def held_out_logits(items: list[corpus.Item]) -> tuple[np.ndarray, list[str], tu
     return np.array(rows), truth, classes
 
 
-def calibrate(logits: np.ndarray, truth: list[str], classes: tuple[str, ...]) -> tuple[float, float]:
+def calibrate(
+    logits: np.ndarray, truth: list[str], classes: tuple[str, ...]
+) -> tuple[float, float]:
     """Temperature that makes held-out probabilities honest, and the uncertainty threshold.
 
     The threshold is the lowest confidence at which held-out readings are right at least 90 % of
