@@ -9,11 +9,13 @@ refused, never touched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy import Engine, text
+
+if TYPE_CHECKING:  # alembic is imported only when a migration runs (start-up stays quick)
+    from alembic.operations import Operations
 
 
 def _reading_confidence(op: Operations) -> None:
@@ -53,6 +55,9 @@ LATEST = len(STEPS) + 1
 
 def migrate(engine: Engine, found: int) -> None:
     """Run every step after schema `found`, each with the version bump in its transaction."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
     for version in range(found, LATEST):
         with engine.begin() as connection:
             STEPS[version - 1](Operations(MigrationContext.configure(connection)))
