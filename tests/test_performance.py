@@ -97,3 +97,15 @@ def test_a_quiet_check_imports_neither_the_reader_nor_the_outbox(tmp_path, etag_
 
     assert quiet["not_modified"] == 3
     assert quiet["imported"] == []  # no numpy/model, no apprise/jinja2, no alembic
+
+
+def test_the_page_hash_ignores_clocks_however_the_colons_fall():
+    from monitor.text import content_hash
+
+    def digest(text: str) -> str:
+        return content_hash("Title", text, {"Status": "Open"})
+
+    assert digest("Update 0: rendered at 10:45 GMT.") == digest("Update 0: rendered at 9:02 GMT.")
+    assert digest("Status: open. Page generated at 11:59:59") == digest("Status: open. ")
+    assert digest("Update 0: open") != digest("Update 1: open")  # no clock: every digit counts
+    assert digest("Ratio 3:2 today") != digest("Ratio 3:4 today")  # one digit after: no clock
