@@ -106,6 +106,7 @@ def test_the_page_hash_ignores_clocks_however_the_colons_fall():
         return content_hash("Title", text, {"Status": "Open"})
 
     assert digest("Update 0: rendered at 10:45 GMT.") == digest("Update 0: rendered at 9:02 GMT.")
-    assert digest("Status: open. Page generated at 11:59:59") == digest("Status: open. Page generated at 1:05")
+    generated = "Status: open. Page generated at "
+    assert digest(generated + "11:59:59") == digest(generated + "1:05")
     assert digest("Update 0: open") != digest("Update 1: open")  # no clock: every digit counts
     assert digest("Ratio 3:2 today") != digest("Ratio 3:4 today")  # one digit after: no clock
