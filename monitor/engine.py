@@ -22,8 +22,8 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, read
 from monitor.cases import CaseMatcher
-from monitor.cases.clues import find_clues
 from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
@@ -36,11 +36,15 @@ from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
-from monitor.text import content_hash
 from sources.base import Source, SourceContext, display_name
 
 if TYPE_CHECKING:
     from monitor.stages.reader import Classification
+
+# A baseline's new pages are written this many to a transaction.
+BATCH = 200
+# Pages fetched but not yet analysed, at most: bounds memory when reading is slower than fetching.
+IN_FLIGHT = 32
 
 log = logging.getLogger("monitor.engine")
 
@@ -67,6 +71,7 @@ class _Fetched:
     document: Document | None = None
     error: FetchError | None = None
     digest: str | None = None  # content_hash of the document, computed once
+    reading: Reading | None = None  # classification and clues, if read with the parse
     recorded: bool = False  # already written (a baseline records new pages as they arrive)
 
 
@@ -83,9 +88,11 @@ class Engine:
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
+        workers: int | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
         self._classifier, self.clock = classifier, clock
+        self.workers = workers  # analysis worker processes: None = decide per cycle, 0 = none
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
         self._tracked_ready = False  # tracked cases get their rows on the first real cycle
@@ -147,16 +154,33 @@ class Engine:
                 validators[ref.url] = old.validators
         validators.update(self._validators([r.url for r in wanted if r.url not in validators]))
 
-        # A first run records each new page as it arrives, so memory stays flat however
+        # A first run records new pages in batches as they arrive, so memory stays flat however
         # many pages a site has; later cycles collect first for the mass-change guard.
-        def record_now(item: _Fetched) -> None:
-            if report.baseline and not dry_run and item.ref.external_id not in known:
-                self._record_one(sc, source, item, None, report, now)
-                item.recorded, item.document = True, None
-
-        fetched = await asyncio.gather(
-            *(self._fetch_one(source, ctx, r, record_now) for r in wanted)
+        new_refs = sum(r.external_id not in known for r in wanted)
+        analyser = Analyser(lambda: self.classify)
+        if self._use_worker(new_refs):
+            analyser.start_worker(source)
+        writer = (
+            _BatchWriter(lambda batch: self._record_batch(sc, source, batch, now))
+            if report.baseline and not dry_run
+            else None
         )
+        in_flight = asyncio.Semaphore(IN_FLIGHT)  # pages held between fetch and analysis
+
+        async def one(ref: DocumentRef) -> _Fetched:
+            is_new = ref.external_id not in known
+            async with in_flight:
+                item = await self._fetch_one(source, ctx, ref, analyser, want_reading=is_new)
+            if writer is not None and is_new and item.document is not None:
+                await writer.add(item)
+            return item
+
+        try:
+            fetched = await asyncio.gather(*(one(r) for r in wanted))
+            if writer is not None:
+                await writer.close()
+        finally:
+            analyser.close()
         changed: list[_Fetched] = []
         unchanged_ids: list[int] = []
         for item in fetched:
@@ -174,10 +198,7 @@ class Engine:
                 if old:
                     unchanged_ids.append(old.id)
                 continue
-            assert item.document is not None
-            digest = item.digest = content_hash(
-                item.document.title, item.document.text, item.document.fields
-            )
+            digest = item.digest
             if old is not None and old.content_hash == digest and old.removed_at is None:
                 report.unchanged += 1
                 unchanged_ids.append(old.id)
@@ -249,24 +270,37 @@ class Engine:
         ]
         return new + recheck[: max(0, limit - len(new))]
 
+    def _use_worker(self, pages_to_read: int) -> bool:
+        """A worker process for parsing and reading: only the shipped reader (a test's own
+        classifier stays here), only with a second core, only for enough pages."""
+        if self.workers is not None:
+            return self.workers > 0
+        return (
+            self._classifier is None
+            and (os.cpu_count() or 1) > 1
+            and pages_to_read >= WORKER_MIN_PAGES
+        )
+
     async def _fetch_one(
         self,
         source: Source,
         ctx: SourceContext,
         ref: DocumentRef,
-        parsed: Callable[[_Fetched], None],
+        analyser: Analyser,
+        *,
+        want_reading: bool,
     ) -> _Fetched:
         item = _Fetched(ref)
         try:
             result = await source.document(ctx, ref)
             if isinstance(result, NotModified):
                 return item
-            item.document = _parse(source, ref, result)
+            analysed = await analyser.analyse(source, ref, result, want_reading)
+            item.document, item.digest = analysed.document, analysed.digest
+            item.reading = analysed.reading
             item.page = replace(result, text="")  # keep memory flat over thousands of pages
         except FetchError as exc:
             item.error = exc
-            return item
-        parsed(item)
         return item
 
     def _document_error(self, item: _Fetched, old: _Known | None, report: CycleReport) -> None:
@@ -351,29 +385,39 @@ class Engine:
             session.commit()
             report.events.extend(event_summary(e) for e in events)
 
+    def _record_batch(
+        self, sc: SourceConfig, source: Source, items: list[_Fetched], now: datetime
+    ) -> None:
+        """New pages of a baseline, silently, hundreds to a transaction (runs in a thread)."""
+        from monitor.recorder import record
+
+        with Session(self.db) as session:
+            for item in items:
+                record(
+                    session, self._observe(sc, source, item), now=now, event_status=None,
+                    enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
+                )  # fmt: skip
+            session.commit()
+        for item in items:
+            item.recorded, item.document, item.reading = True, None, None
+
     def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
         doc, page = item.document, item.page
-        assert doc is not None and page is not None
-        classification = self.classify(doc.title, doc.text)
+        assert doc is not None and page is not None and item.digest is not None
+        reading = item.reading or read(doc, page.url, source.timezone, self.classify)
+        cls = reading.classification
         return Observed(
             source_id=sc.id,
             source_name=self._names.get(sc.id, source.name),
             ref=item.ref,
             page=page,
             document=doc,
-            classification=classification,
-            content_hash=item.digest or content_hash(doc.title, doc.text, doc.fields),
-            links=self.matcher.tracked(doc.title, doc.text, classification.force or doc.force),
-            clues=find_clues(
-                title=doc.title,
-                text=doc.text,
-                fields=doc.fields,
-                force=classification.force or doc.force,
-                case_key=doc.case_key,
-                url=page.url,
-                published_at=doc.published_at,
-            ),
+            classification=cls,
+            content_hash=item.digest,
+            links=self.matcher.tracked(doc.title, doc.text, cls.force or doc.force),
+            clues=reading.clues,
             timezone=source.timezone,
+            hearings=reading.hearings,
         )
 
     def _preview(self, source: Source, changed: list[_Fetched], report: CycleReport) -> None:
@@ -568,27 +612,44 @@ class Engine:
             return Validators(v.etag, v.last_modified) if v else None
 
 
+class _BatchWriter:
+    """Collects new pages and records them BATCH at a time in a thread, one write at a time,
+    so fetching and reading carry on while a batch is written."""
+
+    def __init__(self, write: Callable[[list[_Fetched]], None]) -> None:
+        self._write = write
+        self._items: list[_Fetched] = []
+        self._running: asyncio.Future[None] | None = None
+        self._lock = asyncio.Lock()  # one flush at a time, batches in order
+
+    async def add(self, item: _Fetched) -> None:
+        self._items.append(item)
+        if len(self._items) >= BATCH:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        async with self._lock:
+            await self._wait()  # a failed write stops the cycle here
+            batch, self._items = self._items, []
+            if batch:
+                self._running = asyncio.ensure_future(asyncio.to_thread(self._write, batch))
+
+    async def _wait(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            await running
+
+    async def close(self) -> None:
+        await self._flush()
+        async with self._lock:
+            await self._wait()
+
+
 def _outbox_enqueue(*args: Any, **kwargs: Any) -> Any:
     """The notifications outbox, imported (apprise, jinja2) only when an event is enqueued."""
     from notifications.outbox import enqueue
 
     return enqueue(*args, **kwargs)
-
-
-def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
-    try:
-        doc = source.parse(ref, page)
-    except FetchError:
-        raise
-    except Exception as exc:  # the parser raised: typed, with where it happened
-        raise ParseError(f"{source.instance_id}: parser raised {exc!r}", url=ref.url) from exc
-    if not doc.title.strip() or not doc.text.strip():
-        raise ParseError(
-            f"{source.instance_id}: page has no {'title' if not doc.title.strip() else 'body'}; "
-            "the layout may have changed",
-            url=ref.url,
-        )
-    return doc
 
 
 def _is_gone(exc: FetchError | None) -> bool:

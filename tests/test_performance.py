@@ -110,3 +110,56 @@ def test_the_page_hash_ignores_clocks_however_the_colons_fall():
     assert digest(generated + "11:59:59") == digest(generated + "1:05")
     assert digest("Update 0: open") != digest("Update 1: open")  # no clock: every digit counts
     assert digest("Ratio 3:2 today") != digest("Ratio 3:4 today")  # one digit after: no clock
+
+
+def run_once(config_path: Path, **engine_options):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from monitor.app import build_sources, database
+    from monitor.config import load_config
+    from monitor.engine import Engine
+    from monitor.http.fetcher import Fetcher
+
+    config = load_config(config_path)
+    db = database(config)
+    (cs,) = build_sources(config)
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with Fetcher(config.http) as fetcher:
+            engine = Engine(config, db, fetcher, enqueue=lambda *a, **k: None, **engine_options)
+            return await engine.run_source(cs.config, cs.source)
+
+    return asyncio.run(go()), db
+
+
+def recorded(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from monitor.store.tables import Case, DocumentRow, HttpValidator, StageUpdate
+
+    with Session(db) as session:
+        docs = session.exec(select(DocumentRow.url, DocumentRow.content_hash)).all()
+        stages = session.exec(select(StageUpdate.stage, StageUpdate.reported_status)).all()
+        cases = session.exec(select(Case.key, Case.stage, Case.reported_status)).all()
+        validators = session.exec(select(HttpValidator.url)).all()
+    return [sorted(docs), sorted(stages), sorted(cases), sorted(validators)]
+
+
+def test_a_first_run_read_in_a_worker_and_written_in_batches_records_what_one_by_one_does(
+    tmp_path, etag_site, monkeypatch
+):
+    import monitor.engine
+
+    monkeypatch.setattr(monitor.engine, "BATCH", 2)  # three batches of five pages
+    urls = [etag_site.add(f"p{i}", s) for i, s in enumerate(
+        ["Investigation ongoing", "Referred to CPS", "Closed", "Report published", "Closed"])]
+    results = {}
+    for workers in (0, 1):
+        home = tmp_path / f"w{workers}"
+        home.mkdir()
+        report, db = run_once(write_config(home, urls), workers=workers)
+        assert (report.baseline, report.new, report.errors) == (True, 5, [])
+        results[workers] = recorded(db)
+
+    assert results[1] == results[0]
+    assert len(results[1][0]) == 5 and len(results[1][3]) == 5  # documents, validators
