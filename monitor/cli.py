@@ -7,6 +7,7 @@ config or bad input; 3 the database cannot be used; 130 interrupted.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -32,8 +33,43 @@ config_option = click.option(
 )
 
 
+# Commands that live in other packages, imported only when invoked: `check` on an unchanged
+# source then loads neither the reader's model, apprise nor jinja2 (start-up time, memory).
+# To add one: a line here, "name": "package.module:function".
+LAZY_COMMANDS = {
+    "classify": "monitor.stages.command:classify",
+    "train": "monitor.stages.command:train",
+    "notify-test": "notifications.command:notify_test",
+    "new-source": "sources.skeleton.command:new_source",
+    "demo": "monitor.demo.command:demo",
+    "serve": "monitor.web.command:serve",
+}
+# Options of the group that may also be written after the subcommand (`run --log-level debug`).
+GLOBAL_OPTIONS = ("--log-level", "--log-format")
+
+
 class Group(click.Group):
-    """Turn our own errors into one clear line and a documented exit code, never a traceback."""
+    """Lazy subcommands, global options anywhere, and our own errors as one clear line with a
+    documented exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in LAZY_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = LAZY_COMMANDS[cmd_name].partition(":")
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                return None  # that part is not built into this install
+            raise
+        command: click.Command = getattr(mod, name)
+        return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _global_options_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -47,6 +83,27 @@ class Group(click.Group):
         except MonitorError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
+
+
+def _global_options_first(args: list[str]) -> list[str]:
+    """Move `--log-level X` / `--log-format=X` written after the subcommand to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            take = 1 if "=" in arg else 2
+            front.extend(args[i : i + take])
+            i += take
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
 
 
 @click.group(cls=Group)
@@ -296,26 +353,3 @@ def _source_names(config: Any) -> dict[str, str]:
 def _plain(text: str) -> str:
     """No control characters from page titles reach the terminal (escape sequences)."""
     return "".join(c if c.isprintable() or c == "\t" else " " for c in text)
-
-
-def _register() -> None:
-    from monitor.stages.command import classify, train
-
-    main.add_command(classify)
-    main.add_command(train)
-    for module, name in (
-        ("notifications.command", "notify_test"),
-        ("sources.skeleton.command", "new_source"),
-        ("monitor.demo.command", "demo"),
-        ("monitor.web.command", "serve"),
-    ):
-        try:
-            mod = __import__(module, fromlist=[name])
-        except ModuleNotFoundError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue  # that part is not built into this install
-            raise
-        main.add_command(getattr(mod, name))
-
-
-_register()

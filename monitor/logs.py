@@ -31,5 +31,5 @@ def setup_logging(level: str = "info", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # Libraries talk too much at INFO; their warnings still come through.
-    for noisy in ("httpx", "httpcore", "apscheduler", "asyncio"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
