@@ -104,3 +104,25 @@ def test_global_options_work_after_the_subcommand(tmp_path):
     assert logging.getLogger().level == logging.DEBUG
     code, out = invoke("cases", "--log-level", "loud", "-c", str(path))
     assert code == 2 and "loud" in out
+
+
+def test_check_of_an_unchanged_source_loads_neither_reader_nor_apprise_nor_jinja2(tmp_path, site):
+    url = site.add("a", title="Death of A – Kent Police", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/1", body="An investigation.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
+        f"retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\noptions = {{ urls = ['{url}'] }}\n"
+    )
+    code, out = invoke("check", "-c", str(path))  # the baseline reads the page
+    assert code == 0, out
+    script = (
+        "import sys\nfrom monitor.cli import main\n"
+        f"try:\n    main(['check', '-c', {str(path)!r}])\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith("
+        "('apprise', 'jinja2', 'numpy', 'monitor.stages.reader'))}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
