@@ -106,13 +106,16 @@ def test_global_options_work_after_the_subcommand(tmp_path):
     assert code == 2 and "loud" in out
 
 
-def test_check_of_an_unchanged_source_loads_neither_reader_nor_apprise_nor_jinja2(tmp_path, site):
+def test_check_of_an_unchanged_source_loads_neither_reader_nor_apprise_nor_jinja2(
+    tmp_path, site
+):
     url = site.add("a", title="Death of A – Kent Police", status="Investigation ongoing",
                    force="Kent Police", reference="2024/1", body="An investigation.")
     path = tmp_path / "config.toml"
     path.write_text(
         "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
-        f"retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\noptions = {{ urls = ['{url}'] }}\n"
+        "retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
     )
     code, out = invoke("check", "-c", str(path))  # the baseline reads the page
     assert code == 0, out
