@@ -17,6 +17,8 @@ import click
 
 from monitor import __version__
 from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.redact import redact
+from monitor.terminal import say
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE = 1, 2, 3
 
@@ -75,13 +77,13 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            click.echo(f"config error: {exc}", err=True)
+            say(f"config error: {exc}", err=True)
             ctx.exit(EXIT_CONFIG)
         except StoreError as exc:
-            click.echo(f"database error: {exc}", err=True)
+            say(f"database error: {exc}", err=True)
             ctx.exit(EXIT_STORE)
         except MonitorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            say(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
 
 
@@ -137,7 +139,7 @@ def init(path: Path, force: bool) -> None:
     path.touch(mode=0o600)  # it may hold secrets
     path.chmod(0o600)  # also when --force overwrites a file that was readable by others
     path.write_text(starter_config(), encoding="utf-8")
-    click.echo(
+    say(
         f"wrote {path}; edit [http] contact and [[subscribers]], then run "
         f"`oversight-monitor check -c {path}`"
     )
@@ -184,15 +186,15 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
     config, db = _config_and_db(config_path)
     rows = views.case_list(db, tracked_only=tracked, tz=config.monitor.timezone)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
     if not rows:
-        click.echo("no cases yet; run `oversight-monitor check` first")
+        say("no cases yet; run `oversight-monitor check` first")
     for r in rows:
         mark = "*" if r["tracked"] else " "
         since = r["stage_since_day"] or "     -     "
         stage = "no announcement yet" if r["no_announcement"] else r["stage"]
-        click.echo(f"{mark} {r['id']:>5}  {since}  {stage:<28} {_plain(r['name'])[:70]}")
+        say(f"{mark} {r['id']:>5}  {since}  {stage:<28} {r['name'][:70]}")
 
 
 @main.command()
@@ -209,10 +211,10 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
     if found is None:
         raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
     if as_json:
-        click.echo(json.dumps(found, indent=2, default=str))
+        _print_json(found)
         return
     for line in timeline_lines(found, _source_names(config)):
-        click.echo(_plain(line))
+        say(line)
 
 
 @main.command()
@@ -227,14 +229,14 @@ def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
     config, db = _config_and_db(config_path)
     rows = upcoming_dates(db, config.monitor.timezone, None if everything else utcnow())
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
     if not rows:
-        click.echo("no hearing dates announced" + ("" if everything else " from now on"))
+        say("no hearing dates announced" + ("" if everything else " from now on"))
     for r in rows:
         place = f", {r['place']}" if r["place"] else ""
-        click.echo(_plain(f"{r['when']:<22} {r['case_name']}: {r['kind_label']}{place}"))
-        click.echo(f"{'':<22} {r['url']}")
+        say(f"{r['when']:<22} {r['case_name']}: {r['kind_label']}{place}")
+        say(f"{'':<22} {r['url']}")
 
 
 @main.command()
@@ -248,14 +250,14 @@ def search(config_path: Path, words: str, as_json: bool) -> None:
     config, db = _config_and_db(config_path)
     rows = document_search(db, words, tz=config.monitor.timezone)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
     if not rows:
-        click.echo(f"no announcement mentions {words!r}")
+        say(f"no announcement mentions {words!r}")
     for r in rows:
         cases = "; ".join(r["cases"]) or "no case"
-        click.echo(_plain(f"{r['day'] or '(no date)':<12} [{r['source_id']}] {r['title']}"))
-        click.echo(_plain(f"{'':<12} {r['stage']} · {cases} · {r['url']}"))
+        say(f"{r['day'] or '(no date)':<12} [{r['source_id']}] {r['title']}")
+        say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
 
 
 @main.command("sources")
@@ -269,10 +271,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     if list_plugins:
         rows = views.plugin_list()
         if as_json:
-            click.echo(json.dumps(rows, indent=2))
+            _print_json(rows)
             return
         for r in rows:
-            click.echo(
+            say(
                 f"{r['id']:<10} every {r['interval']:<8} {r['name']}  "
                 f"({', '.join(r['hosts']) or 'hosts from config'})"
             )
@@ -282,13 +284,13 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     config = load_config(config_path)
     rows = views.source_health(_db(config_path), config)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
-    click.echo(f"{'source':<14} {'status':<9} {'last success':<17} {'fails':>5}  last error")
+    say(f"{'source':<14} {'status':<9} {'last success':<17} {'fails':>5}  last error")
     for r in rows:
         ok = r["last_success_at"][:16].replace("T", " ") if r["last_success_at"] else "never"
         err = f"{r['last_error_kind']}: {r['last_error_message']}" if r["last_error_kind"] else ""
-        click.echo(
+        say(
             f"{r['source_id']:<14} {r['status']:<9} {ok:<17} "
             f"{r['consecutive_failures']:>5}  {err[:120]}"
         )
@@ -313,13 +315,13 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
         count = views.settle_held(
             db, config, release_source or discard_source, release=bool(release_source)
         )
-        click.echo(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
+        say(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
         return
     rows = views.held_events(db)
     if not rows:
-        click.echo("no held alerts")
+        say("no held alerts")
     for r in rows:
-        click.echo(f"{r['source_id']:<12} {r['kind']:<15} {r['case']}")
+        say(f"{r['source_id']:<12} {r['kind']:<15} {r['case']}")
 
 
 def _db(config_path: Path) -> Any:
@@ -350,6 +352,6 @@ def _source_names(config: Any) -> dict[str, str]:
     }
 
 
-def _plain(text: str) -> str:
-    """No control characters from page titles reach the terminal (escape sequences)."""
-    return "".join(c if c.isprintable() or c == "\t" else " " for c in text)
+def _print_json(rows: Any) -> None:
+    """JSON for machines; secrets masked (json.dumps escapes control characters itself)."""
+    click.echo(redact(json.dumps(rows, indent=2, default=str)))

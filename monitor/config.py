@@ -267,8 +267,11 @@ def _listing(name: str, problems: list[config_checks.Problem]) -> str:
 def _register_url_secrets(config: Config) -> None:
     channels = [*config.health.urls, *(u for s in config.subscribers for u in s.urls)]
     secrets: set[str] = set()
-    for url in channels:
-        secrets |= redact.url_secrets(url, channel=True)
+    if channels:
+        from notifications.channels import hidden_parts  # apprise knows its plugins' secrets
+
+        for url in channels:
+            secrets |= redact.url_secrets(url, channel=True) | hidden_parts(url)
     for url in [config.monitor.database, *config_checks.source_urls(config)]:
         secrets |= redact.url_secrets(url, channel=False)
     if config.web.token:

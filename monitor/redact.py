@@ -28,6 +28,10 @@ _SECRET_KEYS = re.compile(
     r"(key|token|secret|pass|pwd|auth|sig|signature|credential|session|code|hash|access)", re.I
 )
 
+# Generic webhook schemes, and path words that are not secrets in any of them.
+_WEBHOOKS = {"json", "jsons", "form", "forms", "xml", "xmls", "ntfy", "ntfys"}
+_PLAIN = {"api", "hook", "hooks", "webhook", "webhooks", "notify", "alerts", "alert", "v1", "v2"}
+
 
 def register(values: Iterable[str]) -> None:
     """Remember these values as secrets (and their URL-encoded forms)."""
@@ -81,7 +85,11 @@ def url_secrets(url: str, *, channel: bool) -> set[str]:
         if key[:1] in "+-" or _SECRET_KEYS.search(key) or (channel and _looks_secret(value)):
             found.add(value)
     if channel:
-        found.update(s for s in (unquote(p) for p in parts.path.split("/")) if _looks_secret(s))
+        segments = [unquote(p) for p in parts.path.split("/")]
+        if parts.scheme.lower() in _WEBHOOKS:
+            # A webhook's path is its password: apprise's privacy form shows it in full.
+            found.update(s for s in segments if len(s) >= _MIN_LENGTH and s.lower() not in _PLAIN)
+        found.update(s for s in segments if _looks_secret(s))
         host = parts.netloc.rsplit("@", 1)[-1]
         if ":" not in host and "." not in host and host != "localhost" and _looks_secret(host):
             found.add(host)  # slack://TOKEN/…, discord://ID/TOKEN: the "host" is a token

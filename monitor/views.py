@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
+from monitor.redact import redact
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -144,7 +145,7 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "last_success_at": _iso(s.last_success_at) if s else None,
                 "last_error_at": _iso(s.last_error_at) if s else None,
                 "last_error_kind": s.last_error_kind if s else None,
-                "last_error_message": s.last_error_message if s else None,
+                "last_error_message": (redact(s.last_error_message or "") or None) if s else None,
                 "consecutive_failures": s.consecutive_failures if s else 0,
                 "next_run_at": _iso(s.next_run_at) if s else None,
             }

@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from monitor.config import Config, OutboxSettings, Subscriber
+from monitor.redact import redact
 from monitor.store.tables import Delivery, Event
 from monitor.store.types import utcnow
 from notifications.subscriptions import reasons, sends_at_once
@@ -258,6 +259,8 @@ def record(
 ) -> str:
     """Store the result of one send for the rows it carried; returns sent, retry or dead."""
     table = Delivery.__table__
+    error = redact(error) if error else error  # a channel's error may quote its URL
+    error = redact(error) if error else error  # a channel's error may quote its URL
     with engine.begin() as conn:
         attempts = max(conn.execute(select(table.c.attempts).where(table.c.id.in_(ids))).scalars())
         attempts += 1
