@@ -6,10 +6,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import SQLModel, select
 
 from monitor.errors import StoreError
 from monitor.store import migrations, tables
@@ -92,11 +92,35 @@ def open_database(url: str, *, create: bool = True) -> Engine:
 
 
 def _ensure_schema(engine: Engine, *, create: bool) -> None:
-    existing = set(inspect(engine).get_table_names())
+    """Check, create or migrate the schema in one transaction, under the schema lock: several
+    instances starting at once on an empty database then create it once, the others wait and
+    find it made (no UniqueViolation on CREATE TABLE)."""
+    with engine.connect() as conn:
+        _take_schema_lock(conn)
+        _check_or_create(conn, create=create)
+        conn.commit()  # also ends the lock: it is held by this transaction
+
+
+# Any constant both instances agree on; "oversight" in ASCII, as a bigint.
+SCHEMA_LOCK_KEY = 0x6F76657273696768
+
+
+def _take_schema_lock(conn: Connection) -> None:
+    """PostgreSQL: a transaction-scoped advisory lock. SQLite: BEGIN IMMEDIATE, the writer lock
+    (waits up to the busy timeout), so DDL and the version row are one transaction there too."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _check_or_create(conn: Connection, *, create: bool) -> None:
+    existing = set(inspect(conn).get_table_names())
     if "meta" in existing:
-        with Session(engine) as session:
-            row = session.exec(select(Meta).where(Meta.key == "schema_version")).first()
-        found = int(row.value) if row else None
+        found_raw = conn.execute(
+            select(Meta.value).where(Meta.key == "schema_version")
+        ).scalar_one_or_none()
+        found = int(found_raw) if found_raw is not None and found_raw.isdigit() else None
         if found is None or not 1 <= found <= SCHEMA_VERSION:
             raise StoreError(
                 f"the database has schema version {found}, this program knows 1 to "
@@ -104,8 +128,8 @@ def _ensure_schema(engine: Engine, *, create: bool) -> None:
                 "restore a backup (docs/operations.md, 'Upgrading')."
             )
         if found < SCHEMA_VERSION:
-            migrations.migrate(engine, found)
-        SQLModel.metadata.create_all(engine)  # tables added since need no step
+            migrations.migrate(conn, found)
+        SQLModel.metadata.create_all(conn)  # tables added since need no step
         return
     if existing - {"meta"} & {t.name for t in SQLModel.metadata.sorted_tables}:
         raise StoreError("the database has our tables but no schema version; refusing to touch it")
@@ -114,10 +138,8 @@ def _ensure_schema(engine: Engine, *, create: bool) -> None:
             "the database has not been initialised; run `oversight-monitor check` once"
         )
     assert tables  # the import registers the tables on SQLModel.metadata
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-        session.commit()
+    SQLModel.metadata.create_all(conn)
+    conn.execute(insert(Meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
 
 
 def _safe(url: str) -> str:
