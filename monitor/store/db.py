@@ -11,8 +11,8 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import SQLModel, select
 
-from monitor.errors import StoreError
-from monitor.store import migrations, tables
+from monitor.errors import CorruptDatabase, ReadOnlyStorage, StoreError
+from monitor.store import faults, migrations, tables
 from monitor.store.tables import SCHEMA_VERSION, Meta
 
 BUSY_TIMEOUT_MS = 15_000
@@ -26,8 +26,16 @@ def _sqlite_path(url: str) -> Path | None:
     return None if raw in ("", ":memory:") else Path(raw)
 
 
-def _prepare_sqlite_file(path: Path) -> None:
-    """Create the folder and an owner-only file, or say plainly why we cannot."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+CREATE_HINT = "`oversight-monitor check --create-db` (or `run --create-db`)"
+
+
+def _prepare_sqlite_file(path: Path, *, create_empty: bool) -> None:
+    """Create the folder and an owner-only file, or say plainly why we cannot. An existing file
+    must be a SQLite database: an empty one (truncated, or a restore gone wrong) would silently
+    become a new database, losing all history and starting a fresh, silent baseline."""
+    if path.exists():
+        _check_sqlite_file(path, create_empty=create_empty)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -39,9 +47,31 @@ def _prepare_sqlite_file(path: Path) -> None:
             "Point [monitor] database at a writable location."
         ) from None
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise StoreError(
+        raise ReadOnlyStorage(
             f"the database {path} (or its folder) is not writable by this user; "
             "SQLite needs to write the file and its -wal/-shm files beside it."
+        )
+
+
+def _check_sqlite_file(path: Path, *, create_empty: bool) -> None:
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read the database file {path}: {exc.strerror}") from None
+    wal = path.with_name(path.name + "-wal")
+    if not head and not (wal.exists() and wal.stat().st_size) and not create_empty:
+        raise StoreError(
+            f"the database file {path} is empty (0 bytes); refusing to start a new database "
+            "in its place, which would lose all history and start a fresh silent baseline. "
+            f"Restore a backup (docs/operations.md, 'Backup and restore'), or if this is a new "
+            f"installation run {CREATE_HINT}"
+        )
+    if head and head != SQLITE_HEADER:
+        raise CorruptDatabase(
+            f"{path} is not a SQLite database (it does not start with the SQLite header); "
+            "nothing was changed. Point [monitor] database at the right file, or restore a "
+            "backup (docs/operations.md, 'Backup and restore')"
         )
 
 
@@ -54,50 +84,50 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
-def _typed_sqlite_error(context: ExceptionContext) -> None:
-    """A locked or unwritable SQLite file is a StoreError with a plain reason, not a traceback."""
-    orig = context.original_exception
-    text = str(orig).lower()
-    if not isinstance(orig, sqlite3.OperationalError):
-        return
-    if "locked" in text or "busy" in text:
-        raise StoreError(
-            f"the database is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
-            "nothing was lost, the work is tried again next cycle. If it persists, look for "
-            "another program holding a write transaction on the file"
-        ) from None
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        raise StoreError(f"the database cannot be written: {orig}") from None
+def _typed_errors(engine: Engine, where: str) -> None:
+    """Every storage fault on this engine is raised as a typed StoreError, never a traceback."""
+
+    def handle(context: ExceptionContext) -> None:
+        fault = faults.typed(context.original_exception, where, BUSY_TIMEOUT_MS / 1000)
+        if fault is not None:
+            raise fault from None
+
+    event.listen(engine, "handle_error", handle)
 
 
-def open_database(url: str, *, create: bool = True) -> Engine:
-    """An engine with the schema in place and its version checked."""
+def open_database(url: str, *, create: bool = True, create_empty: bool = False) -> Engine:
+    """An engine with the schema in place and its version checked. `create_empty` allows
+    making the database in an empty file or beside another program's tables."""
     path = _sqlite_path(url)
     if path is not None:
-        _prepare_sqlite_file(path)
+        _prepare_sqlite_file(path, create_empty=create_empty)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
-        event.listen(engine, "handle_error", _typed_sqlite_error)
+        _typed_errors(engine, str(path))
     else:
         engine = create_engine(url, pool_pre_ping=True)
+        _typed_errors(engine, _safe(url))
     try:
-        _ensure_schema(engine, create=create)
+        _ensure_schema(engine, create=create, create_empty=create_empty)
     except StoreError:
+        engine.dispose()
         raise
     except OperationalError as exc:
+        engine.dispose()
         raise StoreError(f"cannot use the database {_safe(url)}: {exc.orig}") from None
     except SQLAlchemyError as exc:
+        engine.dispose()
         raise StoreError(f"database error on {_safe(url)}: {exc}") from None
     return engine
 
 
-def _ensure_schema(engine: Engine, *, create: bool) -> None:
+def _ensure_schema(engine: Engine, *, create: bool, create_empty: bool) -> None:
     """Check, create or migrate the schema in one transaction, under the schema lock: several
     instances starting at once on an empty database then create it once, the others wait and
     find it made (no UniqueViolation on CREATE TABLE)."""
     with engine.connect() as conn:
         _take_schema_lock(conn)
-        _check_or_create(conn, create=create)
+        _check_or_create(conn, create=create, create_empty=create_empty)
         conn.commit()  # also ends the lock: it is held by this transaction
 
 
@@ -114,7 +144,7 @@ def _take_schema_lock(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _check_or_create(conn: Connection, *, create: bool) -> None:
+def _check_or_create(conn: Connection, *, create: bool, create_empty: bool) -> None:
     existing = set(inspect(conn).get_table_names())
     if "meta" in existing:
         found_raw = conn.execute(
@@ -133,6 +163,13 @@ def _check_or_create(conn: Connection, *, create: bool) -> None:
         return
     if existing - {"meta"} & {t.name for t in SQLModel.metadata.sorted_tables}:
         raise StoreError("the database has our tables but no schema version; refusing to touch it")
+    if existing and not create_empty:
+        shown = ", ".join(sorted(existing)[:5]) + (", …" if len(existing) > 5 else "")
+        raise StoreError(
+            f"the database holds another program's tables ({shown}), not oversight-monitor's; "
+            "nothing was changed. Point [monitor] database at our own file or database, or to "
+            f"add our tables beside them run {CREATE_HINT}"
+        )
     if not create:
         raise StoreError(
             "the database has not been initialised; run `oversight-monitor check` once"
