@@ -17,10 +17,10 @@ from monitor.terminal import say
 
 
 async def run_check(
-    config_path: Path, source_id: str | None, *, dry_run: bool
+    config_path: Path, source_id: str | None, *, dry_run: bool, create_db: bool = False
 ) -> list[CycleReport]:
     config = load_config(config_path)
-    db = database(config)
+    db = database(config, create_empty=create_db)
     sources = build_sources(config, only=source_id)
     async with Fetcher(config.http) as fetcher:
         engine = Engine(config, db, fetcher)

@@ -122,8 +122,15 @@ def stage_ids() -> tuple[str, ...]:
 
 
 def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
-    with Session(db) as session:
-        states = {s.source_id: s for s in session.exec(select(SourceState))}
+    from monitor.store.faults import health
+
+    # A failing database is every source's problem: shown in place of their own state, so
+    # damaged pages never read as "ok, 0 fails".
+    fault = health(db)
+    states: dict[str, SourceState] = {}
+    if fault is None:
+        with Session(db) as session:
+            states = {s.source_id: s for s in session.exec(select(SourceState))}
     rows = []
     for sc in config.sources:
         s = states.get(sc.id)
@@ -150,6 +157,10 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "next_run_at": _iso(s.next_run_at) if s else None,
             }
         )
+        if fault is not None:
+            rows[-1].update(
+                status="STORAGE", last_error_kind=fault.kind, last_error_message=str(fault)
+            )
     return rows
 
 
