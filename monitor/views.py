@@ -20,7 +20,6 @@ from monitor.store.tables import (
     DocumentVersion,
     Event,
     SourceState,
-    StageUpdate,
 )
 
 
@@ -50,10 +49,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-# Cases that are listed: not merged into another, and not one general-news page that an older
-# release made a case of its own (kept, and still found by id and by `search`).
+# Cases that are listed: not merged into another, not marked as no case by a maintainer, and
+# not one general-news page that an older release made a case of its own (kept, and still found
+# by id and by `search`).
 LISTED = (
     col(Case.merged_into).is_(None),
+    col(Case.not_a_case) == False,  # noqa: E712 - SQL expression
     ~(
         (Case.tracked == False)  # noqa: E712 - SQL expression
         & col(Case.key).startswith("doc:")
@@ -373,43 +374,10 @@ def _document_text(session: Session, event: Event) -> str:
     return version.text if version else ""
 
 
-def document_search(db: DbEngine, words: str, *, tz: str, limit: int = 100) -> list[dict[str, Any]]:
-    """Announcements (case updates or not) whose current title or text contains `words`."""
-    from monitor.cases.history import local_day
+def document_search(
+    db: DbEngine, words: str, *, tz: str, limit: int = 100, filters: Any = None
+) -> list[dict[str, Any]]:
+    """Announcements (case updates or not) matching `words`, best first (monitor/search.py)."""
+    from monitor.search import Filters, search_documents
 
-    needle = words.casefold()
-    with Session(db) as session:
-        rows = session.exec(
-            select(DocumentRow, DocumentVersion, StageUpdate)
-            .join(DocumentVersion, col(DocumentVersion.id) == col(DocumentRow.current_version_id))
-            .join(StageUpdate, col(StageUpdate.version_id) == col(DocumentVersion.id))
-            .where(
-                func.lower(col(DocumentVersion.title)).contains(needle, autoescape=True)
-                | func.lower(col(DocumentVersion.text)).contains(needle, autoescape=True)
-            )
-            .order_by(col(StageUpdate.effective_at).desc())
-            .limit(limit)
-        ).all()
-        ids = [d.id for d, _, _ in rows]
-        cases: dict[int, list[str]] = {}
-        for document_id, name in session.exec(
-            select(CaseDocument.document_id, Case.name)
-            .join(Case, col(Case.id) == col(CaseDocument.case_id))
-            .where(col(CaseDocument.document_id).in_(ids), col(Case.merged_into).is_(None))
-        ):
-            cases.setdefault(document_id, []).append(name)
-        zone = ZoneInfo(tz)
-        return [
-            {
-                "id": d.id,
-                "title": v.title,
-                "url": d.url,
-                "source_id": d.source_id,
-                "date": _iso(u.effective_at),
-                "day": local_day(u.effective_at, zone),
-                "stage": short_label(u.stage, u.severity),
-                "cases": cases.get(d.id, []),
-                "removed": d.removed_at is not None,
-            }
-            for d, v, u in rows
-        ]
+    return search_documents(db, words, tz=tz, filters=filters or Filters(), limit=limit)
