@@ -308,6 +308,8 @@ def _register() -> None:
         ("sources.skeleton.command", "new_source"),
         ("monitor.demo.command", "demo"),
         ("monitor.web.command", "serve"),
+        ("monitor.corrections_command", "correct"),
+        ("monitor.corrections_command", "corrections"),
     ):
         try:
             mod = __import__(module, fromlist=[name])
