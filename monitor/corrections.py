@@ -147,7 +147,7 @@ def mark_not_a_case(
         if case.stage != NO_EVENT_STAGE:  # its followers heard of it as a case
             doc = _newest_document(session, case.id)
             alerts.append(_follow_up(session, config, case, case.stage, NO_EVENT_STAGE, doc,
-                                     correction, now))
+                                     correction, now, case.severity))
         session.commit()
         return Done(correction.id, [a for a in alerts if a])
 
@@ -318,17 +318,18 @@ def _rederive(
 
     alerts = []
     for case in cases:
-        before = case.stage
+        before, severity_before = case.stage, case.severity
         recompute_case(session, case, now)
         if case.stage != before and not case.not_a_case:
             alerts.append(_follow_up(session, config, case, before, case.stage, doc,
-                                     correction, now))
+                                     correction, now, severity_before))
     return [a for a in alerts if a]
 
 
 def _follow_up(
     session: Session, config: Config, case: Case, before: str, after: str,
     doc: DocumentRow | None, correction: Correction, now: datetime,
+    severity_before: str | None = None,
 ) -> str | None:
     """The follow-up alert, in the outbox with the correction; its subject, or None."""
     from monitor.recorder import add_event, event_payload
@@ -340,7 +341,8 @@ def _follow_up(
     payload = event_payload(
         case, title=doc.title if doc else None, url=doc.url if doc else None,
         source_id=doc.source_id if doc else None, from_stage=before, to_stage=after,
-        severity=case.severity, officers=case.officers, force=case.force, case_id=case.id,
+        severity=case.severity, from_severity=severity_before, officers=case.officers,
+        force=case.force, case_id=case.id,
         correction=True, corrected_by=correction.who, correction_why=correction.why,
     )
     event = add_event(session, Event(

@@ -429,6 +429,8 @@ class Pages:
             title=title, feed_key=key, self_url=str(request.url.remove_query_params("token")),
             page_url=str(page), entries=events,
             case_url=lambda case_id: str(request.url_for("case", case_id=case_id)),
+            announcement_url=lambda document_id: str(
+                request.url_for("announcement", document_id=document_id)),
         )
         return feed_response(request, body, updated)
 
