@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
@@ -34,15 +34,24 @@ from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, record, save_validators
 from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
-from monitor.stages.reader import Classification, classify
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
 from monitor.text import content_hash
 from sources.base import Source, SourceContext, display_name
 
+if TYPE_CHECKING:
+    from monitor.stages.reader import Classification
+
 log = logging.getLogger("monitor.engine")
 
-Classifier = Callable[[str, str], Classification]
+
+def _read(title: str, text: str) -> Classification:
+    """The learned reader, imported on first use: a cycle with nothing new never loads it."""
+    from monitor.stages.reader import classify
+
+    return classify(title, text)
+
+Classifier = Callable[[str, str], "Classification"]
 Enqueue = Callable[..., Any]
 
 
@@ -76,13 +85,13 @@ class Engine:
         db: DbEngine,
         fetcher: Fetcher,
         *,
-        classifier: Classifier = classify,
+        classifier: Classifier | None = None,
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
-        self.classify, self.clock = classifier, clock
+        self.classify, self.clock = classifier or _read, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
         self._tracked_ready = False  # tracked cases get their rows on the first real cycle

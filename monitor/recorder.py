@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -17,7 +17,6 @@ from monitor.cases.hearings import record_hearings
 from monitor.cases.linking import join_cases
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
-from monitor.stages.reader import Classification
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -29,6 +28,9 @@ from monitor.store.tables import (
 )
 from monitor.text import fold
 from notifications.facts import reading_facts
+
+if TYPE_CHECKING:
+    from monitor.stages.reader import Classification
 
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]

@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
+from monitor.redact import redact
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -176,7 +177,7 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "last_error_at": _iso(s.last_error_at) if s else None,
                 "last_error_kind": s.last_error_kind if s else None,
                 "last_error_words": ERROR_WORDS.get(s.last_error_kind or "") if s else None,
-                "last_error_message": s.last_error_message if s else None,
+                "last_error_message": (redact(s.last_error_message or "") or None) if s else None,
                 "consecutive_failures": s.consecutive_failures if s else 0,
                 "failing_since": _iso(s.failing_since) if s else None,
                 "next_run_at": _iso(s.next_run_at) if s else None,
