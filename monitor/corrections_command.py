@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from monitor.cli import config_option
+from monitor.terminal import say
 
 by_option = click.option(
     "--by", "who", required=True, envvar="OVERSIGHT_MONITOR_MAINTAINER", show_envvar=True,
@@ -89,15 +90,15 @@ def corrections(config_path: Path, export_path: Path | None, as_json: bool) -> N
     _config, db = _open(config_path)
     if export_path is not None:
         count = export_file(db, export_path)
-        click.echo(f"wrote {count} corrected reading(s) to {export_path}; train on them with "
+        say(f"wrote {count} corrected reading(s) to {export_path}; train on them with "
                    f"`oversight-monitor train --corrections {export_path}`")
         return
     rows = corrections_list(db)
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        say(json.dumps(rows, indent=2))
         return
     if not rows:
-        click.echo("no corrections yet")
+        say("no corrections yet")
     for r in rows:
         what = {
             "stage": f"announcement {r['document_id']}: {r['old_label']} → {r['new_label']}",
@@ -105,7 +106,7 @@ def corrections(config_path: Path, export_path: Path | None, as_json: bool) -> N
             "attach": f"announcement {r['document_id']} put in case {r['case_id']}",
             "not_a_case": f"case {r['case_id']} is no case",
         }[r["kind"]]
-        click.echo(f"{r['created_at'][:16].replace('T', ' ')}  {r['who']}: {what} ({r['why']})")
+        say(f"{r['created_at'][:16].replace('T', ' ')}  {r['who']}: {what} ({r['why']})")
 
 
 def _run(correction: Any, config_path: Path, **fields: Any) -> None:
@@ -126,8 +127,8 @@ def _open(config_path: Path) -> tuple[Any, Any]:
 
 
 def _report(done: Any) -> None:
-    click.echo(f"correction {done.correction_id} recorded")
+    say(f"correction {done.correction_id} recorded")
     for subject in done.alerts:
-        click.echo(f"follow-up alert queued: {subject}")
+        say(f"follow-up alert queued: {subject}")
     if not done.alerts:
-        click.echo("no case changed stage, so no follow-up alert")
+        say("no case changed stage, so no follow-up alert")

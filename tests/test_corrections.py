@@ -189,3 +189,18 @@ def test_the_cli_corrects_lists_and_exports(desk, tmp_path):
     assert json.loads(out.read_text())["expected_stage"] == "inquest"
 
 
+
+
+def test_the_search_command_uses_the_full_text_search_with_filters(desk, tmp_path):
+    config = str(tmp_path / "config.toml")
+    runner = CliRunner()
+    found = runner.invoke(main, ["search", "-c", config, "jury failures"])
+    assert found.exit_code == 0, found.output
+    assert "[met] Inquests into the deaths" in found.output
+    assert "The [jury] at the inquests" in found.output  # the match, marked
+    assert "no announcement mentions" in runner.invoke(
+        main, ["search", "-c", config, "jury", "--source", "iopc"]).output
+    dated = runner.invoke(main, ["search", "-c", config, "Stephen Port", "--from", "2020-01-01"])
+    assert "Inquests" in dated.output and "reflective" not in dated.output
+    bad = runner.invoke(main, ["search", "-c", config, "jury", "--from", "last week"])
+    assert bad.exit_code == 2 and "--from" in bad.output
