@@ -51,6 +51,8 @@ LAZY_COMMANDS = {
     "new-source": "sources.skeleton.command:new_source",
     "demo": "monitor.demo.command:demo",
     "serve": "monitor.web.command:serve",
+    "correct": "monitor.corrections_command:correct",
+    "corrections": "monitor.corrections_command:corrections",
 }
 # Options of the group that may also be written after the subcommand (`run --log-level debug`).
 GLOBAL_OPTIONS = ("--log-level", "--log-format")
@@ -254,13 +256,35 @@ def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
 @main.command()
 @config_option
 @click.argument("words")
+@click.option("--source", help="Only announcements of this source id.")
+@click.option("--force", help="Only announcements naming this force (its official name).")
+@click.option("--stage", help="Only announcements read as this stage id.")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), help="From this date on.")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
 @click.option("--json", "as_json", is_flag=True)
-def search(config_path: Path, words: str, as_json: bool) -> None:
-    """Announcements whose title or text contains WORDS, case or not, with the cases they are in."""
+def search(
+    config_path: Path, words: str, source: str | None, force: str | None, stage: str | None,
+    since: Any, until: Any, as_json: bool,
+) -> None:
+    """Announcements matching WORDS, best first, case or not, with the cases they are in.
+
+    Every word must appear (stemmed: 'investigating' finds 'investigation'); quote a phrase.
+    The same full-text search as the web page's /search (monitor/search.py).
+    """
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from monitor.search import MARK_END, MARK_START, Filters
     from monitor.views import document_search
 
     config, db = _config_and_db(config_path)
-    rows = document_search(db, words, tz=config.monitor.timezone)
+    zone = ZoneInfo(config.monitor.timezone)
+    filters = Filters(
+        source=source, force=force, stage=stage,
+        since=since.replace(tzinfo=zone) if since else None,
+        until=until.replace(tzinfo=zone) + timedelta(days=1) if until else None,
+    )
+    rows = document_search(db, words, tz=config.monitor.timezone, filters=filters)
     if as_json:
         _print_json(rows)
         return
@@ -268,8 +292,11 @@ def search(config_path: Path, words: str, as_json: bool) -> None:
         say(f"no announcement mentions {words!r}")
     for r in rows:
         cases = "; ".join(r["cases"]) or "no case"
-        say(f"{r['day'] or '(no date)':<12} [{r['source_id']}] {r['title']}")
+        snippet = r["snippet"].replace(MARK_START, "[").replace(MARK_END, "]")
+        say(f"{r['day'] or '(no date)':<12} #{r['id']} [{r['source_id']}] {r['title']}")
         say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
+        if snippet:
+            say(f"{'':<12} {' '.join(snippet.split())[:200]}")
 
 
 @main.command("sources")

@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app import ConfiguredSource, build_sources, database
+from monitor.check_now import POLL_SECONDS
 from monitor.config import Config, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
@@ -131,6 +132,7 @@ class Daemon:
             ("digests", self._digests, 60),
             ("dead-letters", self._dead_letters, 300),
             ("reminders", self._reminders, 900),
+            ("check-requests", self._check_requests, POLL_SECONDS),
         ]
         for name, job, seconds in housekeeping:
             self.scheduler.add_job(
@@ -180,6 +182,16 @@ class Daemon:
         from notifications.health import send_direct_note
 
         send_direct_note(self.config, subject, body)
+
+    async def _check_requests(self) -> None:
+        """Run at once the sources a maintainer asked to check (monitor/check_now.py)."""
+        from monitor.check_now import take_requests
+
+        for source_id in await asyncio.to_thread(take_requests, self.db):
+            job = self.scheduler.get_job(f"source:{source_id}")
+            if job is not None:
+                job.modify(next_run_time=datetime.now(UTC))
+                log.info("checking %s now, as a maintainer asked", source_id)
 
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due

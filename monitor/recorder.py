@@ -180,8 +180,8 @@ def record(
             previous_version_stage=previous_stage,
             tracked=case.tracked,
         )
-        if event_status is None or case.id not in alerting:
-            continue
+        if event_status is None or case.id not in alerting or case.not_a_case:
+            continue  # (a maintainer marked the case as no case: it never alerts)
         for planned in plan_events(change):
             event = _add_event(
                 session, planned, obs, case, update, before[1], event_status, now, severity_before

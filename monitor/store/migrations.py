@@ -47,8 +47,27 @@ def _case_model(op: Operations) -> None:
     )
 
 
+def _corrections_and_search(op: Operations) -> None:
+    """Schema 4: maintainers' corrections, "check now", and the full-text index.
+
+    The `correction` table itself is new, so `create_all` adds it; the index is filled from the
+    announcements already stored (monitor/store/fulltext.py).
+    """
+    from monitor.store import fulltext
+
+    # Plain ADD COLUMN: a batch (copy and drop) of case_record would break the foreign keys
+    # that point at it.
+    op.add_column("case_record", sa.Column("not_a_case", sa.Boolean(), nullable=False,
+                                           server_default=sa.false()))
+    op.add_column("source_state", sa.Column("check_requested_at", sa.DateTime(timezone=True),
+                                            nullable=True))
+    fulltext.install(op.get_bind())
+
+
 # STEPS[n] takes a database from schema n + 1 to n + 2.
-STEPS: tuple[Callable[[Operations], None], ...] = (_reading_confidence, _case_model)
+STEPS: tuple[Callable[[Operations], None], ...] = (
+    _reading_confidence, _case_model, _corrections_and_search,
+)
 LATEST = len(STEPS) + 1
 
 
