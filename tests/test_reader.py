@@ -95,6 +95,38 @@ def test_a_plural_without_a_number_is_not_one_officer() -> None:
     assert reading.officers is None
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["The panel found the allegations against both officers not proven.",
+     "The CPS said the evidential test was not met for either officer.",
+     "Neither officer has a case to answer.", "The pair were cleared of misconduct."],
+)
+def test_both_neither_and_the_pair_are_two_officers(sentence) -> None:
+    assert attributes.officer_count(sentence) == 2
+
+
+def test_no_officer_in_a_headline_is_not_one_officer() -> None:
+    assert not attributes.mentions_one_officer("No officer to face misconduct", is_title=True)
+    assert attributes.mentions_one_officer("Officer to face misconduct", is_title=True)
+
+
+def test_the_stage_says_whether_the_news_has_officers_as_its_subject() -> None:
+    from monitor.stages.sentences import split_sentences
+
+    text = ("The inquest jury found he was unlawfully killed. "
+            "In 2021 a West Mercia officer was dismissed after a misconduct hearing.")
+    parsed = split_sentences(text)
+    # An inquest's findings are about a death, not about the officer in the background.
+    assert attributes.officers(parsed[0].text, "Inquest concludes", parsed, "inquest") is None
+    # A decision about conduct is about someone: with no number and no plural, one officer.
+    hearing = split_sentences("The misconduct hearing will be held in public on 1 April.")
+    assert attributes.officers(hearing[0].text, "Charged, but not like that", hearing,
+                               "proceedings_scheduled") == 1
+    plural = split_sentences("The officers will face a misconduct hearing on 1 April.")
+    assert attributes.officers(plural[0].text, "Hearing date set", plural,
+                               "proceedings_scheduled") is None
+
+
 def test_a_count_in_the_next_sentence_adds_to_the_news() -> None:
     sentences = [
         "Seven officers have been served with gross misconduct notices.",

@@ -112,7 +112,9 @@ class Reader:
             stage=stage,
             label=label(stage, severity),
             evidence=evidence or None,
-            officers=attributes.officers(evidence, title, sentences),
+            # Counts are read from statements, not from cookie banners or "Published:" lines.
+            officers=attributes.officers(
+                evidence, title, [s for s in sentences if _can_be_evidence(s.text)], stage),
             severity=severity,
             route=attributes.route(evidence),
             flags=attributes.flags(text),
