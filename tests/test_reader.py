@@ -215,3 +215,19 @@ def test_cli_reads_a_file_argument(tmp_path) -> None:
     assert "inquest" in result.output
 
 
+
+
+def test_flags_shortcut_finds_what_the_patterns_find() -> None:
+    # flags() skips a pattern when the words it needs are absent; it must find the same flags.
+    def plainly(text):
+        found = set()
+        for flag, pattern, _ in attributes._FLAGS:
+            for match in pattern.finditer(text[:4000]):
+                if not attributes._NOT_NOW.search(text, max(0, match.start() - 40), match.start()):
+                    found.add(flag)
+                    break
+        return frozenset(found)
+
+    texts = [item.text for item in corpus.load()[::3]]
+    texts += ["The decision has been PAUSED.", "Our investigation is COMPLETE.", "Fıle pаused"]
+    assert all(attributes.flags(text) == plainly(text) for text in texts)

@@ -554,10 +554,22 @@ _ON_HOLD = re.compile(r"\b(?:paused|pausing|pauses|on\s+hold|held\s+in\s+abeyanc
 _NOT_NOW = re.compile(r"\b(?:not|never|no\s+longer|will|would|could|may|if)\b[^.]{0,30}$", re.I)
 
 
+_FLAGS = (
+    ("report_submitted", _REPORT_SUBMITTED, ("report", "file", "findings", "concluded", "complete",
+                                             "finished")),
+    ("on_hold", _ON_HOLD, ("paus", "hold", "abeyance")),
+)
+
+
 def flags(text: str) -> frozenset[str]:
     """Status flags the text states as current: report_submitted and on_hold."""
     found = set()
-    for flag, pattern in (("report_submitted", _REPORT_SUBMITTED), ("on_hold", _ON_HOLD)):
+    low = text[:READ_CHARS].lower()
+    plain = low.isascii()  # else case twins (dotless i …) could match where `low` does not
+    for flag, pattern, needs in _FLAGS:
+        # Many texts hold none of the words a flag's pattern needs: skip its regex then.
+        if plain and not any(word in low for word in needs):
+            continue
         for match in pattern.finditer(text[:READ_CHARS]):
             if not _NOT_NOW.search(text, max(0, match.start() - 40), match.start()):
                 found.add(flag)
