@@ -231,3 +231,23 @@ def test_flags_shortcut_finds_what_the_patterns_find() -> None:
     texts = [item.text for item in corpus.load()[::3]]
     texts += ["The decision has been PAUSED.", "Our investigation is COMPLETE.", "Fıle pаused"]
     assert all(attributes.flags(text) == plainly(text) for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [('{"id": "c1", "text": "An officer was dismissed.", "expected_stage": "sacked"}',
+      "unknown stage 'sacked'"),
+     ('{"id": "c1", "text": "An officer was dismissed."}', "expected_stage"),
+     ("not json", "not a corpus item")],
+)
+def test_train_with_a_bad_corrections_line_names_it_and_writes_nothing(tmp_path, line, says):
+    corrections = tmp_path / "corrections.jsonl"
+    good = {"id": "c0", "title": "", "text": "A PC was dismissed.",
+            "expected_stage": "outcome_dismissal"}
+    corrections.write_text(json.dumps(good) + "\n" + line + "\n")
+    before = (MODEL_DIR / "reader.npz").stat().st_mtime_ns
+    result = CliRunner().invoke(main, ["train", "--corrections", str(corrections)])
+    assert result.exit_code == 2
+    assert f"{corrections}:2" in result.stderr and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (MODEL_DIR / "reader.npz").stat().st_mtime_ns == before
