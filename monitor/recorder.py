@@ -31,6 +31,9 @@ from monitor.text import fold
 if TYPE_CHECKING:  # the reader (numpy, its model) is not needed to record a quiet cycle
     from monitor.stages.reader import Classification
 
+if TYPE_CHECKING:
+    from monitor.stages.reader import Classification
+
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]
 
@@ -193,8 +196,8 @@ def record(
             previous_version_stage=previous_stage,
             tracked=case.tracked,
         )
-        if event_status is None or case.id not in alerting:
-            continue
+        if event_status is None or case.id not in alerting or case.not_a_case:
+            continue  # (a maintainer marked the case as no case: it never alerts)
         for planned in plan_events(change):
             event = _add_event(
                 session, planned, obs, case, update, before[1], event_status, now, severity_before
