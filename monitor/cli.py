@@ -333,6 +333,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
             f"{r['source_id']:<14} {r['status']:<9} {ok:<17} "
             f"{r['consecutive_failures']:>5}  {err[:120]}"
         )
+        if r["baseline"]:  # a first listing still being absorbed
+            from monitor.baseline import describe
+
+            say(f"{'':<14} {describe(r['baseline'])}")
 
 
 @main.command()

@@ -9,7 +9,6 @@ the end, and event dedupe keys stop a re-run from announcing anything twice.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import socket
@@ -22,6 +21,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from monitor import baseline
 from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, read
 from monitor.cases import CaseMatcher
 from monitor.cases.tracked import ensure_tracked
@@ -129,10 +129,9 @@ class Engine:
         # listing/feed URLs fetched during discovery are looked up one by one.
         validators: dict[str, Validators | None] = {}
         pages: dict[str, Validators] = {}  # every URL fetched this cycle → its validators
+        plugin_state, first_listing = baseline.split(state.state_json)
         ctx = SourceContext(
-            fetch=self._fetcher_for(source, validators, pages),
-            state=json.loads(state.state_json or "{}"),
-            now=now,
+            fetch=self._fetcher_for(source, validators, pages), state=plugin_state, now=now
         )
         try:
             refs = await self._discover(source, ctx)
@@ -147,7 +146,18 @@ class Engine:
         # A listing answered afresh (not 304) and empty is a sign of breakage; see guard.py.
         listed_afresh = bool(pages) and not source.recheck_every_cycle
 
-        wanted = self._select(source, refs, known, now, report)
+        # Silent: what the first listing showed. Whatever appears after it is news, even while
+        # a big first listing is still being absorbed over several cycles.
+        silent: set[str] = set()
+        if report.baseline:
+            listed_new = {r.external_id for r in refs if r.external_id not in known}
+            if first_listing is None:
+                first_listing = baseline.Baseline(set(listed_new), len(listed_new), now)
+            elif refs:  # what fell off the listing meanwhile is no longer waited for
+                first_listing.pending &= listed_new
+            silent = set(first_listing.pending)
+
+        wanted = self._select(source, refs, known, now, report, silent)
         for ref in wanted:
             old = known.get(ref.external_id)
             if old is not None and old.url == ref.url:
@@ -162,7 +172,7 @@ class Engine:
             analyser.start_worker(source)
         writer = (
             _BatchWriter(lambda batch: self._record_batch(sc, source, batch, now))
-            if report.baseline and not dry_run
+            if silent and not dry_run
             else None
         )
         in_flight = asyncio.Semaphore(IN_FLIGHT)  # pages held between fetch and analysis
@@ -171,7 +181,7 @@ class Engine:
             is_new = ref.external_id not in known
             async with in_flight:
                 item = await self._fetch_one(source, ctx, ref, analyser, want_reading=is_new)
-            if writer is not None and is_new and item.document is not None:
+            if writer is not None and ref.external_id in silent and item.document is not None:
                 await writer.add(item)
             return item
 
@@ -214,16 +224,21 @@ class Engine:
             report.failure = _worst(fetched)
         report.held = self._mass_change(report, fetched, known, listed_afresh)
         if not dry_run:
-            self._record_all(sc, source, changed, known, report, now)
+            self._record_all(sc, source, changed, report, now, silent)
             self._touch(unchanged_ids, now)
             self._record_removed(sc, source, fetched, known, report, now)
+            if first_listing is not None:
+                first_listing.pending -= {f.ref.external_id for f in fetched if f.recorded}
+                first_listing.pending -= {f.ref.external_id for f in changed}
+                if first_listing.pending:
+                    report.progress = first_listing.progress(self.clock())
         else:
             self._preview(source, changed, report)
         # Recorded documents had their validators saved with them; the rest are saved at the end.
         skip_urls = {f.ref.url for f in fetched if f.error is not None}
         skip_urls |= {f.ref.url for f in fetched if f.recorded} | {f.ref.url for f in changed}
         doc_urls = {r.url for r in wanted}
-        self._finish(sc, report, ctx, pages, skip_urls, doc_urls, now, dry_run)
+        self._finish(sc, report, ctx, pages, skip_urls, doc_urls, now, dry_run, first_listing)
         log_report(report)
         return report
 
@@ -246,8 +261,10 @@ class Engine:
         known: dict[str, _Known],
         now: datetime,
         report: CycleReport,
+        silent: set[str],
     ) -> list[DocumentRef]:
-        """New documents, plus known ones whose age tier says they are due a re-check."""
+        """New documents (news before the rest of the first listing), plus known ones whose
+        age tier says they are due a re-check."""
         tiers = self.config.refetch
         if source.recheck_every_cycle:  # e.g. a fixed list of case pages
             return refs
@@ -257,6 +274,7 @@ class Engine:
 
         limit = self.config.monitor.max_documents_per_cycle
         new = [r for r in refs if r.external_id not in known]
+        new.sort(key=lambda r: r.external_id in silent)  # stable: listing order otherwise
         report.deferred = max(0, len(new) - limit)  # the rest stay new and come next cycle
         new = new[:limit]
         listed = {r.external_id for r in refs}
@@ -347,16 +365,16 @@ class Engine:
         sc: SourceConfig,
         source: Source,
         changed: list[_Fetched],
-        known: dict[str, _Known],
         report: CycleReport,
         now: datetime,
+        silent: set[str],
     ) -> None:
         status = "held" if report.held else "live"
         for item in changed:
-            # The baseline is silent about what it finds; a document an interrupted earlier
-            # baseline already recorded has changed since, and that change is news.
-            silent = report.baseline and item.ref.external_id not in known
-            self._record_one(sc, source, item, None if silent else status, report, now)
+            # The baseline is silent about what the first listing showed; a document an
+            # interrupted earlier baseline already recorded has changed since: that is news.
+            quiet = item.ref.external_id in silent
+            self._record_one(sc, source, item, None if quiet else status, report, now)
         if report.held:
             self._held_notice(sc, source, report, now)
 
@@ -510,9 +528,11 @@ class Engine:
         doc_urls: set[str],
         now: datetime,
         dry_run: bool,
+        first_listing: baseline.Baseline | None = None,
     ) -> None:
         """Save cursor, validators and health. Listings and cursors only move on when every
-        new document was recorded, so a failure or a kill means they are read again."""
+        new document was recorded, so a failure or a kill means they are read again; what the
+        first listing showed and is not recorded yet is saved every cycle."""
         from monitor.health import record_health
 
         if dry_run:
@@ -525,8 +545,11 @@ class Engine:
                 if url not in skip_urls and (complete or url in doc_urls):
                     save_validators(session, url, validators, now)
             if complete:
-                state.state_json = json.dumps(ctx.state)
+                state.state_json = baseline.join(ctx.state, None, now)
                 state.baseline_done = True
+            elif first_listing is not None:  # the plugin's cursor stays where it was
+                saved, _ = baseline.split(state.state_json)
+                state.state_json = baseline.join(saved, first_listing, self.clock())
             record_health(
                 session,
                 state,
