@@ -163,3 +163,43 @@ def test_a_first_run_read_in_a_worker_and_written_in_batches_records_what_one_by
 
     assert results[1] == results[0]
     assert len(results[1][0]) == 5 and len(results[1][3]) == 5  # documents, validators
+
+
+def test_a_big_feed_is_parsed_off_the_event_loop():
+    import asyncio
+    import time
+
+    from monitor.models import Page
+    from sources.base import SourceContext
+    from sources.feed import FeedOptions, FeedSource
+
+    items = "".join(
+        f"<item><title>Item {i}</title><link>https://example.org/n/{i}</link>"
+        f"<guid>n{i}</guid><description>Words {i}</description></item>" for i in range(3000)
+    )
+    feed = f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'
+    source = FeedSource("big", FeedOptions(url="https://example.org/feed"))
+
+    async def fetch(url: str, conditional: bool = True) -> Page:
+        return Page(url=url, status=200, content_type="application/rss+xml", text=feed)
+
+    async def main() -> tuple[int, float, int]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.005)
+                ticks += 1
+
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        start = time.perf_counter()
+        refs = [r async for r in source.discover(SourceContext(fetch=fetch))]
+        took = time.perf_counter() - start
+        task.cancel()
+        return len(refs), took, ticks
+
+    count, took, ticks = asyncio.run(main())
+    assert count == 3000
+    assert ticks >= max(3, int(took / 0.005 / 4))  # the loop kept running while it parsed
