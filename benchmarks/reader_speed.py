@@ -41,8 +41,11 @@ def _rate(items: list[tuple[str, str]], repeats: int) -> float:
 def main() -> None:
     size = sum(path.stat().st_size for path in MODEL_DIR.iterdir())
     loads = [
-        float(subprocess.run([sys.executable, "-c", _LOAD], capture_output=True, text=True,
-                             check=True).stdout)
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _LOAD], capture_output=True, text=True, check=True
+            ).stdout
+        )
         for _ in range(3)
     ]
     items = corpus.load()
@@ -50,10 +53,14 @@ def main() -> None:
     long = [(i.title, i.text + _PADDING) for i in items]
     print(f"model on disk          {size / 2**20:.1f} MB")
     print(f"import + load (fresh)  {min(loads):.2f} s (best of 3)")
-    print(f"read, corpus items     {_rate(plain, 2):,.0f} announcements/s "
-          f"({len(items)} items, {sum(len(t) for _, t in plain) // len(plain):,} chars each)")
-    print(f"read, ~70 KB pages     {_rate(long, 1):,.0f} announcements/s "
-          f"({sum(len(t) for _, t in long) // len(long):,} chars each)")
+    print(
+        f"read, corpus items     {_rate(plain, 2):,.0f} announcements/s "
+        f"({len(items)} items, {sum(len(t) for _, t in plain) // len(plain):,} chars each)"
+    )
+    print(
+        f"read, ~70 KB pages     {_rate(long, 1):,.0f} announcements/s "
+        f"({sum(len(t) for _, t in long) // len(long):,} chars each)"
+    )
 
 
 if __name__ == "__main__":
