@@ -119,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
                 "text/html; charset=utf-8",
             )
         code = 404 if kind == "other" else 200
-        etag = '"{}"'.format(hashlib.sha1(body).hexdigest()[:16]) if code == 200 else None
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"' if code == 200 else None
         if etag and self.headers.get("If-None-Match") == etag:
             code = 304
         with site.lock:

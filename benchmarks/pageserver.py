@@ -133,7 +133,7 @@ class State:
         hit = self.cache.get(i)
         if hit is None or hit[0] != self.gen[i]:
             body = make_page(i, self.gen[i]).encode()
-            hit = (self.gen[i], body, '"{}"'.format(hashlib.sha1(body).hexdigest()[:20]))
+            hit = (self.gen[i], body, f'"{hashlib.sha1(body).hexdigest()[:20]}"')
             self.cache[i] = hit
         return hit
 
