@@ -21,15 +21,17 @@ def parse_md(r: dict[str, Any]) -> str:
         for k in (
             "parse (page source)",
             "content_hash",
-            "case links (no tracked cases)",
+            "tracked-case aliases (none)",
+            "case clues",
             "classify (generated page text)",
         )
+        if k in steps
     )
     out += [
         "",
-        f"A new or changed page therefore costs about {new_page:.0f} ms of CPU before its database "
-        "transaction (parse + hash + case links + classify). The classifier's throughput on "
-        "realistic announcements: [CLASSIFIER.md](CLASSIFIER.md) (`benchmarks/classifier_bench.py`).",
+        f"A new or changed page therefore costs about {new_page:.1f} ms of CPU before its database "
+        "transaction (parse + hash + tracked-case aliases + clues + reader); a first run does this "
+        "in the analysis worker, beside the fetching and recording.",
     ]
     return "\n".join(out)
 

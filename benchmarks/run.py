@@ -572,6 +572,16 @@ def machine() -> dict[str, str]:
     }
 
 
+def section(results: dict[str, Any], key: str, run: Any, render: Any) -> list[str]:
+    """Run one optional section; a failure is reported in its place, the others still run."""
+    try:
+        results[key] = run()
+        return [render(results[key])]
+    except (RuntimeError, KeyError, OSError, ValueError) as exc:
+        print(f"{key} failed: {exc!r}", flush=True)
+        return [f"(this section failed: {exc!r})"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -651,33 +661,31 @@ def main() -> None:
                 a.urlwatch_max,
             )
             results["side_by_side"] = res
+            (HERE / "results").mkdir(exist_ok=True)  # kept even if a later section fails
+            (HERE / "results" / "side_by_side.json").write_text(json.dumps(res, indent=1, default=str))
             md += ["", "### Side by side", "", side_by_side_md(res)]
         if a.parse:
             from benchmarks_md import parse_md  # type: ignore[import-not-found]
 
-            r = run_script("parse_speed.py", [], workdir, "parser throughput")
-            results["parse"] = r
-            md += ["", "### Parser throughput", "", parse_md(r)]
+            md += ["", "### Parser throughput", ""] + section(
+                results, "parse", lambda: run_script("parse_speed.py", [], workdir, "parser throughput"), parse_md
+            )
         if a.economy:
             from benchmarks_md import economy_md  # type: ignore[import-not-found]
 
-            r = run_script(
-                "economy.py", ["--days", str(a.economy_days)], workdir, "request economy"
+            md += ["", "### Request economy (feed source, age tiers)", ""] + section(
+                results, "economy",
+                lambda: run_script("economy.py", ["--days", str(a.economy_days)], workdir, "request economy"),
+                economy_md,
             )
-            results["economy"] = r
-            md += ["", "### Request economy (feed source, age tiers)", "", economy_md(r)]
         if a.soak:
             from benchmarks_md import soak_md  # type: ignore[import-not-found]
 
-            r = run_script(
-                "soak.py",
-                ["--cycles", str(a.soak_cycles), "--pages", str(a.soak_pages)]
-                + (["--bundled-server"] if a.bundled_server else []),
-                workdir,
-                "soak",
+            soak_args = ["--cycles", str(a.soak_cycles), "--pages", str(a.soak_pages)]
+            soak_args += ["--bundled-server"] if a.bundled_server else []
+            md += ["", "### Daemon steady state (soak)", ""] + section(
+                results, "soak", lambda: run_script("soak.py", soak_args, workdir, "soak"), soak_md
             )
-            results["soak"] = r
-            md += ["", "### Daemon steady state (soak)", "", soak_md(r)]
     finally:
         if a.keep:
             print(f"kept {workdir}")
