@@ -1,7 +1,8 @@
 """The `oversight-monitor` command line.
 
 Exit codes: 0 success; 1 something checked failed (a source, a channel); 2 bad usage, bad
-config or bad input; 3 the database cannot be used; 130 interrupted.
+config or bad input; 3 the database cannot be used; 130 interrupted (Ctrl-C). Output cut short
+by its reader (`| head`) ends quietly with 0.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.redact import redact
 from monitor.terminal import say
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_STORE = 1, 2, 3
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 config_option = click.option(
     "--config",
@@ -70,6 +72,15 @@ class Group(click.Group):
         command: click.Command = getattr(mod, name)
         return command
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            try:
+                sys.stdout.flush()  # here, not at exit, where a closed pipe prints a traceback
+            except BrokenPipeError:
+                _quiet_stdout()
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _global_options_first(args))
 
@@ -85,6 +96,18 @@ class Group(click.Group):
         except MonitorError as exc:
             say(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
+        except KeyboardInterrupt:
+            say("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop writing, and keep Python's exit-time flush
+            # of stdout from printing a BrokenPipeError of its own.
+            _quiet_stdout()
+            ctx.exit(0)
+
+
+def _quiet_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _global_options_first(args: list[str]) -> list[str]:

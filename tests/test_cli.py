@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import pty
+import signal
 import stat
 import subprocess
 import sys
@@ -14,6 +17,7 @@ from click.testing import CliRunner
 from monitor.app import build_sources
 from monitor.cli import main
 from monitor.config import load_config
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,3 +133,51 @@ def test_check_of_an_unchanged_source_loads_neither_reader_nor_apprise_nor_jinja
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _monitor(*args: str, **kwargs) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", *args], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, **kwargs,
+    )
+
+
+def _interrupt_when(proc: subprocess.Popen[str], ready: str) -> tuple[int, str]:
+    """Ctrl-C once `ready` appears on stderr; the exit code and all of stderr."""
+    seen = ""
+    while ready not in seen:
+        line = proc.stderr.readline()
+        assert line, f"exited before {ready!r}: {seen}"
+        seen += line
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=10)
+    return proc.returncode, seen + rest
+
+
+def test_classify_on_a_terminal_says_it_is_waiting_and_ctrl_c_exits_130():
+    primary, secondary = pty.openpty()
+    try:
+        proc = _monitor("classify", stdin=secondary)
+        code, err = _interrupt_when(proc, "waiting for an announcement on standard input")
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert code == 130, err
+    assert "Traceback" not in err and "Aborted!" not in err
+
+
+def test_serve_exits_130_on_ctrl_c(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[monitor]\ndatabase = 'm.db'\n[web]\nlisten = '127.0.0.1:{free_port()}'\n")
+    invoke("cases", "-c", str(path))  # serve reads an existing database
+    code, err = _interrupt_when(_monitor("serve", "-c", str(path)), "web pages at")
+    assert code == 130, err
+    assert "Traceback" not in err
+
+
+def test_output_cut_short_by_its_reader_prints_no_broken_pipe_error():
+    proc = _monitor("sources", "--list")
+    proc.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=20) == 0
+    assert "BrokenPipe" not in err and "Traceback" not in err

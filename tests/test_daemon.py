@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,3 +106,72 @@ def test_kill_9_mid_cycle_neither_loses_nor_duplicates_an_alert(tmp_path, site, 
         proc.communicate(timeout=20)
     assert len(sink.messages) == 1
     assert "Misconduct hearing arranged" in text_of(sink.messages[0])
+
+
+class StallingServer:
+    """Accepts connections and never answers: every fetch hangs until it is cancelled."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        for conn in self.accepted:
+            conn.close()
+        self.sock.close()
+
+
+def stalled_daemon(tmp_path: Path) -> tuple[subprocess.Popen[str], StallingServer]:
+    server = StallingServer()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nretries = 3\n"
+        "timeout_seconds = 30\n[[sources]]\nid = 'slow'\nplugin = 'page'\n"
+        f"options = {{ urls = ['http://127.0.0.1:{server.port}/case'] }}\n"
+    )
+    proc = start_daemon(config)
+    wait_until(lambda: server.accepted)  # a fetch is in flight
+    return proc, server
+
+
+def test_a_stop_during_network_retries_takes_under_two_seconds_without_a_traceback(tmp_path):
+    proc, server = stalled_daemon(tmp_path)
+    try:
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+        server.close()
+    assert proc.returncode == 0, err
+    assert took < 2.0, f"stop took {took:.1f} s"
+    assert "stopped cleanly" in err
+    assert "Traceback" not in err and "CancelledError" not in err
+
+
+def test_a_second_interrupt_exits_at_once_with_130(tmp_path):
+    proc, server = stalled_daemon(tmp_path)
+    try:
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+        server.close()
+    assert proc.returncode == 130, err
+    assert took < 0.5 and "exiting at once" in err
+    assert "Traceback" not in err
