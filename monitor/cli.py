@@ -208,6 +208,7 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
 
     config, db = _config_and_db(config_path)
     rows = views.case_list(db, tracked_only=tracked, tz=config.monitor.timezone)
+    rows = views.with_configured_cases(rows, config.cases)
     if as_json:
         _print_json(rows)
         return
@@ -217,7 +218,7 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
         mark = "*" if r["tracked"] else " "
         since = r["stage_since_day"] or "     -     "
         stage = "no announcement yet" if r["no_announcement"] else r["stage"]
-        say(f"{mark} {r['id']:>5}  {since}  {stage:<28} {r['name'][:70]}")
+        say(f"{mark} {r['id'] or '-':>5}  {since}  {stage:<28} {r['name'][:70]}")
 
 
 @main.command()
@@ -231,6 +232,8 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
 
     config, db = _config_and_db(config_path)
     found = views.case_history(db, case, config.monitor.timezone)
+    if found is None and config.case(case):  # tracked, not yet recorded by a check
+        found = views.configured_case(config.case(case))
     if found is None:
         raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
     if as_json:
@@ -302,10 +305,8 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
                 f"({', '.join(r['hosts']) or 'hosts from config'})"
             )
         return
-    from monitor.config import load_config
-
-    config = load_config(config_path)
-    rows = views.source_health(_db(config_path), config)
+    config, db = _config_and_db(config_path)
+    rows = views.source_health(db, config)
     if as_json:
         _print_json(rows)
         return
@@ -330,10 +331,12 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
 def held(config_path: Path, release_source: str | None, discard_source: str | None) -> None:
     """Alerts held by the mass-change guard: list, release or discard them."""
     from monitor import views
-    from monitor.config import load_config
 
-    config = load_config(config_path)
-    db = _db(config_path)
+    settling = release_source or discard_source
+    config, db = _config_and_db(config_path, writes=bool(settling))
+    if settling and settling not in {s.id for s in config.sources}:
+        known = ", ".join(s.id for s in config.sources) or "none"
+        raise click.UsageError(f"no source with id {settling!r} in the config (known: {known})")
     if release_source or discard_source:
         count = views.settle_held(
             db, config, release_source or discard_source, release=bool(release_source)
@@ -347,21 +350,15 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
         say(f"{r['source_id']:<12} {r['kind']:<15} {r['case']}")
 
 
-def _db(config_path: Path) -> Any:
-    return _config_and_db(config_path)[1]
-
-
-def _config_and_db(config_path: Path) -> tuple[Any, Any]:
-    """The config and its database, with every tracked case in it from the start."""
+def _config_and_db(config_path: Path, *, writes: bool = False) -> tuple[Any, Any]:
+    """The config and its database. Only commands that write (check, run, held --release) may
+    create it; the others refuse a missing one and write nothing, tracked cases included (they
+    are shown from the config until the first check records them)."""
     from monitor.app import database
-    from monitor.cases.tracked import ensure_tracked
     from monitor.config import load_config
-    from monitor.store.types import utcnow
 
     config = load_config(config_path)
-    db = database(config)
-    ensure_tracked(db, config.cases, utcnow())
-    return config, db
+    return config, database(config, create=writes)
 
 
 def _source_names(config: Any) -> dict[str, str]:

@@ -83,6 +83,28 @@ def case_list(
         ]
 
 
+def with_configured_cases(rows: list[dict[str, Any]], cases: Any) -> list[dict[str, Any]]:
+    """`rows` plus each tracked case of the config the database does not have yet."""
+    from monitor.cases.tracked import tracked_key
+
+    keys = {r.get("key") for r in rows}
+    missing = [configured_case(c) for c in cases if tracked_key(c.name) not in keys]
+    return missing + rows if missing else rows
+
+
+def configured_case(case: Any) -> dict[str, Any]:
+    """A tracked case named in the config that no check has recorded yet."""
+    from monitor.cases.tracked import tracked_key
+
+    return {
+        "id": None, "key": tracked_key(case.name), "name": case.name, "tracked": True,
+        "force": None, "stage": None, "stage_label": None, "severity": None, "officers": None,
+        "reported_status": None, "stage_since": None, "stage_since_day": None,
+        "updated_at": None, "no_announcement": True, "timeline": [], "officer_trails": [],
+        "hearings": [],
+    }
+
+
 def _case_dict(c: Case, tz: str = "Europe/London") -> dict[str, Any]:
     from monitor.cases.history import case_summary
 

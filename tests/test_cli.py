@@ -7,11 +7,13 @@ import logging
 import os
 import pty
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from monitor.app import build_sources
@@ -48,6 +50,8 @@ def test_init_writes_an_owner_only_config_and_refuses_to_overwrite(tmp_path):
 def test_database_file_is_owner_only(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    code, out = invoke("check", "-c", str(path))
+    assert code == 0, out
     code, out = invoke("cases", "-c", str(path))
     assert code == 0, out
     assert "no cases yet" in out
@@ -65,6 +69,7 @@ def test_sources_list_shows_installed_plugins_with_hosts():
 def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))
     code, out = invoke("history", "-c", str(path), "Nobody")
     assert code == 2
     assert "no case matches 'Nobody'" in out
@@ -103,7 +108,7 @@ def test_every_command_is_listed_and_loads_only_when_invoked():
 def test_global_options_work_after_the_subcommand(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
-    code, out = invoke("cases", "-c", str(path), "--log-level", "debug", "--log-format=json")
+    code, out = invoke("check", "-c", str(path), "--log-level", "debug", "--log-format=json")
     assert code == 0, out
     assert logging.getLogger().level == logging.DEBUG
     code, out = invoke("cases", "--log-level", "loud", "-c", str(path))
@@ -169,7 +174,7 @@ def test_classify_on_a_terminal_says_it_is_waiting_and_ctrl_c_exits_130():
 def test_serve_exits_130_on_ctrl_c(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(f"[monitor]\ndatabase = 'm.db'\n[web]\nlisten = '127.0.0.1:{free_port()}'\n")
-    invoke("cases", "-c", str(path))  # serve reads an existing database
+    invoke("check", "-c", str(path))  # serve reads an existing database
     code, err = _interrupt_when(_monitor("serve", "-c", str(path)), "web pages at")
     assert code == 130, err
     assert "Traceback" not in err
@@ -181,3 +186,46 @@ def test_output_cut_short_by_its_reader_prints_no_broken_pipe_error():
     err = proc.stderr.read()
     assert proc.wait(timeout=20) == 0
     assert "BrokenPipe" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command", [["cases"], ["history", "Stephen Port"], ["sources"], ["upcoming"],
+                ["search", "port"], ["held"]]
+)
+def test_read_only_commands_never_create_a_database_or_its_folder(tmp_path, command):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'state/typo.db'\n[[cases]]\nname = 'Stephen Port'\n")
+    code, out = invoke(command[0], "-c", str(path), *command[1:])
+    assert code == 2, out
+    assert "there is no database at" in out and "Traceback" not in out
+    assert not (tmp_path / "state").exists()
+
+
+def test_read_only_commands_show_tracked_cases_from_the_config_and_write_nothing(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[cases]]\nname = 'Stephen Port'\n")
+    before = (tmp_path / "m.db").stat().st_mtime_ns
+    code, out = invoke("cases", "-c", str(path))
+    assert code == 0 and "Stephen Port" in out and "no announcement yet" in out, out
+    code, out = invoke("history", "-c", str(path), "stephen port")
+    assert code == 0 and "Stephen Port (tracked): no announcement yet" in out, out
+    with sqlite3.connect(tmp_path / "m.db") as conn:
+        assert conn.execute("select count(*) from case_record").fetchone() == (0,)
+    assert (tmp_path / "m.db").stat().st_mtime_ns == before
+
+
+def test_an_unknown_database_scheme_is_one_line_exit_2(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'mysql+nodriver://u:pw1234@h/db'\n")
+    code, out = invoke("check", "-c", str(path))
+    assert code == 2 and "cannot use this URL" in out and "Traceback" not in out, out
+    assert "pw1234" not in out
+
+
+def test_held_release_of_an_unknown_source_is_bad_usage(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n")
+    code, out = invoke("held", "-c", str(path), "--release", "iopcc")
+    assert code == 2 and "no source with id 'iopcc'" in out and "known: iopc" in out
