@@ -177,11 +177,20 @@ def init(path: Path, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
 def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool) -> None:
     """Run one cycle of every source (or one), deliver due alerts, print what changed."""
-    from monitor.checking import run_check
+    import logging
 
-    reports = asyncio.run(run_check(config_path, source_id, dry_run=dry_run))
-    from monitor.checking import print_reports
+    from monitor.checking import print_reports, run_check
 
+    engine_log = logging.getLogger("monitor.engine")
+    level = engine_log.level
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # The report below says what each cycle did, each failure once; the engine's own
+        # lines would say it all again on stderr.
+        engine_log.setLevel(logging.ERROR)
+    try:
+        reports = asyncio.run(run_check(config_path, source_id, dry_run=dry_run))
+    finally:
+        engine_log.setLevel(level)
     print_reports(reports, as_json=as_json)
     if any(r.failure for r in reports):
         sys.exit(EXIT_FAILED)
@@ -293,6 +302,7 @@ def search(config_path: Path, words: str, as_json: bool) -> None:
 def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     """Health of each configured source (last success, last error, failures in a row)."""
     from monitor import views
+    from monitor.report import cause_first
 
     if list_plugins:
         rows = views.plugin_list()
@@ -310,14 +320,26 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     if as_json:
         _print_json(rows)
         return
-    say(f"{'source':<14} {'status':<9} {'last success':<17} {'fails':>5}  last error")
+    say(f"{'source':<14} {'status':<9} {'last success':<17} {'next run':<17} {'fails':>5}  "
+        "last error")
+    tz = config.monitor.timezone
     for r in rows:
-        ok = r["last_success_at"][:16].replace("T", " ") if r["last_success_at"] else "never"
-        err = f"{r['last_error_kind']}: {r['last_error_message']}" if r["last_error_kind"] else ""
+        err = f"{r['last_error_kind']}: {cause_first(r['last_error_message'] or '')}"
         say(
-            f"{r['source_id']:<14} {r['status']:<9} {ok:<17} "
-            f"{r['consecutive_failures']:>5}  {err[:120]}"
+            f"{r['source_id']:<14} {r['status']:<9} {_when(r['last_success_at'], 'never', tz):<17} "
+            f"{_when(r['next_run_at'], '-', tz):<17} {r['consecutive_failures']:>5}  "
+            f"{err[:120] if r['last_error_kind'] else ''}"
         )
+
+
+def _when(iso: str | None, missing: str, tz: str) -> str:
+    """A stored UTC time as local 'YYYY-MM-DD HH:MM' ([monitor] timezone)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return missing
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 @main.command()

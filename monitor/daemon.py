@@ -19,15 +19,19 @@ import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from monitor.app import ConfiguredSource, build_sources, database
 from monitor.config import Config, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError
 from monitor.http.fetcher import Fetcher
+from monitor.store.tables import SourceState
 
 log = logging.getLogger("monitor.daemon")
 
@@ -62,6 +66,7 @@ class Daemon:
             self.scheduler = AsyncIOScheduler(timezone=UTC)
             self._schedule()
             self.scheduler.start()
+            self._write_next_runs()
             server = await self._start_web() if self.web else None
             log.info(
                 "daemon started with %d source(s): %s; database %s",
@@ -107,6 +112,7 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             job.remove()
         self._schedule()
+        self._write_next_runs()
         log.info("config reloaded: %d source(s)", len(sources))
 
     # ---- jobs --------------------------------------------------------------------------------
@@ -174,9 +180,32 @@ class Daemon:
         return wrapper
 
     async def _cycle(self, cs: ConfiguredSource) -> None:
-        await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
+        report = await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
         self.cycles += 1
+        when = self._write_next_runs(cs.id).get(cs.id)
+        if report.failure and when:
+            # Otherwise an operator hears nothing until the next try, up to an interval away.
+            local = when.astimezone(ZoneInfo(self.config.monitor.timezone))
+            log.info("%s: next try at %s", cs.id, local.strftime("%H:%M"))
         await self._outbox()
+
+    def _write_next_runs(self, only: str | None = None) -> dict[str, datetime]:
+        """Store each source's next scheduled run (shown by `sources` and the web)."""
+        found: dict[str, datetime] = {}
+        for job in self.scheduler.get_jobs():
+            source_id = job.id.removeprefix("source:")
+            if job.id.startswith("source:") and only in (None, source_id) and job.next_run_time:
+                found[source_id] = job.next_run_time
+        if found:
+            with Session(self.db) as session:
+                for source_id, when in found.items():
+                    session.exec(  # type: ignore[call-overload]
+                        update(SourceState)
+                        .where(col(SourceState.source_id) == source_id)
+                        .values(next_run_at=when)
+                    )
+                session.commit()
+        return found
 
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due

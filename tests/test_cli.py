@@ -81,7 +81,8 @@ def test_json_log_format_writes_json_lines(tmp_path):
         "[monitor]\ndatabase = 'm.db'\n[[sources]]\nid='x'\nplugin='page'\n"
         "options={urls=['http://127.0.0.1:9/none']}\n[http]\nretries=0\n"
     )
-    result = CliRunner().invoke(main, ["--log-format", "json", "check", "-c", str(path)])
+    args = ["--log-format", "json", "check", "--log-level", "debug", "-c", str(path)]
+    result = CliRunner().invoke(main, args)  # at debug, check shows the engine's own lines
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, result.output
     for line in lines:

@@ -12,6 +12,9 @@ import threading
 import time
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from monitor.cli import main
 from tests.servers import CaseSite, text_of
 from tests.test_end_to_end import page_source, write_config
 
@@ -175,3 +178,54 @@ def test_a_second_interrupt_exits_at_once_with_130(tmp_path):
     assert proc.returncode == 130, err
     assert took < 0.5 and "exiting at once" in err
     assert "Traceback" not in err
+
+
+def test_after_a_failed_cycle_the_daemon_says_and_stores_when_it_tries_next(
+    tmp_path, httpserver
+):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/case").respond_with_data("down", status=500)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[monitor]\ndatabase = 'm.db'\ntimezone = 'UTC'\n[http]\ncontact = 't@example.org'\n"
+        "retries = 0\n[[sources]]\nid = 'down'\nplugin = 'page'\ninterval_minutes = 30\n"
+        f"options = {{ urls = ['{httpserver.url_for('/case')}'] }}\n"
+    )
+    proc = start_daemon(config)
+    try:
+        def next_run():
+            if not (tmp_path / "m.db").exists():
+                return None
+            try:
+                with sqlite3.connect(tmp_path / "m.db", timeout=5) as conn:
+                    row = conn.execute("select next_run_at from source_state").fetchone()
+            except sqlite3.OperationalError:
+                return None  # the daemon is still creating the tables
+            return row[0] if row else None
+
+        stored = wait_until(next_run)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert "down: next try at" in err, err
+    said = err.split("down: next try at ", 1)[1][:5]
+    assert stored[11:16] == said  # the stored time (UTC) is the one logged
+    result = CliRunner().invoke(main, ["sources", "-c", str(config)])
+    assert f" {said} " in result.output, result.output  # the "next run" column
+
+
+def test_check_runs_once_so_it_never_promises_a_next_cycle(tmp_path, httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/case").respond_with_data("down", status=500)
+    url = httpserver.url_for("/case")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nretries = 0\n"
+        f"[[sources]]\nid = 'down'\nplugin = 'page'\noptions = {{ urls = ['{url}'] }}\n"
+    )
+    result = CliRunner().invoke(main, ["check", "-c", str(config)])
+    assert result.exit_code == 1
+    assert "next cycle" not in result.output
+    assert result.output.count(url) == 1, result.output  # the failure is told once
+    assert f"answered HTTP 500 — {url}" in result.output  # the cause before the URL
