@@ -52,6 +52,11 @@ LAZY_COMMANDS = {
 GLOBAL_OPTIONS = ("--log-level", "--log-format")
 
 
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (for scripts)."
+)
+
+
 class Group(click.Group):
     """Lazy subcommands, global options anywhere, and our own errors as one clear line with a
     documented exit code, never a traceback."""
@@ -209,7 +214,7 @@ def run(config_path: Path, web: str | None) -> None:
 
 @main.command()
 @config_option
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @click.option("--tracked", is_flag=True, help="Only tracked cases.")
 def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
     """List cases with their current stage (dates in [monitor] timezone)."""
@@ -233,7 +238,7 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
 @main.command()
 @config_option
 @click.argument("case")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def history(config_path: Path, case: str, as_json: bool) -> None:
     """A case's timeline: announcements, edits, removals, officers, dates. CASE: name or id."""
     from monitor import views
@@ -254,7 +259,7 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @click.option("--all", "everything", is_flag=True, help="Past dates too.")
 def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
     """Hearings, inquests, court dates and sentencing announced for cases, soonest first."""
@@ -277,7 +282,7 @@ def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
 @main.command()
 @config_option
 @click.argument("words")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def search(config_path: Path, words: str, as_json: bool) -> None:
     """Announcements whose title or text contains WORDS, case or not, with the cases they are in."""
     from monitor.views import document_search
@@ -298,7 +303,7 @@ def search(config_path: Path, words: str, as_json: bool) -> None:
 @main.command("sources")
 @config_option
 @click.option("--list", "list_plugins", is_flag=True, help="List installed source plugins instead.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     """Health of each configured source (last success, last error, failures in a row)."""
     from monitor import views

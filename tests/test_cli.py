@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import click
 from click.testing import CliRunner
 
 from monitor.app import build_sources
@@ -230,3 +231,11 @@ def test_held_release_of_an_unknown_source_is_bad_usage(tmp_path):
     path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n")
     code, out = invoke("held", "-c", str(path), "--release", "iopcc")
     assert code == 2 and "no source with id 'iopcc'" in out and "known: iopc" in out
+
+
+def test_every_option_of_every_command_has_help():
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts[0]} has no help"
