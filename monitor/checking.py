@@ -7,12 +7,15 @@ import json
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine as DbEngine
+from sqlmodel import Session, select
 
 from monitor.app import build_sources, database
 from monitor.config import load_config
 from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 from monitor.redact import redact
+from monitor.store.tables import Delivery
 from monitor.terminal import say
 
 
@@ -31,11 +34,19 @@ async def run_check(
     if not dry_run:
         from monitor.cases.reminders import send_reminders
         from monitor.store.types import utcnow
-        from notifications.outbox import deliver_due
 
         send_reminders(db, config, utcnow())
-        await asyncio.to_thread(deliver_due, db, config)
+        if _pending_deliveries(db):  # the outbox imports apprise and jinja2: only when needed
+            from notifications.outbox import deliver_due
+
+            await asyncio.to_thread(deliver_due, db, config)
     return list(reports)
+
+
+def _pending_deliveries(db: DbEngine) -> bool:
+    with Session(db) as session:
+        query = select(Delivery.id).where(Delivery.status == "pending").limit(1)
+        return session.exec(query).first() is not None
 
 
 def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:

@@ -195,7 +195,8 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
         if fault is not None:
             rows[-1].update(
                 status="STORAGE", state="storage fault", last_error_kind=fault.kind,
-                last_error_words="the monitor's own database is failing", last_error_message=str(fault),
+                last_error_words="the monitor's own database is failing",
+                last_error_message=str(fault),
             )
     return rows
 

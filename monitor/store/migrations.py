@@ -10,11 +10,13 @@ database made by a newer release is refused, never touched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy import Connection, text
+
+if TYPE_CHECKING:  # alembic is imported only when a migration runs (start-up stays quick)
+    from alembic.operations import Operations
 
 
 def _reading_confidence(op: Operations) -> None:
@@ -73,6 +75,9 @@ LATEST = len(STEPS) + 1
 
 def migrate(connection: Connection, found: int) -> None:
     """Run every step after schema `found` on `connection`, then record the latest version."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
     operations = Operations(MigrationContext.configure(connection))
     for version in range(found, LATEST):
         STEPS[version - 1](operations)
