@@ -61,9 +61,10 @@ def build_sources(config: Config, only: str | None = None) -> list[ConfiguredSou
     return built
 
 
-def database(config: Config, *, create: bool = True) -> DbEngine:
+def database(config: Config, *, create: bool = True, create_empty: bool = False) -> DbEngine:
     """The config's database. `create=False` (read-only commands): a missing SQLite file is an
-    error, never a new empty database, so a typo in the path does not look like lost data."""
+    error, never a new empty database, so a typo in the path does not look like lost data.
+    `create_empty` allows making the database in an empty file (monitor/store/db.py)."""
     url = config.database_url
     where = config.path or "<config>"
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
@@ -73,7 +74,7 @@ def database(config: Config, *, create: bool = True) -> DbEngine:
             "run `oversight-monitor check` once to create it"
         )
     try:
-        return open_database(url, create=create)
+        return open_database(url, create=create, create_empty=create_empty)
     except ArgumentError as exc:  # NoSuchModuleError too: an unknown scheme or driver
         raise ConfigError(
             f"{where}: [monitor] database: cannot use this URL ({exc}); write a file path, "

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine as DbEngine
+from sqlmodel import Session, select
 
 from monitor.app import build_sources, database
 from monitor.config import load_config
@@ -14,14 +16,15 @@ from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 from monitor.redact import redact
 from monitor.report import cause_first, without_next_step
+from monitor.store.tables import Delivery
 from monitor.terminal import say
 
 
 async def run_check(
-    config_path: Path, source_id: str | None, *, dry_run: bool
+    config_path: Path, source_id: str | None, *, dry_run: bool, create_db: bool = False
 ) -> list[CycleReport]:
     config = load_config(config_path)
-    db = database(config)
+    db = database(config, create_empty=create_db)
     sources = build_sources(config, only=source_id)
     async with Fetcher(config.http) as fetcher:
         engine = Engine(config, db, fetcher)
@@ -33,12 +36,20 @@ async def run_check(
         from monitor.cases.reminders import send_reminders
         from monitor.cases.tracked import ensure_tracked
         from monitor.store.types import utcnow
-        from notifications.outbox import deliver_due
 
         ensure_tracked(db, config.cases, utcnow())  # even with no source: the web lists them
         send_reminders(db, config, utcnow())
-        await asyncio.to_thread(deliver_due, db, config)
+        if _pending_deliveries(db):  # the outbox imports apprise and jinja2: only when needed
+            from notifications.outbox import deliver_due
+
+            await asyncio.to_thread(deliver_due, db, config)
     return list(reports)
+
+
+def _pending_deliveries(db: DbEngine) -> bool:
+    with Session(db) as session:
+        query = select(Delivery.id).where(Delivery.status == "pending").limit(1)
+        return session.exec(query).first() is not None
 
 
 def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:

@@ -1,8 +1,9 @@
 """The `oversight-monitor` command line.
 
 Exit codes: 0 success; 1 something checked failed (a source, a channel); 2 bad usage, bad
-config or bad input; 3 the database cannot be used; 130 interrupted (Ctrl-C). Output cut short
-by its reader (`| head`) ends quietly with 0.
+config or bad input; 3 the database cannot be used; 4 the database is unreachable or locked for
+now (a supervisor should try again); 130 interrupted (Ctrl-C). Output cut short by its reader
+(`| head`) ends quietly with 0.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.redact import redact
 from monitor.terminal import say
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_INTERRUPTED = 1, 2, 3, 130
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_STORE_FOR_NOW = 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
+
+CREATE_DB_HELP = (
+    "Make the database even in an empty (0-byte) file or beside another program's tables "
+    "(refused otherwise, so a truncated file never silently becomes a new database)."
+)
 
 config_option = click.option(
     "--config",
@@ -47,6 +54,8 @@ LAZY_COMMANDS = {
     "new-source": "sources.skeleton.command:new_source",
     "demo": "monitor.demo.command:demo",
     "serve": "monitor.web.command:serve",
+    "correct": "monitor.corrections_command:correct",
+    "corrections": "monitor.corrections_command:corrections",
 }
 # Options of the group that may also be written after the subcommand (`run --log-level debug`).
 GLOBAL_OPTIONS = ("--log-level", "--log-format")
@@ -97,7 +106,7 @@ class Group(click.Group):
             ctx.exit(EXIT_CONFIG)
         except StoreError as exc:
             say(f"database error: {exc}", err=True)
-            ctx.exit(EXIT_STORE)
+            ctx.exit(EXIT_STORE_FOR_NOW if exc.transient else EXIT_STORE)
         except MonitorError as exc:
             say(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
@@ -180,7 +189,10 @@ def init(path: Path, force: bool) -> None:
     "--dry-run", is_flag=True, help="Fetch, parse and classify, but write nothing and send nothing."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
-def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool) -> None:
+@click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
+def check(
+    config_path: Path, source_id: str | None, dry_run: bool, as_json: bool, create_db: bool
+) -> None:
     """Run one cycle of every source (or one), deliver due alerts, print what changed."""
     import logging
 
@@ -193,7 +205,9 @@ def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool
         # lines would say it all again on stderr.
         engine_log.setLevel(logging.ERROR)
     try:
-        reports = asyncio.run(run_check(config_path, source_id, dry_run=dry_run))
+        reports = asyncio.run(
+            run_check(config_path, source_id, dry_run=dry_run, create_db=create_db)
+        )
     finally:
         engine_log.setLevel(level)
     print_reports(reports, as_json=as_json)
@@ -204,11 +218,12 @@ def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool
 @main.command()
 @config_option
 @click.option("--web", metavar="ADDR", help="Also serve the web pages, e.g. 127.0.0.1:8080.")
-def run(config_path: Path, web: str | None) -> None:
+@click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
+def run(config_path: Path, web: str | None, create_db: bool) -> None:
     """Run the daemon until SIGTERM/SIGINT. SIGHUP reloads the config."""
     from monitor.daemon import Daemon
 
-    daemon = Daemon(config_path, web=web)
+    daemon = Daemon(config_path, web=web, create_db=create_db)
     asyncio.run(daemon.run())
 
 
@@ -282,13 +297,35 @@ def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
 @main.command()
 @config_option
 @click.argument("words")
+@click.option("--source", help="Only announcements of this source id.")
+@click.option("--force", help="Only announcements naming this force (its official name).")
+@click.option("--stage", help="Only announcements read as this stage id.")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), help="From this date on.")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
 @json_option
-def search(config_path: Path, words: str, as_json: bool) -> None:
-    """Announcements whose title or text contains WORDS, case or not, with the cases they are in."""
+def search(
+    config_path: Path, words: str, source: str | None, force: str | None, stage: str | None,
+    since: Any, until: Any, as_json: bool,
+) -> None:
+    """Announcements matching WORDS, best first, case or not, with the cases they are in.
+
+    Every word must appear (stemmed: 'investigating' finds 'investigation'); quote a phrase.
+    The same full-text search as the web page's /search (monitor/search.py).
+    """
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from monitor.search import MARK_END, MARK_START, Filters
     from monitor.views import document_search
 
     config, db = _config_and_db(config_path)
-    rows = document_search(db, words, tz=config.monitor.timezone)
+    zone = ZoneInfo(config.monitor.timezone)
+    filters = Filters(
+        source=source, force=force, stage=stage,
+        since=since.replace(tzinfo=zone) if since else None,
+        until=until.replace(tzinfo=zone) + timedelta(days=1) if until else None,
+    )
+    rows = document_search(db, words, tz=config.monitor.timezone, filters=filters)
     if as_json:
         _print_json(rows)
         return
@@ -296,8 +333,11 @@ def search(config_path: Path, words: str, as_json: bool) -> None:
         say(f"no announcement mentions {words!r}")
     for r in rows:
         cases = "; ".join(r["cases"]) or "no case"
-        say(f"{r['day'] or '(no date)':<12} [{r['source_id']}] {r['title']}")
+        snippet = r["snippet"].replace(MARK_START, "[").replace(MARK_END, "]")
+        say(f"{r['day'] or '(no date)':<12} #{r['id']} [{r['source_id']}] {r['title']}")
         say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
+        if snippet:
+            say(f"{'':<12} {' '.join(snippet.split())[:200]}")
 
 
 @main.command("sources")

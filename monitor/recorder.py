@@ -27,7 +27,9 @@ from monitor.store.tables import (
     StageUpdate,
 )
 from monitor.text import fold
-from notifications.facts import reading_facts
+
+if TYPE_CHECKING:  # the reader (numpy, its model) is not needed to record a quiet cycle
+    from monitor.stages.reader import Classification
 
 if TYPE_CHECKING:
     from monitor.stages.reader import Classification
@@ -180,8 +182,8 @@ def record(
             previous_version_stage=previous_stage,
             tracked=case.tracked,
         )
-        if event_status is None or case.id not in alerting:
-            continue
+        if event_status is None or case.id not in alerting or case.not_a_case:
+            continue  # (a maintainer marked the case as no case: it never alerts)
         for planned in plan_events(change):
             event = _add_event(
                 session, planned, obs, case, update, before[1], event_status, now, severity_before
@@ -250,6 +252,8 @@ def _add_event(
     now: datetime,
     severity_before: str | None = None,
 ) -> Event | None:
+    from notifications.facts import reading_facts
+
     doc, cls = obs.document, obs.classification
     key = dedupe_key(
         planned.kind,
