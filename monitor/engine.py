@@ -196,6 +196,8 @@ class Engine:
             self._record_all(sc, source, changed, known, report, now)
             self._touch(unchanged_ids, now)
             self._record_removed(sc, source, fetched, known, report, now)
+            if report.held:  # after every held event is written, so the note can count them
+                self._held_notice(sc, source, report, now)
         else:
             self._preview(source, changed, report)
         # Recorded documents had their validators saved with them; the rest are saved at the end.
@@ -323,8 +325,6 @@ class Engine:
             # baseline already recorded has changed since, and that change is news.
             silent = report.baseline and item.ref.external_id not in known
             self._record_one(sc, source, item, None if silent else status, report, now)
-        if report.held:
-            self._held_notice(sc, source, report, now)
 
     def _record_one(
         self,
@@ -449,11 +449,18 @@ class Engine:
             "its listing came back empty" if report.held_reason == "emptied"
             else f"{len(report.held_documents)} of its {report.known} known documents changed"
         )
+        held = sum(1 for e in report.events if e.get("status") == "held")
+        if not held:
+            log.warning(
+                "%s: %s (layout change or parser fault?); no alert came of it, so nothing is "
+                "held. Check the source.", sc.id, what,
+            )
+            return
         log.warning(
-            "%s: %s; this cycle's alerts are held (layout change or parser fault?). Check the "
-            "source, then send them with `oversight-monitor held --release %s` or drop them "
+            "%s: %s; this cycle's %d alert(s) are held (layout change or parser fault?). Check "
+            "the source, then send them with `oversight-monitor held --release %s` or drop them "
             "with `oversight-monitor held --discard %s`.",
-            sc.id, what, sc.id, sc.id,
+            sc.id, what, held, sc.id, sc.id,
         )
 
     def _finish(

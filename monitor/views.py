@@ -305,6 +305,7 @@ CASE_EVENT_KINDS = (
     "case_update",
     "document_changed",
     "document_removed",
+    "document_restored",
 )
 STAGE_EVENT_KINDS = ("new_case", "stage_changed")
 # Held events may come from a broken parser, discarded ones were judged wrong: never shown.
@@ -460,6 +461,8 @@ def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> s
         return f"{case.name}: announcement edited, now reads {to}"
     if event.kind == "document_removed":
         return f"{case.name}: source page taken down"
+    if event.kind == "document_restored":
+        return f"{case.name}: source page restored"
     return f"{case.name}: new announcement, still {to}"
 
 
