@@ -228,3 +228,15 @@ async def test_a_restored_page_and_a_second_removal_are_each_announced_once(
     subjects = [p["title"] for p in rig.posted("/hook")]
     assert len(subjects) == 3, subjects
     assert "restored" in subjects[1]
+
+
+async def test_a_page_nested_thousands_deep_is_read_not_a_recursion_error(tmp_path, httpserver):
+    deep = "<div>" * 5000 + "nested deep inside" + "</div>" * 5000
+    page = f"<html><body><h1>Custody death</h1><main><p>An investigation.</p>{deep}</main>"
+    httpserver.expect_request("/case/deep").respond_with_data(page, content_type="text/html")
+    url = httpserver.url_for("/case/deep")
+    rig = Rig(tmp_path, httpserver, page_source("deep", url))
+    report = (await rig.cycle())["deep"]
+    assert report.ok and report.errors == [], report.errors
+    (text,) = next(iter(rig.versions().values()))
+    assert "nested deep inside" in text
