@@ -239,3 +239,26 @@ def test_every_option_of_every_command_has_help():
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.opts[0]} has no help"
+
+
+def test_escape_sequences_in_page_titles_never_reach_the_terminal(tmp_path, site):
+    hostile = "Death of A\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\\x1b[2J"
+    url = site.add("a", title=hostile, status="Investigation ongoing", force="Kent Police",
+                   reference="2024/1", body="An independent investigation into a death.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
+        "retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
+    )
+    outputs = [invoke("check", "-c", str(path))[1]]
+    site.pages["a"]["status"] = "Gross misconduct notices served"
+    outputs.append(invoke("check", "-c", str(path))[1])
+    outputs.append(invoke("cases", "-c", str(path))[1])
+    outputs.append(invoke("history", "-c", str(path), "1")[1])
+    outputs.append(invoke("search", "-c", str(path), "death")[1])
+    outputs.append(invoke("sources", "-c", str(path))[1])
+    text = "\n".join(outputs)
+    assert "Death of A" in text  # the title is shown…
+    assert "\x1b" not in text and "\x07" not in text  # …without its escape sequences
+    assert "pwned" not in text and "evil.example" not in text
