@@ -262,3 +262,14 @@ def test_escape_sequences_in_page_titles_never_reach_the_terminal(tmp_path, site
     assert "Death of A" in text  # the title is shown…
     assert "\x1b" not in text and "\x07" not in text  # …without its escape sequences
     assert "pwned" not in text and "evil.example" not in text
+
+
+def test_the_readme_exit_code_table_is_the_one_the_program_uses():
+    from monitor import cli
+
+    table = (ROOT / "README.md").read_text().split("| exit code | meaning |", 1)[1]
+    rows = table.split("\n\n", 1)[0].splitlines()[2:]  # the rows under |---|---|
+    documented = {int(row.split("|")[1]) for row in rows}
+    used = {0, cli.EXIT_FAILED, cli.EXIT_CONFIG, cli.EXIT_STORE, cli.EXIT_STORE_FOR_NOW,
+            cli.EXIT_INTERRUPTED}  # fmt: skip
+    assert documented == used
