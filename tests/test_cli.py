@@ -273,3 +273,4 @@ def test_the_readme_exit_code_table_is_the_one_the_program_uses():
     used = {0, cli.EXIT_FAILED, cli.EXIT_CONFIG, cli.EXIT_STORE, cli.EXIT_STORE_FOR_NOW,
             cli.EXIT_INTERRUPTED}  # fmt: skip
     assert documented == used
+
