@@ -114,7 +114,10 @@ def test_errors_deliveries_dead_letters_events_sources_check_and_web_are_masked(
     assert dead_letter_note(rig.db, rig.config, now=later)
     with Session(rig.db) as session:
         payloads = [e.payload_json for e in session.exec(select(Event))]
-    web = TestClient(create_app(rig.config, rig.db)).get("/sources").text
+    client = TestClient(create_app(rig.config, rig.db))
+    case_page = client.get("/cases/1")
+    assert case_page.status_code == 200 and "api_key=****" in case_page.text  # the link
+    web = client.get("/sources").text + client.get("/").text + case_page.text
     deliveries = [d.last_error or "" for d in rig.deliveries()]
     assert any("api_key=****" in o for o in outputs)  # the failing URL was shown, masked
     assert any(d for d in deliveries), "the dead channel was tried"
@@ -124,7 +127,7 @@ def test_errors_deliveries_dead_letters_events_sources_check_and_web_are_masked(
         "check and sources": "\n".join(outputs),
         "delivery errors": "\n".join(deliveries),
         "event payloads, dead-letter note": "\n".join(payloads),
-        "web sources page": web,
+        "web pages": web,
     }.items():
         assert secrets_in(text) == [], where
     assert "api_key=****" in web

@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from monitor import views
 from monitor.config import Config
+from monitor.redact import redact
 from monitor.web.auth import TokenGuard
 from monitor.web.feeds import atom_feed, feed_response
 from monitor.web.headers import SecurityHeaders
@@ -81,11 +82,20 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
     )
 
 
+def _masked(value: Any) -> Any:
+    if isinstance(value, Markup):  # already-escaped HTML stays HTML: **** escapes to itself
+        return Markup(redact(str(value)))
+    return redact(value) if isinstance(value, str) else value
+
+
 def _templates(tz: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # Every value a page shows passes through redact: a URL stored with its ?api_key=
+        # (or an error quoting one) is shown with **** (monitor/redact.py).
+        finalize=_masked,
     )
     zone = ZoneInfo(tz)
 
