@@ -117,7 +117,11 @@ def test_errors_deliveries_dead_letters_events_sources_check_and_web_are_masked(
     client = TestClient(create_app(rig.config, rig.db))
     case_page = client.get("/cases/1")
     assert case_page.status_code == 200 and "api_key=****" in case_page.text  # the link
-    web = client.get("/sources").text + client.get("/").text + case_page.text
+    feed, csv = client.get("/feeds/cases/1.atom"), client.get("/cases/1.csv")
+    assert "api_key=****" in feed.text and "api_key=****" in csv.text
+    web = "\n".join(
+        [client.get("/sources").text, client.get("/").text, case_page.text, feed.text, csv.text]
+    )
     deliveries = [d.last_error or "" for d in rig.deliveries()]
     assert any("api_key=****" in o for o in outputs)  # the failing URL was shown, masked
     assert any(d for d in deliveries), "the dead channel was tried"
