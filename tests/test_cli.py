@@ -192,7 +192,7 @@ def test_output_cut_short_by_its_reader_prints_no_broken_pipe_error():
 
 @pytest.mark.parametrize(
     "command", [["cases"], ["history", "Stephen Port"], ["sources"], ["upcoming"],
-                ["search", "port"], ["held"]]
+                ["search", "port"], ["held"], ["serve"]]
 )
 def test_read_only_commands_never_create_a_database_or_its_folder(tmp_path, command):
     path = tmp_path / "config.toml"
