@@ -26,6 +26,7 @@ from monitor.config import Config, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
 from monitor.http.fetcher import Fetcher
+from monitor.lease import jitter
 from monitor.store.watch import StorageWatch
 
 log = logging.getLogger("monitor.daemon")
@@ -109,7 +110,11 @@ class Daemon:
     # ---- jobs --------------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
-        return Engine(self.config, self.db, self.fetcher, owner=self.owner)
+        intervals = {cs.id: cs.interval for cs in self.sources}
+        return Engine(
+            self.config, self.db, self.fetcher, owner=self.owner,
+            intervals=lambda sc, _source: intervals[sc.id],
+        )
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)
@@ -117,7 +122,7 @@ class Daemon:
             seconds = cs.interval.total_seconds()
             self.scheduler.add_job(
                 self._tracked(self._cycle),
-                IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
+                IntervalTrigger(seconds=seconds, jitter=jitter(cs.interval).total_seconds()),
                 args=[cs],
                 id=f"source:{cs.id}",
                 max_instances=1,

@@ -15,7 +15,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine as DbEngine
@@ -80,10 +80,14 @@ class Engine:
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
+        intervals: Callable[[SourceConfig, Source], timedelta] | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
         self.classify, self.clock = classifier, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        # The daemon's sources' intervals: kept for the whole fleet (lease.py). None for
+        # `check`, which runs when it is asked to.
+        self.intervals = intervals
         self.matcher = CaseMatcher(config.cases)
         self._tracked_ready = False  # tracked cases get their rows on the first real cycle
         if enqueue is None:
@@ -103,9 +107,15 @@ class Engine:
         if not dry_run and not self._tracked_ready:
             ensure_tracked(self.db, self.config.cases, now)
             self._tracked_ready = True
-        state = claim(self.db, sc, self.owner, now) if not dry_run else self._state(sc)
-        if state is None:
-            report.skipped = "another daemon is running this source"
+        if dry_run:
+            state: SourceState | str = self._state(sc)
+        else:
+            interval = self.intervals(sc, source) if self.intervals else None
+            state = claim(
+                self.db, sc, self.owner, now, hosts=source.allowed_hosts, interval=interval
+            )
+        if isinstance(state, str):
+            report.skipped = state
             log.info("%s: skipped, %s", sc.id, report.skipped)
             return report
         report.baseline = not state.baseline_done and not self.config.monitor.send_on_first_run

@@ -47,8 +47,18 @@ def _case_model(op: Operations) -> None:
     )
 
 
+def _fleet_leases(op: Operations) -> None:
+    """Schema 4: a source's lease names its hosts, a delivery's claim names its sender."""
+    with op.batch_alter_table("source_state") as batch:
+        batch.add_column(sa.Column("hosts", sa.Text(), nullable=True))
+    with op.batch_alter_table("delivery") as batch:
+        batch.add_column(sa.Column("claimed_by", sa.String(64), nullable=True))
+
+
 # STEPS[n] takes a database from schema n + 1 to n + 2.
-STEPS: tuple[Callable[[Operations], None], ...] = (_reading_confidence, _case_model)
+STEPS: tuple[Callable[[Operations], None], ...] = (
+    _reading_confidence, _case_model, _fleet_leases,
+)
 LATEST = len(STEPS) + 1
 
 
