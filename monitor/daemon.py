@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app import ConfiguredSource, build_sources, database
+from monitor.check_now import POLL_SECONDS
 from monitor.config import Config, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
@@ -52,6 +53,7 @@ class Daemon:
         self.stopping = asyncio.Event()
         self.running: set[asyncio.Task[None]] = set()
         self.cycles = 0
+        self.asked: set[str] = set()  # "check now" requests taken, not yet run
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -110,11 +112,18 @@ class Daemon:
     # ---- jobs --------------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
-        intervals = {cs.id: cs.interval for cs in self.sources}
         return Engine(
-            self.config, self.db, self.fetcher, owner=self.owner,
-            intervals=lambda sc, _source: intervals[sc.id],
+            self.config, self.db, self.fetcher, owner=self.owner, intervals=self._interval_for
         )
+
+    def _interval_for(self, sc: object, _source: object) -> timedelta | None:
+        """The source's interval, kept fleet-wide by its lease; none for a run a maintainer
+        asked for ("check now")."""
+        source_id = getattr(sc, "id", None)
+        if source_id in self.asked:
+            self.asked.discard(source_id)
+            return None
+        return next((cs.interval for cs in self.sources if cs.id == source_id), None)
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)
@@ -136,6 +145,7 @@ class Daemon:
             ("digests", self._digests, 60),
             ("dead-letters", self._dead_letters, 300),
             ("reminders", self._reminders, 900),
+            ("check-requests", self._check_requests, POLL_SECONDS),
         ]
         for name, job, seconds in housekeeping:
             self.scheduler.add_job(
@@ -185,6 +195,17 @@ class Daemon:
         from notifications.health import send_direct_note
 
         send_direct_note(self.config, subject, body)
+
+    async def _check_requests(self) -> None:
+        """Run at once the sources a maintainer asked to check (monitor/check_now.py)."""
+        from monitor.check_now import take_requests
+
+        for source_id in await asyncio.to_thread(take_requests, self.db):
+            job = self.scheduler.get_job(f"source:{source_id}")
+            if job is not None:
+                self.asked.add(source_id)
+                job.modify(next_run_time=datetime.now(UTC))
+                log.info("checking %s now, as a maintainer asked", source_id)
 
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due

@@ -10,11 +10,13 @@ database made by a newer release is refused, never touched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy import Connection, text
+
+if TYPE_CHECKING:  # alembic is imported only when a migration runs (start-up stays quick)
+    from alembic.operations import Operations
 
 
 def _reading_confidence(op: Operations) -> None:
@@ -47,23 +49,41 @@ def _case_model(op: Operations) -> None:
     )
 
 
+def _corrections_and_search(op: Operations) -> None:
+    """Schema 4: maintainers' corrections, "check now", and the full-text index.
+
+    The `correction` table itself is new, so `create_all` adds it; the index is filled from the
+    announcements already stored (monitor/store/fulltext.py).
+    """
+    from monitor.store import fulltext
+
+    # Plain ADD COLUMN: a batch (copy and drop) of case_record would break the foreign keys
+    # that point at it.
+    op.add_column("case_record", sa.Column("not_a_case", sa.Boolean(), nullable=False,
+                                           server_default=sa.false()))
+    op.add_column("source_state", sa.Column("check_requested_at", sa.DateTime(timezone=True),
+                                            nullable=True))
+    fulltext.install(op.get_bind())
+
+
 def _fleet_leases(op: Operations) -> None:
-    """Schema 4: a source's lease names its hosts, a delivery's claim names its sender."""
-    with op.batch_alter_table("source_state") as batch:
-        batch.add_column(sa.Column("hosts", sa.Text(), nullable=True))
-    with op.batch_alter_table("delivery") as batch:
-        batch.add_column(sa.Column("claimed_by", sa.String(64), nullable=True))
+    """Schema 5: a source's lease names its hosts, a delivery's claim names its sender."""
+    op.add_column("source_state", sa.Column("hosts", sa.Text(), nullable=True))
+    op.add_column("delivery", sa.Column("claimed_by", sa.String(64), nullable=True))
 
 
 # STEPS[n] takes a database from schema n + 1 to n + 2.
 STEPS: tuple[Callable[[Operations], None], ...] = (
-    _reading_confidence, _case_model, _fleet_leases,
+    _reading_confidence, _case_model, _corrections_and_search, _fleet_leases,
 )
 LATEST = len(STEPS) + 1
 
 
 def migrate(connection: Connection, found: int) -> None:
     """Run every step after schema `found` on `connection`, then record the latest version."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
     operations = Operations(MigrationContext.configure(connection))
     for version in range(found, LATEST):
         STEPS[version - 1](operations)
