@@ -29,7 +29,7 @@ from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
-from monitor.lease import claim
+from monitor.lease import claim, release
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, save_validators
 from monitor.refetch import is_due
@@ -119,8 +119,11 @@ class Engine:
             state: SourceState | str = self._state(sc)
         else:
             interval = self.intervals(sc, source) if self.intervals else None
+            hosts = source.allowed_hosts
+            gap = max((self.config.http.for_host(h)[1] for h in hosts), default=0.0)
             state = claim(
-                self.db, sc, self.owner, now, hosts=source.allowed_hosts, interval=interval
+                self.db, sc, self.owner, now,
+                hosts=hosts, host_gap=timedelta(seconds=gap), interval=interval,
             )
         if isinstance(state, str):
             report.skipped = state
@@ -502,7 +505,7 @@ class Engine:
                 now=now,
                 enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
             )
-            state.lease_owner, state.lease_until = None, None
+            release(state, self.clock())
             session.add(state)
             session.commit()
 

@@ -5,8 +5,10 @@ ran and which hosts it fetches from. So, for the whole fleet:
 - a source is never run by two daemons at once;
 - a daemon skips a source that any daemon ran less than its interval ago (less the
   scheduler's jitter), so N daemons poll a site no more often than one would;
-- a daemon skips a source whose hosts another live daemon is fetching from right now, so each
-  host sees one daemon's politeness (min_delay_seconds, concurrency), not N of them.
+- a daemon skips a source whose hosts another live daemon is fetching from, or finished with
+  less than the host's min_delay_seconds ago, so each host sees one daemon's politeness
+  (delay, concurrency), not N of them. A released lease keeps its owner, its hosts and, in
+  `lease_until`, when it was released.
 Claims are serialised (a PostgreSQL advisory lock, SQLite's writer lock) so two daemons never
 both see a host as free.
 """
@@ -42,6 +44,7 @@ def claim(
     now: datetime,
     *,
     hosts: frozenset[str] = frozenset(),
+    host_gap: timedelta = timedelta(0),
     interval: timedelta | None = None,
 ) -> SourceState | str:
     """Take the source's lease, or say why not. With `interval` (the daemon), also skip a
@@ -57,7 +60,7 @@ def claim(
             since = now - state.last_run_at
             if timedelta(0) <= since < interval - jitter(interval):
                 return f"it ran {_ago(since)} ago (by any daemon; its interval is {_ago(interval)})"
-        if hosts and (busy := _hosts_busy(session, sc.id, hosts, owner, now)):
+        if hosts and (busy := _hosts_busy(session, sc.id, hosts, owner, now - host_gap)):
             return f"another daemon is fetching from {busy} (one daemon per host at a time)"
         state.lease_owner, state.lease_until = owner, now + LEASE
         state.last_run_at = now
@@ -88,14 +91,19 @@ def _held_by_other(state: SourceState, owner: str, now: datetime) -> bool:
     )
 
 
+def release(state: SourceState, now: datetime) -> None:
+    """End the lease, noting when: the source's hosts rest for their delay from then."""
+    state.lease_until = now
+
+
 def _hosts_busy(
-    session: Session, source_id: str, hosts: frozenset[str], owner: str, now: datetime
+    session: Session, source_id: str, hosts: frozenset[str], owner: str, since: datetime
 ) -> str | None:
-    """A host of ours that another live daemon holds a lease on, if any."""
+    """A host of ours that another live daemon holds, or released after `since`."""
     leased = session.exec(
         select(SourceState).where(
             SourceState.source_id != source_id,
-            col(SourceState.lease_until) > now,
+            col(SourceState.lease_until) > since,
             SourceState.lease_owner != owner,
         )
     )
