@@ -15,7 +15,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine as DbEngine
@@ -29,7 +29,7 @@ from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
-from monitor.lease import claim
+from monitor.lease import claim, release
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, save_validators
 from monitor.refetch import is_due
@@ -83,10 +83,14 @@ class Engine:
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
+        intervals: Callable[[SourceConfig, Source], timedelta | None] | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
         self._classifier, self.clock = classifier, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        # The daemon's sources' intervals: kept for the whole fleet (lease.py). None for
+        # `check`, which runs when it is asked to.
+        self.intervals = intervals
         self.matcher = CaseMatcher(config.cases)
         self._tracked_ready = False  # tracked cases get their rows on the first real cycle
         self._enqueue = enqueue or _outbox_enqueue
@@ -111,9 +115,18 @@ class Engine:
         if not dry_run and not self._tracked_ready:
             ensure_tracked(self.db, self.config.cases, now)
             self._tracked_ready = True
-        state = claim(self.db, sc, self.owner, now) if not dry_run else self._state(sc)
-        if state is None:
-            report.skipped = "another daemon is running this source"
+        if dry_run:
+            state: SourceState | str = self._state(sc)
+        else:
+            interval = self.intervals(sc, source) if self.intervals else None
+            hosts = source.allowed_hosts
+            gap = max((self.config.http.for_host(h)[1] for h in hosts), default=0.0)
+            state = claim(
+                self.db, sc, self.owner, now,
+                hosts=hosts, host_gap=timedelta(seconds=gap), interval=interval,
+            )
+        if isinstance(state, str):
+            report.skipped = state
             log.info("%s: skipped, %s", sc.id, report.skipped)
             return report
         report.baseline = not state.baseline_done and not self.config.monitor.send_on_first_run
@@ -499,7 +512,7 @@ class Engine:
                 now=now,
                 enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
             )
-            state.lease_owner, state.lease_until = None, None
+            release(state, self.clock())
             session.add(state)
             session.commit()
 
