@@ -5,7 +5,7 @@
 Each candidate is trained on every batch but one and tested on the one left out, for every
 batch. Prints one table: overall accuracy, false events (event-free items read as an event),
 missed events (events read as not_a_case_update) and CPU time. The shipped reader is the
-`svm_baseline` row; see docs/stages.md for the figures and why.
+`lean_for_missed_events` row; see docs/stages.md for the figures and why.
 """
 
 from __future__ import annotations
@@ -119,7 +119,36 @@ def sentence_pick(train_items, test_items):
     return predicted
 
 
+_HELD_OUT: dict[frozenset, tuple] = {}
+
+
+def _leaning(train_items, test_items, **target):
+    """Train, lean the not_a_case_update score by a bias chosen on held-out folds of the
+    training batches only (train.event_bias), and read the test items."""
+    key = frozenset(i.batch for i in train_items)
+    if key not in _HELD_OUT:  # both lean candidates share the inner folds' logits
+        _HELD_OUT[key] = train.held_out_logits(train_items)
+    bias = train.event_bias(*_HELD_OUT[key], **target)
+    reader = train.fit(train_items)
+    reader.intercept[reader.classes.index(NONE)] += bias
+    return [reader.classes[int(np.argmax(reader.scores(train._columns(i))))] for i in test_items]
+
+
+def lean_for_missed_events(train_items, test_items):
+    """The shipped reader: the smallest lean away from not_a_case_update that keeps held-out
+    missed events at or below 3 %."""
+    return _leaning(train_items, test_items)
+
+
+def gate_for_false_events(train_items, test_items):
+    """An event gate: the smallest lean towards not_a_case_update that keeps held-out false
+    events at or below 1 %."""
+    return _leaning(train_items, test_items, missed_target=None, false_target=0.01)
+
+
 CANDIDATES = {
+    "lean_for_missed_events": lean_for_missed_events,
+    "gate_for_false_events": gate_for_false_events,
     "svm_baseline": svm_baseline,
     "svm_with_cues": svm_with_cues,
     "sentence_pick": sentence_pick,
@@ -152,13 +181,13 @@ def main() -> None:
     args = parser.parse_args()
     items = corpus.load()
     print(f"{len(items)} items in {len({i.batch for i in items})} batches\n")
-    print(f"{'candidate':<16} {'accuracy':>9} {'false ev.':>10} {'missed':>8} {'CPU s':>7}")
+    print(f"{'candidate':<24} {'accuracy':>9} {'false ev.':>10} {'missed':>8} {'CPU s':>7}")
     for name in args.only or CANDIDATES:
         started = time.process_time()
         predicted = leave_one_batch_out(CANDIDATES[name], items)
         accuracy, false_events, missed = summary(items, predicted)
         spent = time.process_time() - started
-        print(f"{name:<16} {accuracy:>9.1%} {false_events:>10.1%} {missed:>8.1%} {spent:>7.0f}")
+        print(f"{name:<24} {accuracy:>9.1%} {false_events:>10.1%} {missed:>8.1%} {spent:>7.0f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The `oversight-monitor` command line.
 
 Exit codes: 0 success; 1 something checked failed (a source, a channel); 2 bad usage, bad
-config or bad input; 3 the database cannot be used; 130 interrupted.
+config or bad input; 3 the database cannot be used; 4 the database is unreachable or locked for
+now (a supervisor should try again); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.redact import redact
 from monitor.terminal import say
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_STORE = 1, 2, 3
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_STORE_FOR_NOW = 1, 2, 3, 4
+
+CREATE_DB_HELP = (
+    "Make the database even in an empty (0-byte) file or beside another program's tables "
+    "(refused otherwise, so a truncated file never silently becomes a new database)."
+)
 
 config_option = click.option(
     "--config",
@@ -83,7 +89,7 @@ class Group(click.Group):
             ctx.exit(EXIT_CONFIG)
         except StoreError as exc:
             say(f"database error: {exc}", err=True)
-            ctx.exit(EXIT_STORE)
+            ctx.exit(EXIT_STORE_FOR_NOW if exc.transient else EXIT_STORE)
         except MonitorError as exc:
             say(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
@@ -154,11 +160,16 @@ def init(path: Path, force: bool) -> None:
     "--dry-run", is_flag=True, help="Fetch, parse and classify, but write nothing and send nothing."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
-def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool) -> None:
+@click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
+def check(
+    config_path: Path, source_id: str | None, dry_run: bool, as_json: bool, create_db: bool
+) -> None:
     """Run one cycle of every source (or one), deliver due alerts, print what changed."""
     from monitor.checking import run_check
 
-    reports = asyncio.run(run_check(config_path, source_id, dry_run=dry_run))
+    reports = asyncio.run(
+        run_check(config_path, source_id, dry_run=dry_run, create_db=create_db)
+    )
     from monitor.checking import print_reports
 
     print_reports(reports, as_json=as_json)
@@ -169,11 +180,12 @@ def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool
 @main.command()
 @config_option
 @click.option("--web", metavar="ADDR", help="Also serve the web pages, e.g. 127.0.0.1:8080.")
-def run(config_path: Path, web: str | None) -> None:
+@click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
+def run(config_path: Path, web: str | None, create_db: bool) -> None:
     """Run the daemon until SIGTERM/SIGINT. SIGHUP reloads the config."""
     from monitor.daemon import Daemon
 
-    daemon = Daemon(config_path, web=web)
+    daemon = Daemon(config_path, web=web, create_db=create_db)
     asyncio.run(daemon.run())
 
 

@@ -27,7 +27,9 @@ from monitor.store.tables import (
     StageUpdate,
 )
 from monitor.text import fold
-from notifications.facts import reading_facts
+
+if TYPE_CHECKING:  # the reader (numpy, its model) is not needed to record a quiet cycle
+    from monitor.stages.reader import Classification
 
 if TYPE_CHECKING:
     from monitor.stages.reader import Classification
@@ -250,6 +252,8 @@ def _add_event(
     now: datetime,
     severity_before: str | None = None,
 ) -> Event | None:
+    from notifications.facts import reading_facts
+
     doc, cls = obs.document, obs.classification
     key = dedupe_key(
         planned.kind,

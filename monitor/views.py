@@ -135,13 +135,21 @@ ERROR_WORDS = {
 
 def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
     """Each configured source: what it is, when it ran and changed, its state in words."""
-    with Session(db) as session:
-        states = {s.source_id: s for s in session.exec(select(SourceState))}
-        changed = dict(session.exec(
-            select(DocumentRow.source_id, func.max(DocumentVersion.seen_at))
-            .join(DocumentVersion, col(DocumentVersion.document_id) == col(DocumentRow.id))
-            .group_by(col(DocumentRow.source_id))
-        ).all())
+    from monitor.store.faults import health
+
+    # A failing database is every source's problem: shown in place of their own state, so
+    # damaged pages never read as "ok, 0 fails".
+    fault = health(db)
+    states: dict[str, SourceState] = {}
+    changed: dict[str, Any] = {}
+    if fault is None:
+        with Session(db) as session:
+            states = {s.source_id: s for s in session.exec(select(SourceState))}
+            changed = dict(session.exec(
+                select(DocumentRow.source_id, func.max(DocumentVersion.seen_at))
+                .join(DocumentVersion, col(DocumentVersion.document_id) == col(DocumentRow.id))
+                .group_by(col(DocumentRow.source_id))
+            ).all())
     plugins = _plugins()
     rows = []
     for sc in config.sources:
@@ -184,6 +192,12 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "check_requested_at": _iso(s.check_requested_at) if s else None,
             }
         )
+        if fault is not None:
+            rows[-1].update(
+                status="STORAGE", state="storage fault", last_error_kind=fault.kind,
+                last_error_words="the monitor's own database is failing",
+                last_error_message=str(fault),
+            )
     return rows
 
 

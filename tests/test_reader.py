@@ -95,6 +95,38 @@ def test_a_plural_without_a_number_is_not_one_officer() -> None:
     assert reading.officers is None
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["The panel found the allegations against both officers not proven.",
+     "The CPS said the evidential test was not met for either officer.",
+     "Neither officer has a case to answer.", "The pair were cleared of misconduct."],
+)
+def test_both_neither_and_the_pair_are_two_officers(sentence) -> None:
+    assert attributes.officer_count(sentence) == 2
+
+
+def test_no_officer_in_a_headline_is_not_one_officer() -> None:
+    assert not attributes.mentions_one_officer("No officer to face misconduct", is_title=True)
+    assert attributes.mentions_one_officer("Officer to face misconduct", is_title=True)
+
+
+def test_the_stage_says_whether_the_news_has_officers_as_its_subject() -> None:
+    from monitor.stages.sentences import split_sentences
+
+    text = ("The inquest jury found he was unlawfully killed. "
+            "In 2021 a West Mercia officer was dismissed after a misconduct hearing.")
+    parsed = split_sentences(text)
+    # An inquest's findings are about a death, not about the officer in the background.
+    assert attributes.officers(parsed[0].text, "Inquest concludes", parsed, "inquest") is None
+    # A decision about conduct is about someone: with no number and no plural, one officer.
+    hearing = split_sentences("The misconduct hearing will be held in public on 1 April.")
+    assert attributes.officers(hearing[0].text, "Charged, but not like that", hearing,
+                               "proceedings_scheduled") == 1
+    plural = split_sentences("The officers will face a misconduct hearing on 1 April.")
+    assert attributes.officers(plural[0].text, "Hearing date set", plural,
+                               "proceedings_scheduled") is None
+
+
 def test_a_count_in_the_next_sentence_adds_to_the_news() -> None:
     sentences = [
         "Seven officers have been served with gross misconduct notices.",
@@ -183,3 +215,39 @@ def test_cli_reads_a_file_argument(tmp_path) -> None:
     assert "inquest" in result.output
 
 
+
+
+def test_flags_shortcut_finds_what_the_patterns_find() -> None:
+    # flags() skips a pattern when the words it needs are absent; it must find the same flags.
+    def plainly(text):
+        found = set()
+        for flag, pattern, _ in attributes._FLAGS:
+            for match in pattern.finditer(text[:4000]):
+                if not attributes._NOT_NOW.search(text, max(0, match.start() - 40), match.start()):
+                    found.add(flag)
+                    break
+        return frozenset(found)
+
+    texts = [item.text for item in corpus.load()[::3]]
+    texts += ["The decision has been PAUSED.", "Our investigation is COMPLETE.", "Fıle pаused"]
+    assert all(attributes.flags(text) == plainly(text) for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [('{"id": "c1", "text": "An officer was dismissed.", "expected_stage": "sacked"}',
+      "unknown stage 'sacked'"),
+     ('{"id": "c1", "text": "An officer was dismissed."}', "expected_stage"),
+     ("not json", "not a corpus item")],
+)
+def test_train_with_a_bad_corrections_line_names_it_and_writes_nothing(tmp_path, line, says):
+    corrections = tmp_path / "corrections.jsonl"
+    good = {"id": "c0", "title": "", "text": "A PC was dismissed.",
+            "expected_stage": "outcome_dismissal"}
+    corrections.write_text(json.dumps(good) + "\n" + line + "\n")
+    before = (MODEL_DIR / "reader.npz").stat().st_mtime_ns
+    result = CliRunner().invoke(main, ["train", "--corrections", str(corrections)])
+    assert result.exit_code == 2
+    assert f"{corrections}:2" in result.stderr and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (MODEL_DIR / "reader.npz").stat().st_mtime_ns == before

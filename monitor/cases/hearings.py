@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, col, select
 
-from monitor.cases.clues import MONTHS, WEEKDAYS
+from monitor.cases.clues import MONTHS, READ_CHARS, WEEKDAYS
 from monitor.models import Document
 from monitor.store.tables import Case, DocumentRow, Hearing
 
@@ -70,7 +70,7 @@ def hearings_in(document: Document, tz: str, where: str = "") -> list[Announced]
     from_fields = _from_fields(document.fields, tz, where or document.title)
     if from_fields:
         found[from_fields.kind] = from_fields
-    for sentence in _SENTENCE.split(f"{document.title}. {document.text}"):
+    for sentence in _SENTENCE.split(f"{document.title}. {document.text[:READ_CHARS]}"):
         hearing = _from_sentence(sentence, document.published_at, tz)
         if hearing and hearing.kind not in found:
             found[hearing.kind] = hearing

@@ -90,8 +90,17 @@ _AND_ANOTHER = re.compile(
     rf"\b(?i:an?|one)\s+(?:{_MODIFIER}\s+){{0,3}}{_SINGULAR_NOUN}[^.;]{{0,120}}?\b(?:and|while|whilst)"
     r"\s+(?:another|a\s+colleague|a\s+second)\b(?!\s+(?:man|woman|person|member|time|incident))"
 )
-# Titles drop articles: "Met officer dismissed for gross misconduct".
-_SINGLE_IN_TITLE = re.compile(r"\b(?:officer|constable|sergeant|PC|detective)\b(?!s)", re.I)
+# Titles drop articles: "Met officer dismissed for gross misconduct"; "No officer to face
+# misconduct" and "any officer" speak of none or of all, not of one.
+_SINGLE_IN_TITLE = re.compile(
+    r"(?<!\bno\s)(?<!\bany\s)(?<!\bevery\s)(?<!\beach\s)(?<!\bneither\s)"
+    r"\b(?:officer|constable|sergeant|PC|detective)\b(?!s)", re.I)
+# "both officers", "neither officer", "the pair": two, without a number.
+_PAIR = re.compile(
+    rf"\b(?:both|neither|either)\s+(?:of\s+the\s+)?(?:{_MODIFIER}\s+){{0,3}}{_OFFICER_NOUN}\b"
+    r"|\b(?:both|neither)\s+of\s+them\b|\bthe\s+pair\b",
+    re.I,
+)
 
 
 # Literals (case-sensitive) without which _COUNT, _COORDINATED or _SINGLE cannot match, read off
@@ -275,6 +284,8 @@ def officer_count(sentence: str) -> int | None:
     if cached is not None and cached[0] is sentence:
         return cached[1]
     count = _officer_count(sentence) if _has_any(sentence, _COUNT_ANY) else None
+    if count is None and _has_any(sentence, ("oth", "either", "pair")) and _PAIR.search(sentence):
+        count = 2
     if count and count > 1:
         count = max(count, _ordinal(sentence))
     if len(_counted) >= _CACHE_SIZE:
@@ -456,14 +467,22 @@ def route(sentence: str) -> str | None:
     return None
 
 
-def officers(evidence: str | None, title: str, sentences: list) -> int | None:
+def officers(
+    evidence: str | None, title: str, sentences: list, stage: str | None = None
+) -> int | None:
     """How many officers the news concerns (domain.md a.1 rule 7), or None when not stated.
 
     The group is named where the news is: the evidence, the headline or the opening sentence,
     so the largest count there wins; a single officer named there is 1; otherwise the first
     count, or a single officer, in the opening sentences. A plural without a number
-    ("officers") is None, not 1. (Choices measured on the corpus: docs/stages.md.)
+    ("officers") is None, not 1. The stage says whose news it is: an inquest's findings or a
+    learning recommendation have no officer as their subject (None); an opened investigation,
+    a referral or a re-investigation counts officers only where the news itself does; a
+    decision about officers (notices, charges, outcomes) concerns at least one, so a text that
+    names no number and no plural concerns one. (Measured on the corpus: docs/stages.md.)
     """
+    if stage in _NO_OFFICER_SUBJECT:
+        return None
     nearest = [text for text in (evidence, title, sentences[0].text if sentences else None) if text]
     counts = [count for count in map(officer_count, nearest) if count]
     if counts:
@@ -471,14 +490,29 @@ def officers(evidence: str | None, title: str, sentences: list) -> int | None:
         return _with_ordinals(total, evidence, sentences)
     if (evidence and mentions_one_officer(evidence)) or mentions_one_officer(title, is_title=True):
         return 1
+    if stage in _OFFICERS_ONLY_IN_THE_NEWS:
+        return None
     opening = [sentence.text for sentence in sentences[:_OPENING]]
     for text in opening:
         count = officer_count(text)
         if count:
             return count
-    return 1 if any(map(mentions_one_officer, opening)) else None
+    if any(map(mentions_one_officer, opening)):
+        return 1
+    if stage in _ABOUT_SOMEONE and not any(_PLURAL.search(text) for text in nearest):
+        return 1
+    return None
 
 
+_NO_OFFICER_SUBJECT = frozenset({"inquest", "learning_recommendations"})
+_OFFICERS_ONLY_IN_THE_NEWS = frozenset({"investigation_opened", "referral", "reinvestigation"})
+# Decisions that are always about an officer (never an unnamed "the police").
+_ABOUT_SOMEONE = frozenset({
+    "misconduct_notices_served", "criminal_investigation", "criminal_charge",
+    "criminal_trial_outcome", "case_to_answer", "reflective_practice", "accelerated_hearing",
+    "proceedings_scheduled", "outcome_dismissal", "outcome_sanction", "outcome_not_proven",
+})
+_PLURAL = re.compile(r"\b(?:officers|constables|PCs|sergeants|inspectors|detectives)\b", re.I)
 _OPENING = 6  # sentences; further on, counts are mostly about other people or other cases
 
 
@@ -520,10 +554,22 @@ _ON_HOLD = re.compile(r"\b(?:paused|pausing|pauses|on\s+hold|held\s+in\s+abeyanc
 _NOT_NOW = re.compile(r"\b(?:not|never|no\s+longer|will|would|could|may|if)\b[^.]{0,30}$", re.I)
 
 
+_FLAGS = (
+    ("report_submitted", _REPORT_SUBMITTED, ("report", "file", "findings", "concluded", "complete",
+                                             "finished")),
+    ("on_hold", _ON_HOLD, ("paus", "hold", "abeyance")),
+)
+
+
 def flags(text: str) -> frozenset[str]:
     """Status flags the text states as current: report_submitted and on_hold."""
     found = set()
-    for flag, pattern in (("report_submitted", _REPORT_SUBMITTED), ("on_hold", _ON_HOLD)):
+    low = text[:READ_CHARS].lower()
+    plain = low.isascii()  # else case twins (dotless i …) could match where `low` does not
+    for flag, pattern, needs in _FLAGS:
+        # Many texts hold none of the words a flag's pattern needs: skip its regex then.
+        if plain and not any(word in low for word in needs):
+            continue
         for match in pattern.finditer(text[:READ_CHARS]):
             if not _NOT_NOW.search(text, max(0, match.start() - 40), match.start()):
                 found.add(flag)

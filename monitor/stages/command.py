@@ -106,7 +106,11 @@ def train(corrections: Path | None) -> None:
         click.echo(f"train: {exc.name} is missing; install it with: pip install '.[train]'",
                    err=True)
         sys.exit(BAD_INPUT_EXIT)
-    reader = training.build(corrections)
+    try:
+        reader = training.build(corrections)
+    except ValueError as problem:  # a corrections line that is not a corpus item
+        click.echo(f"train: {problem}", err=True)
+        sys.exit(BAD_INPUT_EXIT)
     reader.save(training.MODEL_DIR)
     meta = reader.meta
     click.echo(f"trained on {meta['items']} items in {meta['batches']} batches; "

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.stages.vocabulary import STAGES
+
 CORPUS_DIR = Path(__file__).parent / "corpus"
 
 
@@ -55,6 +57,10 @@ def load(paths: list[Path] | None = None) -> list[Item]:
                 continue
             try:
                 row = json.loads(line)
+                if row["expected_stage"] not in STAGES:
+                    raise ValueError(f"unknown stage {row['expected_stage']!r}")
+                if not isinstance(row["text"], str) or not isinstance(row.get("title") or "", str):
+                    raise ValueError("title and text must be strings")
                 disputed = second.get(row["id"], row["expected_stage"]) != row["expected_stage"]
                 if disputed and not row.get("adjudicated"):
                     continue
@@ -72,8 +78,11 @@ def load(paths: list[Path] | None = None) -> list[Item]:
                         hard=bool(row.get("hard")),
                     )
                 )
-            except (ValueError, KeyError) as exc:
-                raise ValueError(f"{path}:{number}: not a corpus item ({exc})") from exc
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(
+                    f"{path}:{number}: not a corpus item ({exc}); each line is a JSON object "
+                    "with id, text and expected_stage (docs/stages.md, Corrections)"
+                ) from exc
     return items
 
 
