@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "bench"
+SHARED = Path(os.environ.get("OM_BENCH_SHARED") or HERE.parent.parent / "shared" / "bench")
 
 
 def generator():  # type: ignore[no-untyped-def]

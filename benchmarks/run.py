@@ -31,7 +31,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SHARED = REPO.parent / "shared" / "bench"
+# The shared workload server and peer scripts: ../shared/bench beside the checkout, or wherever
+# OM_BENCH_SHARED points (a git worktree sits elsewhere). Only benchmarks use it.
+SHARED = Path(os.environ.get("OM_BENCH_SHARED") or REPO.parent / "shared" / "bench")
 PEER_VENV = Path(tempfile.gettempdir()) / "om-bench-peers"
 PHASES = ("first", "1% changed", "unchanged")
 MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"

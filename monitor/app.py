@@ -59,5 +59,5 @@ def build_sources(config: Config, only: str | None = None) -> list[ConfiguredSou
     return built
 
 
-def database(config: Config) -> DbEngine:
-    return open_database(config.database_url)
+def database(config: Config, *, create_empty: bool = False) -> DbEngine:
+    return open_database(config.database_url, create_empty=create_empty)

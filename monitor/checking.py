@@ -7,18 +7,23 @@ import json
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine as DbEngine
+from sqlmodel import Session, select
 
 from monitor.app import build_sources, database
 from monitor.config import load_config
 from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
+from monitor.redact import redact
+from monitor.store.tables import Delivery
+from monitor.terminal import say
 
 
 async def run_check(
-    config_path: Path, source_id: str | None, *, dry_run: bool
+    config_path: Path, source_id: str | None, *, dry_run: bool, create_db: bool = False
 ) -> list[CycleReport]:
     config = load_config(config_path)
-    db = database(config)
+    db = database(config, create_empty=create_db)
     sources = build_sources(config, only=source_id)
     async with Fetcher(config.http) as fetcher:
         engine = Engine(config, db, fetcher)
@@ -29,17 +34,25 @@ async def run_check(
     if not dry_run:
         from monitor.cases.reminders import send_reminders
         from monitor.store.types import utcnow
-        from notifications.outbox import deliver_due
 
         send_reminders(db, config, utcnow())
-        await asyncio.to_thread(deliver_due, db, config)
+        if _pending_deliveries(db):  # the outbox imports apprise and jinja2: only when needed
+            from notifications.outbox import deliver_due
+
+            await asyncio.to_thread(deliver_due, db, config)
     return list(reports)
+
+
+def _pending_deliveries(db: DbEngine) -> bool:
+    with Session(db) as session:
+        query = select(Delivery.id).where(Delivery.status == "pending").limit(1)
+        return session.exec(query).first() is not None
 
 
 def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
     for r in reports:
         if as_json:
-            click.echo(
+            click.echo(redact(
                 json.dumps(
                     {
                         "source": r.source_id,
@@ -59,25 +72,25 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
                     },
                     default=str,
                 )
-            )
+            ))
             continue
         if r.failure:
-            click.echo(f"{r.source_id}: FAILED ({r.failure.kind}) {r.failure}")
+            say(f"{r.source_id}: FAILED ({r.failure.kind}) {r.failure}")
             continue
         note = " — first run: baseline recorded, nothing sent" if r.baseline else ""
         note += " — ALERTS HELD by the mass-change guard" if r.held else ""
-        click.echo(
+        say(
             f"{r.source_id}: {r.discovered} listed, {r.fetched} fetched "
             f"({r.not_modified} not modified), {r.new} new, {r.changed} changed, "
             f"{r.removed} removed{note}"
         )
         for e in r.events:
             if e["kind"] == "would_record":
-                click.echo(f"  would record: [{e['stage']}] {e['title']}")
+                say(f"  would record: [{e['stage']}] {e['title']}")
                 continue
             move = f"{e['from']} → {e['to']}" if e.get("from") else e.get("to") or ""
-            click.echo(f"  {e['kind']}: {e['case']}: {move}")
+            say(f"  {e['kind']}: {e['case']}: {move}")
             if e.get("evidence"):
-                click.echo(f"    “{e['evidence']}”")
+                say(f"    “{e['evidence']}”")
         for err in r.errors[:5]:
-            click.echo(f"  ! {err}")
+            say(f"  ! {err}")

@@ -1,12 +1,14 @@
 """The `oversight-monitor` command line.
 
 Exit codes: 0 success; 1 something checked failed (a source, a channel); 2 bad usage, bad
-config or bad input; 3 the database cannot be used; 130 interrupted.
+config or bad input; 3 the database cannot be used; 4 the database is unreachable or locked for
+now (a supervisor should try again); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -16,8 +18,15 @@ import click
 
 from monitor import __version__
 from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.redact import redact
+from monitor.terminal import say
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_STORE = 1, 2, 3
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_STORE_FOR_NOW = 1, 2, 3, 4
+
+CREATE_DB_HELP = (
+    "Make the database even in an empty (0-byte) file or beside another program's tables "
+    "(refused otherwise, so a truncated file never silently becomes a new database)."
+)
 
 config_option = click.option(
     "--config",
@@ -32,21 +41,79 @@ config_option = click.option(
 )
 
 
+# Commands that live in other packages, imported only when invoked: `check` on an unchanged
+# source then loads neither the reader's model, apprise nor jinja2 (start-up time, memory).
+# To add one: a line here, "name": "package.module:function".
+LAZY_COMMANDS = {
+    "classify": "monitor.stages.command:classify",
+    "train": "monitor.stages.command:train",
+    "notify-test": "notifications.command:notify_test",
+    "new-source": "sources.skeleton.command:new_source",
+    "demo": "monitor.demo.command:demo",
+    "serve": "monitor.web.command:serve",
+    "correct": "monitor.corrections_command:correct",
+    "corrections": "monitor.corrections_command:corrections",
+}
+# Options of the group that may also be written after the subcommand (`run --log-level debug`).
+GLOBAL_OPTIONS = ("--log-level", "--log-format")
+
+
 class Group(click.Group):
-    """Turn our own errors into one clear line and a documented exit code, never a traceback."""
+    """Lazy subcommands, global options anywhere, and our own errors as one clear line with a
+    documented exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in LAZY_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = LAZY_COMMANDS[cmd_name].partition(":")
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                return None  # that part is not built into this install
+            raise
+        command: click.Command = getattr(mod, name)
+        return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _global_options_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            click.echo(f"config error: {exc}", err=True)
+            say(f"config error: {exc}", err=True)
             ctx.exit(EXIT_CONFIG)
         except StoreError as exc:
-            click.echo(f"database error: {exc}", err=True)
-            ctx.exit(EXIT_STORE)
+            say(f"database error: {exc}", err=True)
+            ctx.exit(EXIT_STORE_FOR_NOW if exc.transient else EXIT_STORE)
         except MonitorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            say(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
+
+
+def _global_options_first(args: list[str]) -> list[str]:
+    """Move `--log-level X` / `--log-format=X` written after the subcommand to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            take = 1 if "=" in arg else 2
+            front.extend(args[i : i + take])
+            i += take
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
 
 
 @click.group(cls=Group)
@@ -80,7 +147,7 @@ def init(path: Path, force: bool) -> None:
     path.touch(mode=0o600)  # it may hold secrets
     path.chmod(0o600)  # also when --force overwrites a file that was readable by others
     path.write_text(starter_config(), encoding="utf-8")
-    click.echo(
+    say(
         f"wrote {path}; edit [http] contact and [[subscribers]], then run "
         f"`oversight-monitor check -c {path}`"
     )
@@ -93,11 +160,16 @@ def init(path: Path, force: bool) -> None:
     "--dry-run", is_flag=True, help="Fetch, parse and classify, but write nothing and send nothing."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source.")
-def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool) -> None:
+@click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
+def check(
+    config_path: Path, source_id: str | None, dry_run: bool, as_json: bool, create_db: bool
+) -> None:
     """Run one cycle of every source (or one), deliver due alerts, print what changed."""
     from monitor.checking import run_check
 
-    reports = asyncio.run(run_check(config_path, source_id, dry_run=dry_run))
+    reports = asyncio.run(
+        run_check(config_path, source_id, dry_run=dry_run, create_db=create_db)
+    )
     from monitor.checking import print_reports
 
     print_reports(reports, as_json=as_json)
@@ -108,11 +180,12 @@ def check(config_path: Path, source_id: str | None, dry_run: bool, as_json: bool
 @main.command()
 @config_option
 @click.option("--web", metavar="ADDR", help="Also serve the web pages, e.g. 127.0.0.1:8080.")
-def run(config_path: Path, web: str | None) -> None:
+@click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
+def run(config_path: Path, web: str | None, create_db: bool) -> None:
     """Run the daemon until SIGTERM/SIGINT. SIGHUP reloads the config."""
     from monitor.daemon import Daemon
 
-    daemon = Daemon(config_path, web=web)
+    daemon = Daemon(config_path, web=web, create_db=create_db)
     asyncio.run(daemon.run())
 
 
@@ -127,15 +200,15 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
     config, db = _config_and_db(config_path)
     rows = views.case_list(db, tracked_only=tracked, tz=config.monitor.timezone)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
     if not rows:
-        click.echo("no cases yet; run `oversight-monitor check` first")
+        say("no cases yet; run `oversight-monitor check` first")
     for r in rows:
         mark = "*" if r["tracked"] else " "
         since = r["stage_since_day"] or "     -     "
         stage = "no announcement yet" if r["no_announcement"] else r["stage"]
-        click.echo(f"{mark} {r['id']:>5}  {since}  {stage:<28} {_plain(r['name'])[:70]}")
+        say(f"{mark} {r['id']:>5}  {since}  {stage:<28} {r['name'][:70]}")
 
 
 @main.command()
@@ -152,10 +225,10 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
     if found is None:
         raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
     if as_json:
-        click.echo(json.dumps(found, indent=2, default=str))
+        _print_json(found)
         return
     for line in timeline_lines(found, _source_names(config)):
-        click.echo(_plain(line))
+        say(line)
 
 
 @main.command()
@@ -170,35 +243,60 @@ def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
     config, db = _config_and_db(config_path)
     rows = upcoming_dates(db, config.monitor.timezone, None if everything else utcnow())
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
     if not rows:
-        click.echo("no hearing dates announced" + ("" if everything else " from now on"))
+        say("no hearing dates announced" + ("" if everything else " from now on"))
     for r in rows:
         place = f", {r['place']}" if r["place"] else ""
-        click.echo(_plain(f"{r['when']:<22} {r['case_name']}: {r['kind_label']}{place}"))
-        click.echo(f"{'':<22} {r['url']}")
+        say(f"{r['when']:<22} {r['case_name']}: {r['kind_label']}{place}")
+        say(f"{'':<22} {r['url']}")
 
 
 @main.command()
 @config_option
 @click.argument("words")
+@click.option("--source", help="Only announcements of this source id.")
+@click.option("--force", help="Only announcements naming this force (its official name).")
+@click.option("--stage", help="Only announcements read as this stage id.")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), help="From this date on.")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
 @click.option("--json", "as_json", is_flag=True)
-def search(config_path: Path, words: str, as_json: bool) -> None:
-    """Announcements whose title or text contains WORDS, case or not, with the cases they are in."""
+def search(
+    config_path: Path, words: str, source: str | None, force: str | None, stage: str | None,
+    since: Any, until: Any, as_json: bool,
+) -> None:
+    """Announcements matching WORDS, best first, case or not, with the cases they are in.
+
+    Every word must appear (stemmed: 'investigating' finds 'investigation'); quote a phrase.
+    The same full-text search as the web page's /search (monitor/search.py).
+    """
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from monitor.search import MARK_END, MARK_START, Filters
     from monitor.views import document_search
 
     config, db = _config_and_db(config_path)
-    rows = document_search(db, words, tz=config.monitor.timezone)
+    zone = ZoneInfo(config.monitor.timezone)
+    filters = Filters(
+        source=source, force=force, stage=stage,
+        since=since.replace(tzinfo=zone) if since else None,
+        until=until.replace(tzinfo=zone) + timedelta(days=1) if until else None,
+    )
+    rows = document_search(db, words, tz=config.monitor.timezone, filters=filters)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
     if not rows:
-        click.echo(f"no announcement mentions {words!r}")
+        say(f"no announcement mentions {words!r}")
     for r in rows:
         cases = "; ".join(r["cases"]) or "no case"
-        click.echo(_plain(f"{r['day'] or '(no date)':<12} [{r['source_id']}] {r['title']}"))
-        click.echo(_plain(f"{'':<12} {r['stage']} · {cases} · {r['url']}"))
+        snippet = r["snippet"].replace(MARK_START, "[").replace(MARK_END, "]")
+        say(f"{r['day'] or '(no date)':<12} #{r['id']} [{r['source_id']}] {r['title']}")
+        say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
+        if snippet:
+            say(f"{'':<12} {' '.join(snippet.split())[:200]}")
 
 
 @main.command("sources")
@@ -212,10 +310,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     if list_plugins:
         rows = views.plugin_list()
         if as_json:
-            click.echo(json.dumps(rows, indent=2))
+            _print_json(rows)
             return
         for r in rows:
-            click.echo(
+            say(
                 f"{r['id']:<10} every {r['interval']:<8} {r['name']}  "
                 f"({', '.join(r['hosts']) or 'hosts from config'})"
             )
@@ -225,13 +323,13 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     config = load_config(config_path)
     rows = views.source_health(_db(config_path), config)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        _print_json(rows)
         return
-    click.echo(f"{'source':<14} {'status':<9} {'last success':<17} {'fails':>5}  last error")
+    say(f"{'source':<14} {'status':<9} {'last success':<17} {'fails':>5}  last error")
     for r in rows:
         ok = r["last_success_at"][:16].replace("T", " ") if r["last_success_at"] else "never"
         err = f"{r['last_error_kind']}: {r['last_error_message']}" if r["last_error_kind"] else ""
-        click.echo(
+        say(
             f"{r['source_id']:<14} {r['status']:<9} {ok:<17} "
             f"{r['consecutive_failures']:>5}  {err[:120]}"
         )
@@ -256,13 +354,13 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
         count = views.settle_held(
             db, config, release_source or discard_source, release=bool(release_source)
         )
-        click.echo(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
+        say(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
         return
     rows = views.held_events(db)
     if not rows:
-        click.echo("no held alerts")
+        say("no held alerts")
     for r in rows:
-        click.echo(f"{r['source_id']:<12} {r['kind']:<15} {r['case']}")
+        say(f"{r['source_id']:<12} {r['kind']:<15} {r['case']}")
 
 
 def _db(config_path: Path) -> Any:
@@ -293,29 +391,6 @@ def _source_names(config: Any) -> dict[str, str]:
     }
 
 
-def _plain(text: str) -> str:
-    """No control characters from page titles reach the terminal (escape sequences)."""
-    return "".join(c if c.isprintable() or c == "\t" else " " for c in text)
-
-
-def _register() -> None:
-    from monitor.stages.command import classify, train
-
-    main.add_command(classify)
-    main.add_command(train)
-    for module, name in (
-        ("notifications.command", "notify_test"),
-        ("sources.skeleton.command", "new_source"),
-        ("monitor.demo.command", "demo"),
-        ("monitor.web.command", "serve"),
-    ):
-        try:
-            mod = __import__(module, fromlist=[name])
-        except ModuleNotFoundError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue  # that part is not built into this install
-            raise
-        main.add_command(getattr(mod, name))
-
-
-_register()
+def _print_json(rows: Any) -> None:
+    """JSON for machines; secrets masked (json.dumps escapes control characters itself)."""
+    click.echo(redact(json.dumps(rows, indent=2, default=str)))

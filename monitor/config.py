@@ -1,7 +1,8 @@
 """Configuration: one TOML file, validated with pydantic, secrets from ${ENV_VARS}.
 
-Errors name the file, the key and what was expected, so an operator can fix them without
-reading code.
+Errors name the file, the line, the key and what was expected, so an operator can fix them
+without reading code. Types are strict (`interval_minutes = "15"` is refused, not converted);
+what the names in the file refer to is checked in monitor/config_checks.py.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from monitor import config_checks, redact
 from monitor.errors import ConfigError
 from monitor.http.settings import HttpSettings
 
@@ -33,7 +35,18 @@ DEFAULT_EVENTS = ["stage_changed", "new_case", "announcement"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _clock_time(value: Any) -> Any:
+    """'08:00' (or a TOML time, 08:00:00) → time; anything else gets a message saying HH:MM."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hours, minutes = map(int, value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise ValueError(f"write a time of day as \"HH:MM\", e.g. \"08:00\" (got {value!r})")
 
 
 def _check_timezone(value: str) -> str:
@@ -114,12 +127,15 @@ class Subscriber(Strict):
     timezone: str = "Europe/London"
 
     _tz = field_validator("timezone")(_check_timezone)
+    _time = field_validator("digest_time", mode="before")(_clock_time)
 
 
 class HealthSettings(Strict):
     urls: list[str] = []  # maintainers' apprise URLs
     after_failures: int = Field(3, ge=1)  # alert once a source has failed this many cycles running
     dead_letter_time: time = time(9, 0)  # daily note of dead letters, local time
+
+    _time = field_validator("dead_letter_time", mode="before")(_clock_time)
 
 
 class OutboxSettings(Strict):
@@ -151,32 +167,12 @@ class Config(Strict):
     # Where the file was read from; relative paths in it are relative to its folder.
     path: Path | None = Field(None, exclude=True)
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> Config:
-        for what, names in (
-            ("sources", [s.id for s in self.sources]),
-            ("cases", [c.name for c in self.cases]),
-            ("subscribers", [s.name for s in self.subscribers]),
-        ):
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            if dupes:
-                raise ValueError(f"{what}: names must be unique, repeated: {', '.join(dupes)}")
-        if any(s.name == "maintainers" for s in self.subscribers):
-            raise ValueError("subscribers: 'maintainers' is reserved for the [health] channel")
-        known = {c.name for c in self.cases}
-        for sub in self.subscribers:
-            missing = [c for c in sub.cases if c not in known]
-            if missing:
-                raise ValueError(
-                    f"subscriber {sub.name!r} follows {missing} but no [[cases]] has that name"
-                )
-        return self
-
     @property
     def database_url(self) -> str:
         db = self.monitor.database
         if "://" in db:
-            return db
+            # The common postgres:// form (Heroku, many docs) means the psycopg driver here.
+            return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", db)
         base = self.path.parent if self.path else Path.cwd()
         return f"sqlite:///{(base / db).resolve()}"
 
@@ -187,66 +183,100 @@ class Config(Strict):
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def _expand(value: Any, where: str, missing: list[str]) -> Any:
-    """Replace ${NAME} with the environment variable NAME, recursively."""
+def _expand(value: Any, where: str, missing: list[str], used: list[str]) -> Any:
+    """Replace ${NAME} with the environment variable NAME, recursively; `used` gets the values."""
     if isinstance(value, str):
 
         def sub(m: re.Match[str]) -> str:
             if m.group(1) not in os.environ:
                 missing.append(f"{where}: ${{{m.group(1)}}}")
                 return ""
+            used.append(os.environ[m.group(1)])
             return os.environ[m.group(1)]
 
         return _ENV.sub(sub, value)
     if isinstance(value, list):
-        return [_expand(v, f"{where}[{i}]", missing) for i, v in enumerate(value)]
+        return [_expand(v, f"{where}[{i}]", missing, used) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _expand(v, f"{where}.{k}" if where else k, missing) for k, v in value.items()}
+        return {
+            k: _expand(v, f"{where}.{k}" if where else k, missing, used) for k, v in value.items()
+        }
     return value
 
 
-def _location(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
-    """'sources[1].interval_minutes', naming list items by their id/name when they have one."""
-    parts: list[str] = []
-    node: Any = raw
-    for item in loc:
-        if isinstance(item, int) and isinstance(node, list) and item < len(node):
-            node = node[item]
-            label = node.get("id") or node.get("name") if isinstance(node, dict) else None
-            parts[-1] += f"[{item}]" + (f" ({label})" if label else "")
-        else:
-            node = node.get(item) if isinstance(node, dict) else None
-            parts.append(str(item))
-    return ".".join(parts) or "(top level)"
+_TYPE_NAMES = {
+    "int_type": "a whole number", "float_type": "a number", "bool_type": "true or false",
+    "string_type": "text in quotes", "list_type": "a list [...]", "dict_type": "a table {...}",
+}
+
+
+def _message(err: Any) -> str:
+    """pydantic's error as an operator reads it: no 'Value error,' internals."""
+    kind, given = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see config.example.toml)"
+    if kind in _TYPE_NAMES:
+        quoted = " (remove the quotes)" if isinstance(given, str) and kind != "string_type" else ""
+        return f"must be {_TYPE_NAMES[kind]}, not {given!r}{quoted}"
+    if kind == "value_error":
+        return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+    if kind == "literal_error":
+        return f"{err['msg'].replace('Input should be', 'must be')}, not {given!r}"
+    return err["msg"].replace("Input should be", "must be").replace("String should", "must")
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:
-    """Parse and validate TOML text; raises ConfigError naming file, key and expectation."""
+    """Parse and validate TOML text; raises ConfigError naming file, line, key and expectation."""
     name = str(path) if path else "<config>"
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: not valid TOML: {exc}") from None
     missing: list[str] = []
-    expanded = _expand(raw, "", missing)
+    used: list[str] = []
+    expanded = _expand(raw, "", missing, used)
     if missing:
         raise ConfigError(
             f"{name}: environment variable(s) not set: {'; '.join(missing)}. "
             "Set them before starting, or write the value in the file."
         )
+    redact.register(used)  # before anything can log or print them
+    lines = config_checks.TomlLines(text)
     try:
         config = Config.model_validate(expanded)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            key = _location(err["loc"], raw)
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling; see config.example.toml)"
-            lines.append(f"  {key}: {msg}")
-        raise ConfigError(f"{name}: invalid configuration:\n" + "\n".join(lines)) from None
+        problems = [
+            config_checks.Problem(
+                config_checks.location(err["loc"], raw), _message(err), lines.find(err["loc"])
+            )
+            for err in exc.errors()
+        ]
+        raise ConfigError(_listing(name, problems)) from None
+    _register_url_secrets(config)
+    found = config_checks.problems(config, raw, text)
+    if found:
+        raise ConfigError(_listing(name, found))
     config.path = path.resolve() if path else None
     return config
+
+
+def _listing(name: str, problems: list[config_checks.Problem]) -> str:
+    return f"{name}: invalid configuration:\n" + "\n".join(f"  {p}" for p in problems)
+
+
+def _register_url_secrets(config: Config) -> None:
+    channels = [*config.health.urls, *(u for s in config.subscribers for u in s.urls)]
+    secrets: set[str] = set()
+    if channels:
+        from notifications.channels import hidden_parts  # apprise knows its plugins' secrets
+
+        for url in channels:
+            secrets |= redact.url_secrets(url, channel=True) | hidden_parts(url)
+    for url in [config.monitor.database, *config_checks.source_urls(config)]:
+        secrets |= redact.url_secrets(url, channel=False)
+    if config.web.token:
+        secrets.add(config.web.token)
+    redact.register(secrets)
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:

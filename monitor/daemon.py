@@ -22,10 +22,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app import ConfiguredSource, build_sources, database
+from monitor.check_now import POLL_SECONDS
 from monitor.config import Config, load_config
 from monitor.engine import Engine
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, StoreError
 from monitor.http.fetcher import Fetcher
+from monitor.store.watch import StorageWatch
 
 log = logging.getLogger("monitor.daemon")
 
@@ -33,11 +35,14 @@ STOP_GRACE_SECONDS = 10
 
 
 class Daemon:
-    def __init__(self, config_path: Path, *, web: str | None = None) -> None:
+    def __init__(
+        self, config_path: Path, *, web: str | None = None, create_db: bool = False
+    ) -> None:
         self.config_path = config_path
         self.config: Config = load_config(config_path)
-        self.db = database(self.config)
+        self.db = database(self.config, create_empty=create_db)
         self.sources = build_sources(self.config)
+        self.storage = StorageWatch(self.db, [s.id for s in self.sources], self._tell_maintainers)
         self.web = web
         if web:  # refuse a bad address before anything starts
             from monitor.web.server import check_listen
@@ -95,6 +100,7 @@ class Daemon:
             log.error("config reload refused, keeping the running config: %s", exc)
             return
         self.config, self.sources = config, sources
+        self.storage.source_ids = {s.id for s in sources}
         self.engine = self._engine()
         for job in self.scheduler.get_jobs():
             job.remove()
@@ -126,6 +132,7 @@ class Daemon:
             ("digests", self._digests, 60),
             ("dead-letters", self._dead_letters, 300),
             ("reminders", self._reminders, 900),
+            ("check-requests", self._check_requests, POLL_SECONDS),
         ]
         for name, job, seconds in housekeeping:
             self.scheduler.add_job(
@@ -155,6 +162,8 @@ class Daemon:
                 log.error(
                     "job %s failed: %s; it will run again at its next time", job.__name__, exc
                 )
+                if isinstance(exc, StoreError):
+                    await asyncio.to_thread(self.storage.failed, exc)
             except Exception:
                 log.exception("job %s failed; it will run again at its next time", job.__name__)
             finally:
@@ -167,6 +176,22 @@ class Daemon:
         await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
         self.cycles += 1
         await self._outbox()
+        await asyncio.to_thread(self.storage.source_worked, cs.id)
+
+    def _tell_maintainers(self, subject: str, body: str) -> None:
+        from notifications.health import send_direct_note
+
+        send_direct_note(self.config, subject, body)
+
+    async def _check_requests(self) -> None:
+        """Run at once the sources a maintainer asked to check (monitor/check_now.py)."""
+        from monitor.check_now import take_requests
+
+        for source_id in await asyncio.to_thread(take_requests, self.db):
+            job = self.scheduler.get_job(f"source:{source_id}")
+            if job is not None:
+                job.modify(next_run_time=datetime.now(UTC))
+                log.info("checking %s now, as a maintainer asked", source_id)
 
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due

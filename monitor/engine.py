@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
@@ -31,18 +31,20 @@ from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
 from monitor.lease import claim
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
-from monitor.recorder import Observed, record, save_validators
+from monitor.recorder import Observed, save_validators
 from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
-from monitor.stages.reader import Classification, classify
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
 from monitor.text import content_hash
 from sources.base import Source, SourceContext, display_name
 
+if TYPE_CHECKING:
+    from monitor.stages.reader import Classification
+
 log = logging.getLogger("monitor.engine")
 
-Classifier = Callable[[str, str], Classification]
+Classifier = Callable[[str, str], "Classification"]
 Enqueue = Callable[..., Any]
 
 
@@ -55,6 +57,7 @@ class _Known:
     first_seen_at: datetime
     last_fetched_at: datetime
     removed_at: datetime | None
+    validators: Validators | None  # stored for `url` (read with the row: one query)
 
 
 @dataclass
@@ -76,22 +79,27 @@ class Engine:
         db: DbEngine,
         fetcher: Fetcher,
         *,
-        classifier: Classifier = classify,
+        classifier: Classifier | None = None,
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
-        self.classify, self.clock = classifier, clock
+        self._classifier, self.clock = classifier, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.matcher = CaseMatcher(config.cases)
         self._tracked_ready = False  # tracked cases get their rows on the first real cycle
-        if enqueue is None:
-            from notifications.outbox import enqueue as outbox_enqueue
-
-            enqueue = outbox_enqueue
-        self._enqueue = enqueue
+        self._enqueue = enqueue or _outbox_enqueue
         self._names: dict[str, str] = {}  # source id → the name people see, per cycle
+
+    def classify(self, title: str, text: str) -> Classification:
+        # The shipped reader loads numpy and its model: only once a page needs reading, so a
+        # quiet cycle (all 304s) never pays for it.
+        if self._classifier is None:
+            from monitor.stages.reader import classify
+
+            self._classifier = classify
+        return self._classifier(title, text)
 
     # ---- the cycle -------------------------------------------------------------------------
 
@@ -133,7 +141,11 @@ class Engine:
         listed_afresh = bool(pages) and not source.recheck_every_cycle
 
         wanted = self._select(source, refs, known, now, report)
-        validators.update(self._validators([r.url for r in wanted]))
+        for ref in wanted:
+            old = known.get(ref.external_id)
+            if old is not None and old.url == ref.url:
+                validators[ref.url] = old.validators
+        validators.update(self._validators([r.url for r in wanted if r.url not in validators]))
 
         # A first run records each new page as it arrives, so memory stays flat however
         # many pages a site has; later cycles collect first for the mass-change guard.
@@ -186,9 +198,11 @@ class Engine:
             self._record_removed(sc, source, fetched, known, report, now)
         else:
             self._preview(source, changed, report)
-        failed_urls = {f.ref.url for f in fetched if f.error is not None}
+        # Recorded documents had their validators saved with them; the rest are saved at the end.
+        skip_urls = {f.ref.url for f in fetched if f.error is not None}
+        skip_urls |= {f.ref.url for f in fetched if f.recorded} | {f.ref.url for f in changed}
         doc_urls = {r.url for r in wanted}
-        self._finish(sc, report, ctx, pages, failed_urls, doc_urls, now, dry_run)
+        self._finish(sc, report, ctx, pages, skip_urls, doc_urls, now, dry_run)
         log_report(report)
         return report
 
@@ -323,6 +337,8 @@ class Engine:
     ) -> None:
         """One document, its classification, cases and events: one transaction."""
         assert item.document is not None and item.page is not None
+        from monitor.recorder import record
+
         obs = self._observe(sc, source, item)
         with Session(self.db) as session:
             events = record(
@@ -446,7 +462,7 @@ class Engine:
         report: CycleReport,
         ctx: SourceContext,
         pages: dict[str, Validators],
-        failed_urls: set[str],
+        skip_urls: set[str],
         doc_urls: set[str],
         now: datetime,
         dry_run: bool,
@@ -462,7 +478,7 @@ class Engine:
             state = session.get(SourceState, sc.id)
             assert state is not None
             for url, validators in pages.items():
-                if url not in failed_urls and (complete or url in doc_urls):
+                if url not in skip_urls and (complete or url in doc_urls):
                     save_validators(session, url, validators, now)
             if complete:
                 state.state_json = json.dumps(ctx.state)
@@ -489,20 +505,30 @@ class Engine:
             )
 
     def _known(self, source_id: str) -> dict[str, _Known]:
+        """The source's documents with the validators stored for their URLs, in one query."""
+        query = (
+            select(
+                DocumentRow.external_id,
+                DocumentRow.id,
+                DocumentRow.url,
+                DocumentRow.content_hash,
+                DocumentRow.published_at,
+                DocumentRow.first_seen_at,
+                DocumentRow.last_fetched_at,
+                DocumentRow.removed_at,
+                HttpValidator.url,
+                HttpValidator.etag,
+                HttpValidator.last_modified,
+            )
+            .outerjoin(HttpValidator, col(HttpValidator.url) == col(DocumentRow.url))
+            .where(DocumentRow.source_id == source_id)
+        )
         with Session(self.db) as session:
-            rows = session.exec(
-                select(
-                    DocumentRow.external_id,
-                    DocumentRow.id,
-                    DocumentRow.url,
-                    DocumentRow.content_hash,
-                    DocumentRow.published_at,
-                    DocumentRow.first_seen_at,
-                    DocumentRow.last_fetched_at,
-                    DocumentRow.removed_at,
-                ).where(DocumentRow.source_id == source_id)
-            ).all()
-        return {r[0]: _Known(*r[1:]) for r in rows}
+            rows = session.exec(query).all()
+        return {
+            r[0]: _Known(*r[1:8], Validators(r[9], r[10]) if r[8] is not None else None)
+            for r in rows
+        }
 
     def _validators(self, urls: list[str]) -> dict[str, Validators | None]:
         """Stored validators of `urls` (None: none stored), in chunked plain-column queries."""
@@ -540,6 +566,13 @@ class Engine:
         with Session(self.db) as session:
             v = session.get(HttpValidator, url)
             return Validators(v.etag, v.last_modified) if v else None
+
+
+def _outbox_enqueue(*args: Any, **kwargs: Any) -> Any:
+    """The notifications outbox, imported (apprise, jinja2) only when an event is enqueued."""
+    from notifications.outbox import enqueue
+
+    return enqueue(*args, **kwargs)
 
 
 def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:

@@ -14,7 +14,49 @@ class ConfigError(MonitorError):
 
 
 class StoreError(MonitorError):
-    """The database cannot be opened, is locked, or has another schema version."""
+    """The database cannot be opened or used; `kind` says why, for the health table and notes.
+
+    `transient` faults (a lock held too long, a database server that cannot be reached) may
+    clear by themselves: `run` exits 4 for them, so a supervisor restarts it (exit 3 otherwise).
+    """
+
+    kind: ClassVar[str] = "storage"
+    transient: ClassVar[bool] = False
+
+
+class DatabaseLocked(StoreError):
+    """Another process held a write lock on the SQLite file past the busy timeout."""
+
+    kind = "locked"
+    transient = True
+
+
+class DiskFull(StoreError):
+    """The disk (or the database's size limit) is full: nothing more can be written."""
+
+    kind = "disk_full"
+
+
+class ReadOnlyStorage(StoreError):
+    """The database file, its folder or the whole filesystem cannot be written."""
+
+    kind = "read_only"
+
+
+class CorruptDatabase(StoreError):
+    """The file is damaged (malformed pages) or is not a database at all."""
+
+    kind = "corrupt"
+
+
+class DatabaseUnreachable(StoreError):
+    """The database server refused or lost the connection."""
+
+    kind = "unreachable"
+    transient = True
+
+
+STORE_KINDS = ("storage", "locked", "disk_full", "read_only", "corrupt", "unreachable")
 
 
 class FetchError(MonitorError):

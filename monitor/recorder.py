@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -17,7 +17,6 @@ from monitor.cases.hearings import record_hearings
 from monitor.cases.linking import join_cases
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
-from monitor.stages.reader import Classification
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -28,7 +27,12 @@ from monitor.store.tables import (
     StageUpdate,
 )
 from monitor.text import fold
-from notifications.facts import reading_facts
+
+if TYPE_CHECKING:  # the reader (numpy, its model) is not needed to record a quiet cycle
+    from monitor.stages.reader import Classification
+
+if TYPE_CHECKING:
+    from monitor.stages.reader import Classification
 
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]
@@ -178,8 +182,8 @@ def record(
             previous_version_stage=previous_stage,
             tracked=case.tracked,
         )
-        if event_status is None or case.id not in alerting:
-            continue
+        if event_status is None or case.id not in alerting or case.not_a_case:
+            continue  # (a maintainer marked the case as no case: it never alerts)
         for planned in plan_events(change):
             event = _add_event(
                 session, planned, obs, case, update, before[1], event_status, now, severity_before
@@ -248,6 +252,8 @@ def _add_event(
     now: datetime,
     severity_before: str | None = None,
 ) -> Event | None:
+    from notifications.facts import reading_facts
+
     doc, cls = obs.document, obs.classification
     key = dedupe_key(
         planned.kind,

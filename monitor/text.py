@@ -26,8 +26,21 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def _has_clock(text: str) -> bool:
+    """True if some colon has a digit before it and two after: only then can _CLOCK match.
+
+    Scanning the few colons is much cheaper than running the regex over a long page.
+    """
+    at = text.find(":")
+    while at != -1:
+        if at and text[at - 1].isdigit() and text[at + 1 : at + 3].isdigit():
+            return True
+        at = text.find(":", at + 1)
+    return False
+
+
 def _without_volatile(text: str) -> str:
-    if ":" in text:
+    if _has_clock(text):
         text = _CLOCK.sub("", text)
     if "enerated " in text:
         text = _GENERATED.sub("", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
+from monitor.redact import redact
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -20,7 +21,6 @@ from monitor.store.tables import (
     DocumentVersion,
     Event,
     SourceState,
-    StageUpdate,
 )
 
 
@@ -50,10 +50,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-# Cases that are listed: not merged into another, and not one general-news page that an older
-# release made a case of its own (kept, and still found by id and by `search`).
+# Cases that are listed: not merged into another, not marked as no case by a maintainer, and
+# not one general-news page that an older release made a case of its own (kept, and still found
+# by id and by `search`).
 LISTED = (
     col(Case.merged_into).is_(None),
+    col(Case.not_a_case) == False,  # noqa: E712 - SQL expression
     ~(
         (Case.tracked == False)  # noqa: E712 - SQL expression
         & col(Case.key).startswith("doc:")
@@ -120,36 +122,105 @@ def stage_ids() -> tuple[str, ...]:
     return STAGES
 
 
+# The last error in words a reader of the sources page understands (monitor/errors.py kinds).
+ERROR_WORDS = {
+    "network": "could not reach the site (connection, name lookup or time-out)",
+    "http_status": "the site answered with an error",
+    "blocked": "the site refused us (robots.txt, 403/429, a challenge page or a redirect away)",
+    "too_large": "a page was larger than the size limit",
+    "bad_content": "a page was not readable text (wrong type, bad bytes or empty)",
+    "parse": "the page no longer looks as the plugin expects: its layout has probably changed",
+}
+
+
 def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
-    with Session(db) as session:
-        states = {s.source_id: s for s in session.exec(select(SourceState))}
+    """Each configured source: what it is, when it ran and changed, its state in words."""
+    from monitor.store.faults import health
+
+    # A failing database is every source's problem: shown in place of their own state, so
+    # damaged pages never read as "ok, 0 fails".
+    fault = health(db)
+    states: dict[str, SourceState] = {}
+    changed: dict[str, Any] = {}
+    if fault is None:
+        with Session(db) as session:
+            states = {s.source_id: s for s in session.exec(select(SourceState))}
+            changed = dict(session.exec(
+                select(DocumentRow.source_id, func.max(DocumentVersion.seen_at))
+                .join(DocumentVersion, col(DocumentVersion.document_id) == col(DocumentRow.id))
+                .group_by(col(DocumentRow.source_id))
+            ).all())
+    plugins = _plugins()
     rows = []
     for sc in config.sources:
         s = states.get(sc.id)
+        failing = s is not None and s.consecutive_failures >= config.health.after_failures
         if s is None:
             status = "new"
-        elif s.consecutive_failures >= config.health.after_failures:
+        elif failing:
             status = "FAILING"
         elif s.consecutive_failures:
             status = "retrying"
         else:
             status = "ok" if s.last_success_at else "new"
+        cls = plugins.get(sc.plugin_id)
+        interval = (sc.interval_minutes * 60 if sc.interval_minutes
+                    else cls.default_interval.total_seconds() if cls else None)
+        last_changed = changed.get(sc.id)
         rows.append(
             {
                 "source_id": sc.id,
                 "plugin": sc.plugin_id,
+                "plugin_name": cls.name if cls else None,
+                "base_url": sc.base_url or (cls.base_url if cls else None) or None,
+                "interval": _duration(interval) if interval else None,
                 "enabled": sc.enabled,
                 "status": status,
+                "state": _state(s, failing),
                 "last_run_at": _iso(s.last_run_at) if s else None,
                 "last_success_at": _iso(s.last_success_at) if s else None,
+                "last_changed_at": _iso(last_changed.replace(tzinfo=UTC)
+                                        if last_changed and not last_changed.tzinfo
+                                        else last_changed),
                 "last_error_at": _iso(s.last_error_at) if s else None,
                 "last_error_kind": s.last_error_kind if s else None,
-                "last_error_message": s.last_error_message if s else None,
+                "last_error_words": ERROR_WORDS.get(s.last_error_kind or "") if s else None,
+                "last_error_message": (redact(s.last_error_message or "") or None) if s else None,
                 "consecutive_failures": s.consecutive_failures if s else 0,
+                "failing_since": _iso(s.failing_since) if s else None,
                 "next_run_at": _iso(s.next_run_at) if s else None,
+                "check_requested_at": _iso(s.check_requested_at) if s else None,
             }
         )
+        if fault is not None:
+            rows[-1].update(
+                status="STORAGE", state="storage fault", last_error_kind=fault.kind,
+                last_error_words="the monitor's own database is failing",
+                last_error_message=str(fault),
+            )
     return rows
+
+
+def _state(s: SourceState | None, failing: bool) -> str:
+    """ok / failing / blocked / layout changed / new (the page adds "since" a date)."""
+    if s is None or not (s.last_success_at or s.consecutive_failures):
+        return "new"
+    if not s.consecutive_failures:
+        return "ok"
+    if s.last_error_kind == "blocked":
+        return "blocked"
+    if s.last_error_kind == "parse":
+        return "layout changed"
+    return "failing" if failing else "retrying"
+
+
+def _plugins() -> dict[str, Any]:
+    try:
+        from sources.registry import installed
+
+        return installed()
+    except Exception:  # noqa: BLE001 - plugin details are a nicety; ids still identify a source
+        return {}
 
 
 def plugin_list() -> list[dict[str, Any]]:
@@ -343,6 +414,8 @@ def _event_dict(event: Event, case: Case) -> dict[str, Any]:
         "title": p.get("title"),
         "url": p.get("url"),
         "source_id": event.source_id,
+        "document_id": event.document_id,
+        "correction": bool(p.get("correction")),
         "source_name": p.get("source_name"),
         "evidence": p.get("evidence"),
         "officers": p.get("officers"),
@@ -352,6 +425,10 @@ def _event_dict(event: Event, case: Case) -> dict[str, Any]:
 
 def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> str:
     to = short_label(event.to_stage, p.get("severity"))
+    if p.get("correction"):
+        if event.to_stage == "not_a_case_update":
+            return f"{case.name}: correction, not a case"
+        return f"{case.name}: correction, {to}, not {short_label(event.from_stage)}"
     if event.kind == "stage_changed":
         move = "moved back: " if backwards else ""
         return f"{case.name}: {move}{short_label(event.from_stage)} → {to}"
@@ -373,43 +450,10 @@ def _document_text(session: Session, event: Event) -> str:
     return version.text if version else ""
 
 
-def document_search(db: DbEngine, words: str, *, tz: str, limit: int = 100) -> list[dict[str, Any]]:
-    """Announcements (case updates or not) whose current title or text contains `words`."""
-    from monitor.cases.history import local_day
+def document_search(
+    db: DbEngine, words: str, *, tz: str, limit: int = 100, filters: Any = None
+) -> list[dict[str, Any]]:
+    """Announcements (case updates or not) matching `words`, best first (monitor/search.py)."""
+    from monitor.search import Filters, search_documents
 
-    needle = words.casefold()
-    with Session(db) as session:
-        rows = session.exec(
-            select(DocumentRow, DocumentVersion, StageUpdate)
-            .join(DocumentVersion, col(DocumentVersion.id) == col(DocumentRow.current_version_id))
-            .join(StageUpdate, col(StageUpdate.version_id) == col(DocumentVersion.id))
-            .where(
-                func.lower(col(DocumentVersion.title)).contains(needle, autoescape=True)
-                | func.lower(col(DocumentVersion.text)).contains(needle, autoescape=True)
-            )
-            .order_by(col(StageUpdate.effective_at).desc())
-            .limit(limit)
-        ).all()
-        ids = [d.id for d, _, _ in rows]
-        cases: dict[int, list[str]] = {}
-        for document_id, name in session.exec(
-            select(CaseDocument.document_id, Case.name)
-            .join(Case, col(Case.id) == col(CaseDocument.case_id))
-            .where(col(CaseDocument.document_id).in_(ids), col(Case.merged_into).is_(None))
-        ):
-            cases.setdefault(document_id, []).append(name)
-        zone = ZoneInfo(tz)
-        return [
-            {
-                "id": d.id,
-                "title": v.title,
-                "url": d.url,
-                "source_id": d.source_id,
-                "date": _iso(u.effective_at),
-                "day": local_day(u.effective_at, zone),
-                "stage": short_label(u.stage, u.severity),
-                "cases": cases.get(d.id, []),
-                "removed": d.removed_at is not None,
-            }
-            for d, v, u in rows
-        ]
+    return search_documents(db, words, tz=tz, filters=filters or Filters(), limit=limit)

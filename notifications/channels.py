@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 import apprise
 
+from monitor.redact import redact
+
 log = logging.getLogger(__name__)
 
 # Formats our templates produce. "slack" is Markdown written for Slack's mrkdwn dialect.
@@ -35,11 +37,11 @@ def channel_key(url: str) -> str:
 
 def privacy_url(url: str) -> str:
     """The URL as apprise prints it with secrets masked, safe for logs and the terminal."""
-    plugin = apprise.Apprise.instantiate(url)
+    plugin = load(url)
     if plugin is None:
         scheme = url.split("://", 1)[0] if "://" in url else "?"
         return f"{scheme}://… (not a URL apprise understands)"
-    return plugin.url(privacy=True)
+    return redact(plugin.url(privacy=True))  # it keeps webhook paths and +Header= values
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,14 @@ class SendResult:
 
 
 def load(url: str) -> apprise.plugins.NotifyBase | None:
-    return apprise.Apprise.instantiate(url)
+    """The apprise plugin for a URL, or None. apprise's own error lines repeat the whole URL
+    (secrets included), and callers say what is wrong themselves, so they are silenced."""
+    logger = logging.getLogger("apprise")
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        return apprise.Apprise.instantiate(url)
+    finally:
+        logger.disabled = disabled
 
 
 def target(plugin: apprise.plugins.NotifyBase) -> Target:
@@ -143,7 +152,7 @@ def _send(url: str, message: Message) -> SendResult:
     plugin = load(url)
     if plugin is None:
         return SendResult(False, privacy_url(url), "apprise does not understand this URL")
-    shown = plugin.url(privacy=True)
+    shown = redact(plugin.url(privacy=True))
     batch = apprise.Apprise()
     batch.add(plugin)
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
@@ -209,15 +218,24 @@ def _schemas(plugin: apprise.plugins.NotifyBase) -> set[str]:
 _SPLIT = re.compile(r"[/:@?&=#,;+ ]+")
 
 
-def _scrub(text: str, url: str, shown: str) -> str:
-    """Replace every part of the URL that the privacy form hides (tokens, passwords)."""
+def hidden_parts(url: str, shown: str | None = None) -> set[str]:
+    """The parts of a URL that apprise's privacy form hides: apprise knows which are secret."""
+    if shown is None:
+        plugin = load(url)
+        if plugin is None:
+            return set()
+        shown = plugin.url(privacy=True)
     public = set(_SPLIT.split(shown)) | set(_SPLIT.split(unquote(shown)))
-    secrets = {
+    return {
         part
         for raw in _SPLIT.split(url) + _SPLIT.split(unquote(url))
         for part in (raw, unquote(raw))
         if len(part) >= 4 and part not in public
     }
-    for secret in sorted(secrets, key=len, reverse=True):
+
+
+def _scrub(text: str, url: str, shown: str) -> str:
+    """Replace every part of the URL that the privacy form hides, and every known secret."""
+    for secret in sorted(hidden_parts(url, shown), key=len, reverse=True):
         text = text.replace(secret, "****")
-    return text
+    return redact(text)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import click
 
 from monitor.config import Config, load_config
-from monitor.errors import ConfigError
+from monitor.terminal import say
 from notifications import channels
 from notifications.outbox import HEALTH_WHY
 from notifications.render import MAINTAINERS, reader_for, render_event
@@ -55,10 +55,7 @@ def notify_test(subscriber: str | None, config_path: str) -> None:
     With SUBSCRIBER, only that subscriber's channels ('maintainers' for the [health] urls);
     without, every subscriber and the health URLs. Exits 1 if any channel failed.
     """
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    config = load_config(config_path)  # a bad config is exit 2, like every command
     targets = _targets(config, subscriber)
     if not targets:
         click.echo("No channels configured: add [[subscribers]] or [health] urls.")
@@ -67,10 +64,10 @@ def notify_test(subscriber: str | None, config_path: str) -> None:
     for name, url, why in targets:
         result = _send_sample(config, name, url, why)
         if result.ok:
-            click.echo(f"{name}: {result.url}  OK")
+            say(f"{name}: {result.url}  OK")
         else:
             failed += 1
-            click.echo(f"{name}: {result.url}  FAILED: {result.error}")
+            say(f"{name}: {result.url}  FAILED: {result.error}")
     click.echo(f"{len(targets) - failed} of {len(targets)} channel(s) OK")
     if failed:
         sys.exit(1)
@@ -85,9 +82,13 @@ def _targets(config: Config, only: str | None) -> list[tuple[str, str, tuple[str
     ]
     if only in (None, MAINTAINERS):
         targets += [(MAINTAINERS, url, HEALTH_WHY) for url in dict.fromkeys(config.health.urls)]
+    if only == MAINTAINERS and not targets:
+        raise click.UsageError("'maintainers' has no channels: [health] urls is empty")
     if only is not None and not targets:
-        known = ", ".join([s.name for s in config.subscribers] + [MAINTAINERS])
-        raise click.ClickException(f"no subscriber named {only!r}; known: {known}")
+        known = [s.name for s in config.subscribers] + ([MAINTAINERS] if config.health.urls else [])
+        raise click.UsageError(
+            f"no subscriber named {only!r}; known: {', '.join(known) or 'none'}"
+        )
     return targets
 
 

@@ -7,10 +7,10 @@ background ("In 2016, 17 officers were investigated…") is not attached to a ne
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from monitor.stages.attributes import mentions_one_officer, officer_count
-from monitor.stages.reader import Classification
+if TYPE_CHECKING:
+    from monitor.stages.reader import Classification
 
 
 def reading_facts(cls: Classification, title: str) -> dict[str, Any]:
@@ -29,6 +29,8 @@ def reading_facts(cls: Classification, title: str) -> dict[str, Any]:
 
 
 def _stated_in_news(cls: Classification, title: str) -> bool:
+    from monitor.stages.attributes import mentions_one_officer, officer_count
+
     if not cls.officers:
         return False
     evidence = cls.evidence or ""

@@ -102,3 +102,18 @@ def _payload(
         "max_attempts": config.outbox.max_attempts,
         "items": items,
     }
+
+
+def send_direct_note(config: Config, subject: str, body: str) -> int:
+    """Send a plain note straight to the [health] urls, bypassing the outbox: for faults of the
+    database the outbox lives in. Returns how many channels took it."""
+    if not config.health.urls:
+        log.warning("no [health] urls are configured to tell the maintainers: %s", subject)
+        return 0
+    sent = 0
+    for url in config.health.urls:
+        result = channels.send(url, channels.Message(subject, body, "text"))
+        sent += result.ok
+        if not result.ok:
+            log.warning("maintainers' note to %s failed: %s", result.url, result.error)
+    return sent

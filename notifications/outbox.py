@@ -16,18 +16,22 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from monitor.config import Config, OutboxSettings, Subscriber
+from monitor.redact import redact
 from monitor.store.tables import Delivery, Event
 from monitor.store.types import utcnow
-from notifications import channels
-from notifications.render import HEALTH_KINDS, MAINTAINERS, reader_for, render_event
 from notifications.subscriptions import reasons, sends_at_once
+
+# apprise and jinja2 (channels, render) load where a message is sent or addressed: a cycle
+# with nothing to send never imports them.
+if TYPE_CHECKING:
+    from notifications import channels
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +68,21 @@ def enqueue(session: Session, event: Event, config: Config, *, text: str, now: d
     if event.id is None:
         session.add(event)
         session.flush()
+    from notifications.channels import channel_key
+    from notifications.render import HEALTH_KINDS, MAINTAINERS
+
     payload = _payload(event)
     rows: dict[tuple[str, str], str] = {}
     if event.kind in HEALTH_KINDS:
         for url in config.health.urls:
-            rows.setdefault((MAINTAINERS, channels.channel_key(url)), PENDING)
+            rows.setdefault((MAINTAINERS, channel_key(url)), PENDING)
     else:
         for sub in config.subscribers:
             if reasons(sub, event.kind, payload, text) is None:
                 continue
             status = PENDING if sends_at_once(sub, event.kind, payload) else DIGEST
             for url in sub.urls:
-                rows.setdefault((sub.name, channels.channel_key(url)), status)
+                rows.setdefault((sub.name, channel_key(url)), status)
     for (name, key), status in rows.items():
         session.add(
             Delivery(
@@ -144,6 +151,9 @@ def _deliver_one(
 
 def send_event(config: Config, url: str, subscriber: str, event: Event) -> channels.SendResult:
     """Render one event for one channel and send it."""
+    from notifications import channels
+    from notifications.render import reader_for, render_event
+
     plugin = channels.load(url)
     if plugin is None:
         return channels.SendResult(False, channels.privacy_url(url), "not a valid apprise URL")
@@ -154,6 +164,8 @@ def send_event(config: Config, url: str, subscriber: str, event: Event) -> chann
 
 
 def why_for(config: Config, subscriber: str, kind: str, payload: dict[str, Any]) -> Sequence[str]:
+    from notifications.render import HEALTH_KINDS
+
     if kind in HEALTH_KINDS:
         return HEALTH_WHY
     sub = find_subscriber(config, subscriber)
@@ -166,6 +178,9 @@ def resolve_url(
     config: Config, subscriber: str, key: str, kind: str
 ) -> tuple[str | None, str]:
     """The configured URL behind a channel key, or why there is none any more."""
+    from notifications.channels import channel_key
+    from notifications.render import HEALTH_KINDS
+
     if kind in HEALTH_KINDS:
         urls, owner = config.health.urls, "[health] urls"
     else:
@@ -174,7 +189,7 @@ def resolve_url(
             return None, f"subscriber '{subscriber}' is no longer in the config"
         urls, owner = sub.urls, f"subscriber '{subscriber}'"
     for url in urls:
-        if channels.channel_key(url) == key:
+        if channel_key(url) == key:
             return url, ""
     return None, f"channel {key} is no longer one of the URLs of {owner} (changed or removed)"
 
@@ -244,6 +259,8 @@ def record(
 ) -> str:
     """Store the result of one send for the rows it carried; returns sent, retry or dead."""
     table = Delivery.__table__
+    error = redact(error) if error else error  # a channel's error may quote its URL
+    error = redact(error) if error else error  # a channel's error may quote its URL
     with engine.begin() as conn:
         attempts = max(conn.execute(select(table.c.attempts).where(table.c.id.in_(ids))).scalars())
         attempts += 1

@@ -152,7 +152,7 @@ def _case_item(kind: str, p: Mapping[str, Any], site: str | None = None) -> dict
     return {
         "kind": kind,
         "subject": _case_subject(kind, case, p),
-        "headline": _headline(kind, case, source),
+        "headline": _correction(case, p) if p.get("correction") else _headline(kind, case, source),
         "case": case,
         "title": _one_line(p.get("title")),
         "from_label": from_label if kind in ("stage_changed", "document_changed") else None,
@@ -213,6 +213,8 @@ def _case_page(site: str | None, case_id: object) -> str | None:
 
 def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
     case = _clip(case, _SUBJECT_CASE_MAX)
+    if p.get("correction"):
+        return f"correction: {_corrected(case, p)}"
     unsure = " (uncertain reading)" if _unsure(kind, p) else ""
     if kind == "announcement":
         return f"New announcement about {case}{unsure}"
@@ -234,6 +236,21 @@ def _kind_subject(kind: str, case: str, short: str) -> str:
     if kind == "new_case":
         return f"New case, {case}: {short}"
     return f"{case}: {short}"
+
+
+def _corrected(case: str, p: Mapping[str, Any]) -> str:
+    """'Stephen Port is at inquest findings, not re-investigation' (monitor/corrections.py)."""
+    was = stage_short_label(p.get("from_stage"), p.get("from_severity")) or "unknown"
+    if p.get("to_stage") == NOT_A_CASE_UPDATE:
+        return f"{case} is not a case (it was listed as {was})"
+    now = stage_short_label(p.get("to_stage"), p.get("severity")) or "unknown"
+    return f"{case} is at {now}, not {was}"
+
+
+def _correction(case: str, p: Mapping[str, Any]) -> str:
+    why = _one_line(p.get("correction_why"))
+    by = _one_line(p.get("corrected_by")) or "a maintainer"
+    return f"A correction: {_corrected(case, p)}. Corrected by {by}" + (f": {why}" if why else ".")
 
 
 def _headline(kind: str, case: str, source: str) -> str:

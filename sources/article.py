@@ -64,12 +64,14 @@ def generic(
     date_format: str | None = None,
     date_text: str | None = None,
     tree: LexborHTMLParser | None = None,
+    body: list[str] | None = None,
     **kw,
 ) -> Document:
     """Parse with optional selectors, falling back to h1/og:title, main/article/body, meta dates.
 
     `date_text` is a date the caller already found (e.g. a labelled field); it comes first.
-    `tree` is the page already parsed by the caller, so it is not parsed twice.
+    `tree` is the page already parsed by the caller, so it is not parsed twice; `body` its
+    body lines, if the caller already read them (html.read).
     """
     tree = tree or html.parse(page.text)
     title = (html.first_text(tree, title_selector) if title_selector else None) or html.title(tree)
@@ -77,5 +79,6 @@ def generic(
     dated = strptime(printed, date_format, tz) if printed and date_format else None
     if not (dated and dated.value):
         dated = published(tree, tz, printed, ref.published_at and ref.published_at.isoformat())
-    body = html.lines(html.region(tree, *([body_selector] if body_selector else [])))
+    if body is None:
+        body = html.lines(html.region(tree, *([body_selector] if body_selector else [])))
     return build(ref, title or ref.title, body, dated, **kw)

@@ -71,30 +71,79 @@ def title(tree: LexborHTMLParser) -> str | None:
     )
 
 
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Markers in the walked text: a heading's text, and where the chosen region starts and ends.
+_HEADING, _REGION_START, _REGION_END = "\x01", "\x02", "\x03"
+
+
 def lines(node: LexborNode, drop: str = HIDDEN) -> list[str]:
     """Visible text of a node as lines (one per block element), furniture removed."""
-    node = node.clone() if hasattr(node, "clone") else node
-    for hidden in node.css(drop):
-        hidden.decompose()
-    for header in node.css("header"):
-        if not header.css_first("h1"):  # the site's banner, not an article's own header
-            header.decompose()
     parts: list[str] = []
-    _walk(node, parts)
-    return [line for line in (clean(chunk) for chunk in "".join(parts).split("\n")) if line]
+    _walk(node, parts, _skipped(node, drop))
+    return _split("".join(parts).replace(_HEADING, ""))
 
 
-def _walk(node: LexborNode, parts: list[str]) -> None:
+def read(tree: LexborHTMLParser, body_region: LexborNode) -> tuple[list[str], dict[str, str]]:
+    """The region's lines and the page's labelled fields, walking the page's text once.
+
+    Same result as `lines(body_region)` and `fields(tree)`, which would walk it twice.
+    """
+    root = _body(tree)
+    if root is None or body_region is None:
+        return lines(body_region), fields(tree)
+    parts: list[str] = []
+    _walk(root, parts, _skipped(root, HIDDEN), body_region.mem_id)
+    walked = "".join(parts)
+    if _REGION_START not in walked:  # the region is outside the body's visible text
+        return lines(body_region), fields(tree)
+    label_lines, region_lines, inside = [], [], root.mem_id == body_region.mem_id
+    for line in _split(walked):
+        inside = inside or _REGION_START in line
+        ends = _REGION_END in line
+        line = line.replace(_REGION_START, "").replace(_REGION_END, "").strip()
+        if _HEADING in line:
+            line = line.replace(_HEADING, "").strip()
+        elif line:
+            label_lines.append(line)
+        if inside and line:
+            region_lines.append(line)
+        inside = inside and not ends
+    return region_lines, fields(tree, label_lines)
+
+
+def _skipped(node: LexborNode, drop: str) -> set[int]:
+    """Nodes whose text is not read: hidden furniture, and banners (a header without h1)."""
+    skip = {hidden.mem_id for hidden in node.css(drop)}
+    skip |= {h.mem_id for h in node.css("header") if not h.css_first("h1")}
+    skip.discard(node.mem_id)  # the node asked for is read even if it matches
+    return skip
+
+
+def _split(walked: str) -> list[str]:
+    return [line for line in (clean(chunk) for chunk in walked.split("\n")) if line]
+
+
+def _walk(
+    node: LexborNode, parts: list[str], skip: set[int], region: int = -1, heading: bool = False
+) -> None:
     for child in node.iter(include_text=True):
-        if child.tag == "-text":
+        tag = child.tag
+        if tag == "-text":
             # Source newlines are not breaks; other runs of space are collapsed per line later.
-            parts.append(child.text(deep=False).replace("\n", " ").replace("\r", " "))
-        elif child.tag in BLOCK:
+            text = child.text(deep=False).replace("\n", " ").replace("\r", " ")
+            parts.append(_HEADING + text if heading else text)
+        elif tag.startswith("-") or (skip and child.mem_id in skip):
+            continue
+        elif child.mem_id == region:
+            parts.append("\n" + _REGION_START)
+            _walk(child, parts, skip, region, heading or tag in HEADINGS)
+            parts.append(_REGION_END + "\n")
+        elif tag in BLOCK:
             parts.append("\n")
-            _walk(child, parts)
+            _walk(child, parts, skip, region, heading or tag in HEADINGS)
             parts.append("\n")
-        elif not child.tag.startswith("-"):
-            _walk(child, parts)
+        else:
+            _walk(child, parts, skip, region, heading)
 
 
 def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
@@ -121,8 +170,13 @@ def strip_lines(text_lines: Iterable[str], *patterns: re.Pattern[str] | str) -> 
     return [line for line in text_lines if not any(p.search(line) for p in compiled)]
 
 
-def fields(tree: LexborHTMLParser | LexborNode) -> dict[str, str]:
-    """Labelled fields from dt/dd pairs, th/td rows and 'Label: value' lines; first one wins."""
+def fields(
+    tree: LexborHTMLParser | LexborNode, label_lines: list[str] | None = None
+) -> dict[str, str]:
+    """Labelled fields from dt/dd pairs, th/td rows and 'Label: value' lines; first one wins.
+
+    `label_lines` are the page's visible lines without headings, if `read()` already has them.
+    """
     found: dict[str, str] = {}
 
     def add(label: str | None, value: str | None) -> None:
@@ -140,8 +194,10 @@ def fields(tree: LexborHTMLParser | LexborNode) -> dict[str, str]:
         th, td = row.css_first("th"), row.css_first("td")
         if th and td:
             add(th.text(separator=" "), td.text(separator=" "))
-    root = _body(tree) if isinstance(tree, LexborHTMLParser) else tree
-    for line in lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6") if root is not None else ():
+    if label_lines is None:
+        root = _body(tree) if isinstance(tree, LexborHTMLParser) else tree
+        label_lines = lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6") if root is not None else []
+    for line in label_lines:
         if match := LABEL_LINE.match(line):
             add(*match.groups())
     return found

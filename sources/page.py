@@ -68,7 +68,7 @@ class PageSource(Source):
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         o = self.options
         tree = html.parse(page.text)
-        found = html.fields(tree)
+        body, found = html.read(tree, html.region(tree, *filter(None, [o.body_selector])))
         if (status := html.field(found, o.status_label)) is not None:
             found.setdefault("Status", status)  # the classifier looks for "Status"
         return article.generic(
@@ -82,4 +82,5 @@ class PageSource(Source):
             case_key=html.field(found, o.case_key_label),
             force=html.field(found, o.force_label),
             tree=tree,
+            body=body,
         )

@@ -18,3 +18,13 @@ def smtp():
 @pytest.fixture
 def site(httpserver):
     return CaseSite(httpserver)
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_from_other_tests():
+    """Secrets learnt from one test's config must not mask (or hide leaks in) another's."""
+    from monitor import redact
+
+    redact.forget_all()
+    yield
+    redact.forget_all()

@@ -528,3 +528,18 @@ def test_a_case_number_too_big_for_the_database_is_not_found(tmp_path):
     client = TestClient(create_app(load_config_text(tmp_path, ""), desk.db))
     for path in ("/cases/99999999999999999999999", "/cases/99999999999999999999999/calendar.ics"):
         assert client.get(path).status_code == 404
+
+
+def test_clues_and_hearing_dates_are_read_from_the_top_of_a_very_long_page():
+    from monitor.cases.clues import READ_CHARS, find_clues
+    from monitor.cases.hearings import hearings_in
+    from monitor.models import Document
+
+    filler = "The investigation continues. " * (READ_CHARS // 10)
+    text = ("The IOPC is investigating the death of Amara Osei. A misconduct hearing will be held "
+            "on 3 June 2025. " + filler + "The death of Brian Late was also referred.")
+    clues = find_clues(title="Investigation update", text=text, fields={}, force=None,
+                       case_key=None, url="http://x/1", published_at=None)
+    people = {c.key for c in clues if c.kind == "person"}
+    assert people == {"person:amara osei"}  # past READ_CHARS is not read
+    assert [h.kind for h in hearings_in(Document(title="Update", text=text), "Europe/London")]

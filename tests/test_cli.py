@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -75,3 +78,54 @@ def test_json_log_format_writes_json_lines(tmp_path):
     for line in lines:
         entry = json.loads(line)
         assert {"time", "level", "message"} <= set(entry)
+
+
+def test_every_command_is_listed_and_loads_only_when_invoked():
+    code, out = invoke("--help")
+    assert code == 0, out
+    for name in ("check", "classify", "train", "notify-test", "new-source", "demo", "serve"):
+        assert f"  {name} " in out
+    script = (
+        "import sys\nfrom click.testing import CliRunner\nfrom monitor.cli import main\n"
+        "r = CliRunner().invoke(main, ['init', '--help'])\nassert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in ('monitor.stages.command', 'notifications.command', "
+        "'monitor.web.command', 'monitor.demo.command') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_global_options_work_after_the_subcommand(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    code, out = invoke("cases", "-c", str(path), "--log-level", "debug", "--log-format=json")
+    assert code == 0, out
+    assert logging.getLogger().level == logging.DEBUG
+    code, out = invoke("cases", "--log-level", "loud", "-c", str(path))
+    assert code == 2 and "loud" in out
+
+
+def test_check_of_an_unchanged_source_loads_neither_reader_nor_apprise_nor_jinja2(
+    tmp_path, site
+):
+    url = site.add("a", title="Death of A – Kent Police", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/1", body="An investigation.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
+        "retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
+    )
+    code, out = invoke("check", "-c", str(path))  # the baseline reads the page
+    assert code == 0, out
+    script = (
+        "import sys\nfrom monitor.cli import main\n"
+        f"try:\n    main(['check', '-c', {str(path)!r}])\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith("
+        "('apprise', 'jinja2', 'numpy', 'monitor.stages.reader'))}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

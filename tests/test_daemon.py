@@ -104,3 +104,30 @@ def test_kill_9_mid_cycle_neither_loses_nor_duplicates_an_alert(tmp_path, site, 
         proc.communicate(timeout=20)
     assert len(sink.messages) == 1
     assert "Misconduct hearing arranged" in text_of(sink.messages[0])
+
+
+def test_check_now_from_another_process_runs_the_source_at_once(tmp_path, site, smtp):
+    from monitor.check_now import request_check
+    from monitor.store import open_database
+    from monitor.store.types import utcnow
+
+    controller, _ = smtp
+    url = custody_case(site)
+    config = write_config(tmp_path, controller.port, page_source(url) + "interval_minutes = 60\n")
+    path = tmp_path / "state" / "monitor.db"
+    proc = start_daemon(config)
+    try:
+        wait_until(lambda: cycles_done(path))  # the first cycle, at start
+        first = site.hits.get("a", 0)
+        db = open_database(f"sqlite:///{path}")
+        request_check(db, "cases", "page", utcnow())  # what the web page's button does
+        wait_until(lambda: site.hits.get("a", 0) > first, timeout=15)
+        with sqlite3.connect(path) as conn:
+            left = conn.execute("select check_requested_at from source_state").fetchone()[0]
+        assert left is None  # the request was taken
+        db.dispose()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert "checking cases now, as a maintainer asked" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from notify_servers import SmtpSink, free_port, webhook_bodies
 
+from monitor.cli import main
 from monitor.config import parse_config
 from notifications import channels
 from notifications.command import notify_test
@@ -68,12 +69,24 @@ def test_notify_test_for_one_subscriber(tmp_path, httpserver, monkeypatch) -> No
     assert result.output.splitlines()[-1] == "1 of 1 channel(s) OK"
 
     unknown = CliRunner().invoke(notify_test, ["nobody"])
-    assert unknown.exit_code != 0 and "no subscriber named 'nobody'" in unknown.output
+    assert unknown.exit_code == 2 and "no subscriber named 'nobody'" in unknown.output  # usage
+    assert "known: families, press, maintainers" in unknown.output
+
+
+def test_maintainers_without_health_urls_is_named_as_such(tmp_path, monkeypatch) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[[subscribers]]\nname = "press"\nurls = ["json://127.0.0.1:9/x"]\n')
+    monkeypatch.setenv("OVERSIGHT_MONITOR_CONFIG", str(config))
+    result = CliRunner().invoke(notify_test, ["maintainers"])
+    assert result.exit_code == 2
+    assert "'maintainers' has no channels: [health] urls is empty" in result.output
+    assert "no subscriber named" not in result.output
 
 
 def test_notify_test_names_a_broken_config(tmp_path) -> None:
-    result = CliRunner().invoke(notify_test, ["--config", str(tmp_path / "missing.toml")])
-    assert result.exit_code == 1 and "no such config file" in result.output
+    missing = str(tmp_path / "missing.toml")
+    result = CliRunner().invoke(main, ["notify-test", "--config", missing])
+    assert result.exit_code == 2 and "no such config file" in result.output  # README: config 2
 
 
 def test_examples_script_captures_real_email_and_slack_messages() -> None:

@@ -84,3 +84,20 @@ def test_fields_of_a_page_without_a_body_are_read_not_raised():
     tree = html.parse("<html><frameset><frame src='a.html'></frameset></html>")
     assert tree.body is None
     assert html.fields(tree) == {}
+
+
+READ_ONCE_PAGES = [
+    "<body><header>Site banner</header><nav>Menu</nav><main><h1>Case 12</h1>"
+    "<p>Status: Under investigation</p><h2>Update: new</h2><p>Force: Kent Police</p>"
+    "<span>tail</span></main><aside>Reference: hidden</aside><p>Date: 1 May 2024</p></body>",
+    "<body><form><main><h1>ASP.NET page</h1><p>Status: Closed</p></main></form></body>",
+    "<body><h1>No main</h1><p>Status: Open</p>Loose text</body>",
+    "<html><frameset><frame src='a.html'></frameset></html>",
+]
+
+
+@pytest.mark.parametrize("page", READ_ONCE_PAGES)
+def test_reading_text_and_fields_in_one_walk_matches_reading_them_apart(page):
+    tree = html.parse(page)
+    region = html.region(tree, "main", "article")
+    assert html.read(tree, region) == (html.lines(region), html.fields(tree))

@@ -228,8 +228,16 @@ def test_timeline_is_in_order_and_marks_moves_back(client, seeded):
 
 def test_sources_page_shows_health(client):
     page = client.get("/sources").text
-    assert "FAILING" in page and "blocked" in page and "403 from www.met.police.uk" in page
-    assert '<td>4</td>' in page
+    met = page.split('<tr class="status-failing">')[1].split("</tr>")[0]
+    assert '<span class="status">blocked</span>' in met and "4 failures in a row" in met
+    assert "the site refused us (robots.txt, 403/429" in met  # the error in words
+    assert "403 from www.met.police.uk" in met
+    iopc = page.split('<tr class="status-ok">')[1].split("</tr>")[0]
+    assert '<span class="status">ok</span>' in iopc
+    assert "Independent Office for Police Conduct" in iopc and "plugin" in iopc
+    assert "every " in iopc and "https://" in iopc  # interval and base URL
+    assert "Last changed" in page and "Next run" in page
+    assert "Check now" not in page  # only for signed-in maintainers
 
 
 def test_recent_changes_lists_newest_first_without_held_events(client):
@@ -361,7 +369,7 @@ async def test_start_server_serves_in_the_running_loop(seeded):
     try:
         async with httpx.AsyncClient() as http:
             response = await http.get(f"http://127.0.0.1:{bound_port(server)}/sources")
-        assert response.status_code == 200 and "FAILING" in response.text
+        assert response.status_code == 200 and "status-failing" in response.text
     finally:
         server.should_exit = True
         await server.task

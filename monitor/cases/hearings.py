@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, col, select
 
+from monitor.cases.clues import MONTHS, READ_CHARS, WEEKDAYS
 from monitor.models import Document
 from monitor.store.tables import Case, DocumentRow, Hearing
 
@@ -41,36 +42,14 @@ _FUTURE = re.compile(
     r"is expected to|are expected to|is set to|are set to)\b",
     re.I,
 )
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _DATE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(_MONTHS) + r")(?:,? (\d{4}))?\b", re.I
+    r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(MONTHS) + r")(?:,? (\d{4}))?\b", re.I
 )
 _TIME = re.compile(
     r"\b(?:at )?(\d{1,2})(?:[.:](\d{2}))? ?(am|pm)\b|\bat (\d{1,2})[.:](\d{2})\b", re.I
 )
 _PLACE = re.compile(r"\bat (?:the )?((?:[A-Z][\w'’-]*)(?: (?:of |upon |on )?[A-Z][\w'’-]*)*)")
-_NOT_A_PLACE = {m.capitalize() for m in _MONTHS} | {
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-}
+_NOT_A_PLACE = {w.title() for w in (*MONTHS, *WEEKDAYS)}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -91,7 +70,7 @@ def hearings_in(document: Document, tz: str, where: str = "") -> list[Announced]
     from_fields = _from_fields(document.fields, tz, where or document.title)
     if from_fields:
         found[from_fields.kind] = from_fields
-    for sentence in _SENTENCE.split(f"{document.title}. {document.text}"):
+    for sentence in _SENTENCE.split(f"{document.title}. {document.text[:READ_CHARS]}"):
         hearing = _from_sentence(sentence, document.published_at, tz)
         if hearing and hearing.kind not in found:
             found[hearing.kind] = hearing
@@ -179,7 +158,7 @@ def _from_sentence(sentence: str, published: datetime | None, tz: str) -> Announ
 
 
 def _day(match: re.Match[str], published: datetime | None) -> date | None:
-    month = _MONTHS.index(match.group(2).casefold()) + 1
+    month = MONTHS.index(match.group(2).casefold()) + 1
     if match.group(3):
         year = int(match.group(3))
     elif published is not None:  # "on 3 May", published in November: next May

@@ -78,9 +78,15 @@ def case_history(db: DbEngine, ref: str, tz: str) -> dict[str, Any] | None:
             .where(Hearing.case_id == case.id)
             .order_by(col(Hearing.starts_at))
         ).all()
+        from monitor.corrections import by_version, listed
+
+        corrected = by_version(session, [r.version.id for r in readings])
+        for entry in timeline:
+            entry["correction"] = corrected.get(entry["version_id"])
         return {
             **case_summary(case, zone),
             "timeline": timeline,
+            "corrections": listed(session, case_id=case.id),
             "officer_trails": officer_lines,
             "hearings": [hearing_dict(h, case, d, zone) for h, d in hearings],
             "no_announcement": not readings,
@@ -104,6 +110,7 @@ def case_summary(case: Case, zone: ZoneInfo) -> dict[str, Any]:
         "stage_since": _iso(case.stage_since),
         "stage_since_day": local_day(case.stage_since, zone),
         "updated_at": _iso(case.updated_at),
+        "not_a_case": case.not_a_case,
     }
 
 
@@ -193,6 +200,8 @@ def _timeline(
                 "confidence": u.confidence,
                 "uncertain": u.uncertain,
                 "title": v.title,
+                "document_id": d.id,
+                "version_id": v.id,
                 "url": d.url,
                 "source_id": d.source_id,
                 "joined_by": reading.joined_by,

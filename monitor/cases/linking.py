@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from monitor.cases.clues import Clue, force_key
 from monitor.cases.tracked import CaseLink
+from monitor.corrections import detached_from
 from monitor.store.tables import Case, CaseClue, CaseDocument, Event, Hearing
 
 # Clues that name someone: they join only where the forces do not disagree.
@@ -61,6 +62,8 @@ def join_cases(
         chosen.setdefault(case.id, (case, why))
     for case, why in _sharing_clues(session, clues, force):
         chosen.setdefault(case.id, (case, why))
+    for case_id in detached_from(session, document_id):  # a maintainer said it is not in them
+        chosen.pop(case_id, None)
     _lock_rows(session, sorted(chosen))
     untracked = sorted((c for c, _ in chosen.values() if not c.tracked), key=lambda c: c.id)
     # One matter after all: the tracked case named takes in the others, else the oldest does.

@@ -26,8 +26,6 @@ AHEAD = timedelta(days=1)
 
 def send_reminders(db: DbEngine, config: Config, now: datetime) -> int:
     """Create the reminder events (and their deliveries) due at `now`; how many were new."""
-    from notifications.outbox import enqueue
-
     zone = ZoneInfo(config.monitor.timezone)
     created = 0
     with Session(db) as session:
@@ -38,6 +36,8 @@ def send_reminders(db: DbEngine, config: Config, now: datetime) -> int:
             .where(col(Hearing.starts_at) > now, col(Hearing.starts_at) <= now + AHEAD)
             .where(col(Case.merged_into).is_(None))
         ).all()
+        if due:
+            from notifications.outbox import enqueue  # apprise, jinja2: only when needed
         for hearing, case, doc in due:
             local = hearing.starts_at.astimezone(zone)
             when = local.strftime("%A %-d %B %Y")

@@ -228,10 +228,10 @@ class Fetcher:
     # -- turning a final reply into a result -------------------------------------------------
 
     def _result(self, reply: _Reply) -> Page | NotModified:
-        url = public(reply.url)
         if reply.status == 304:
             self.stats["not_modified"] += 1
             return NotModified(str(reply.url))
+        url = public(reply.url)
         if not 200 <= reply.status < 300:
             raise _status_error(reply)
         declared = _media_type(reply.headers)
@@ -263,9 +263,9 @@ class Fetcher:
     async def _check_robots(self, url: httpx.URL, hosts: HostSet) -> None:
         if not self._settings.respect_robots:
             return
-        origin = url.copy_with(path="/robots.txt", query=None, fragment=None)
-        origin = origin.copy_with(username=None, password=None)
-        policy = await self._robots.policy(str(origin), lambda: self._load_robots(origin, hosts))
+        # netloc is host[:port] without user:password, so the key is cheap and secret-free.
+        key = f"{url.scheme}://{url.netloc.decode('ascii')}/robots.txt"
+        policy = await self._robots.policy(key, lambda: self._load_robots(httpx.URL(key), hosts))
         if policy.failure is not None:
             failure = policy.failure
             kind = NetworkError if isinstance(failure, NetworkError) else Blocked

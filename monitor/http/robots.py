@@ -53,6 +53,9 @@ class RobotsCache:
         self, origin: str, load: Callable[[], Awaitable[RobotsPolicy]]
     ) -> RobotsPolicy:
         """The cached policy for `origin`, calling `load` when it is missing or stale."""
+        entry = self._entries.get(origin)
+        if entry is not None and entry.expires > self._clock():
+            return entry.policy  # the common case: no lock to take
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:
             entry = self._entries.get(origin)

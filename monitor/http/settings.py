@@ -13,7 +13,7 @@ ROBOTS_TOKEN = "oversight-monitor"
 class HostSettings(BaseModel):
     """Overrides for one host; unset fields fall back to the global settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     concurrency: int | None = Field(default=None, ge=1)
     min_delay_seconds: float | None = Field(default=None, ge=0)
@@ -22,7 +22,7 @@ class HostSettings(BaseModel):
 class HttpSettings(BaseModel):
     """How the fetcher talks to sites. Every default is the polite choice."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     contact: str | None = None  # email or URL put in the User-Agent
     user_agent: str | None = None  # full override of the User-Agent header
@@ -36,6 +36,9 @@ class HttpSettings(BaseModel):
     backoff_seconds: float = Field(default=2.0, ge=0)  # exponential base
     max_retry_after_seconds: float = Field(default=900, ge=0)
     respect_robots: bool = True
+    # Link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses are refused in
+    # source URLs unless this is true (a metadata service answers anyone who asks).
+    allow_link_local: bool = False
     hosts: dict[str, HostSettings] = Field(default_factory=dict)
 
     @field_validator("hosts")

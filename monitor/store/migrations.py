@@ -1,19 +1,22 @@
 """Bring an older database forward, one numbered step at a time, without losing a row.
 
-Each step runs in its own transaction with alembic's `Operations` (so the DDL is right for SQLite
-and PostgreSQL) and then records the new schema version. A new table needs no step unless it
-must be filled from old rows: create_all adds it. A database made by a newer release is
-refused, never touched.
+The steps run with alembic's `Operations` (so the DDL is right for SQLite and PostgreSQL) in the
+caller's transaction, which holds the schema lock (store/db.py) and records the new version with
+them: a failed step leaves the database as it was, and two instances never run a step twice.
+A new table needs no step unless it must be filled from old rows: create_all adds it. A
+database made by a newer release is refused, never touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, text
+
+if TYPE_CHECKING:  # alembic is imported only when a migration runs (start-up stays quick)
+    from alembic.operations import Operations
 
 
 def _reading_confidence(op: Operations) -> None:
@@ -46,17 +49,38 @@ def _case_model(op: Operations) -> None:
     )
 
 
+def _corrections_and_search(op: Operations) -> None:
+    """Schema 4: maintainers' corrections, "check now", and the full-text index.
+
+    The `correction` table itself is new, so `create_all` adds it; the index is filled from the
+    announcements already stored (monitor/store/fulltext.py).
+    """
+    from monitor.store import fulltext
+
+    # Plain ADD COLUMN: a batch (copy and drop) of case_record would break the foreign keys
+    # that point at it.
+    op.add_column("case_record", sa.Column("not_a_case", sa.Boolean(), nullable=False,
+                                           server_default=sa.false()))
+    op.add_column("source_state", sa.Column("check_requested_at", sa.DateTime(timezone=True),
+                                            nullable=True))
+    fulltext.install(op.get_bind())
+
+
 # STEPS[n] takes a database from schema n + 1 to n + 2.
-STEPS: tuple[Callable[[Operations], None], ...] = (_reading_confidence, _case_model)
+STEPS: tuple[Callable[[Operations], None], ...] = (
+    _reading_confidence, _case_model, _corrections_and_search,
+)
 LATEST = len(STEPS) + 1
 
 
-def migrate(engine: Engine, found: int) -> None:
-    """Run every step after schema `found`, each with the version bump in its transaction."""
+def migrate(connection: Connection, found: int) -> None:
+    """Run every step after schema `found` on `connection`, then record the latest version."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    operations = Operations(MigrationContext.configure(connection))
     for version in range(found, LATEST):
-        with engine.begin() as connection:
-            STEPS[version - 1](Operations(MigrationContext.configure(connection)))
-            connection.execute(
-                text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                {"v": str(version + 1)},
-            )
+        STEPS[version - 1](operations)
+    connection.execute(
+        text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(LATEST)}
+    )

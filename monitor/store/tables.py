@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from monitor.store import fulltext
 from monitor.store.types import UTCDateTime
 
-SCHEMA_VERSION = 3  # monitor/store/migrations.py brings older databases forward
+SCHEMA_VERSION = 4  # monitor/store/migrations.py brings older databases forward
 
 
 class Meta(SQLModel, table=True):
@@ -37,6 +38,9 @@ class SourceState(SQLModel, table=True):
     # A lease lets several daemons on one database share sources without running one twice.
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A maintainer pressed "check now" (monitor/check_now.py); the daemon, in whatever process,
+    # runs the source soon and clears it.
+    check_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class HttpValidator(SQLModel, table=True):
@@ -86,6 +90,9 @@ class DocumentVersion(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
 
 
+fulltext.attach(DocumentVersion.__table__)  # type: ignore[attr-defined]
+
+
 class Case(SQLModel, table=True):
     """One matter: a tracked case from config, or announcements joined by what they share."""
 
@@ -104,6 +111,8 @@ class Case(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
     # Two cases found to be one matter: the younger points at the one it became part of.
     merged_into: int | None = None  # a case_record id
+    # A maintainer said this is no case (monitor/corrections.py): not listed, never alerts.
+    not_a_case: bool = False
 
 
 class CaseDocument(SQLModel, table=True):
@@ -202,3 +211,19 @@ class DigestState(SQLModel, table=True):
     __tablename__ = "digest_state"
     subscriber: str = Field(primary_key=True, max_length=64)
     last_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Correction(SQLModel, table=True):
+    """What a maintainer set right (monitor/corrections.py): who, when, why, and what it was."""
+
+    __tablename__ = "correction"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # stage | detach | attach | not_a_case
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    version_id: int | None = Field(default=None, foreign_key="document_version.id")
+    case_id: int | None = Field(default=None, foreign_key="case_record.id", index=True)
+    old_stage: str | None = Field(default=None, max_length=64)  # what the reader had read
+    new_stage: str | None = Field(default=None, max_length=64)
+    who: str = Field(max_length=128)
+    why: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,23 +1,28 @@
-"""The Starlette application: four pages, four Atom feeds and two calendars, all read-only.
+"""The Starlette application: the pages, feeds and calendars, and the maintainers' forms.
 
-Endpoints are plain (sync) functions: Starlette runs them in a thread pool, so database reads
-never block the daemon's event loop.
+Reading endpoints are plain (sync) functions: Starlette runs them in a thread pool, so database
+reads never block the daemon's event loop. The forms that change something are async (to read
+the form) and run their database work in the thread pool too; each needs a signed-in
+maintainer and the session's CSRF token (monitor/web/maintainer.py), else 403.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup, escape
 from sqlalchemy import Engine as DbEngine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -26,6 +31,7 @@ from monitor.config import Config
 from monitor.web.auth import TokenGuard
 from monitor.web.feeds import atom_feed, feed_response
 from monitor.web.headers import SecurityHeaders
+from monitor.web.maintainer import Maintainers
 
 HERE = Path(__file__).parent
 FEED_SIZE = 50
@@ -38,14 +44,32 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
     routes = [
         Route("/", pages.cases, name="cases"),
         Route("/cases/{case_id:int}", pages.case, name="case"),
+        Route("/cases/{case_id:int}.csv", pages.case_csv, name="case_csv"),
+        Route("/cases/{case_id:int}/print", pages.case_print, name="case_print"),
+        Route("/cases/{case_id:int}/not-a-case", pages.not_a_case, methods=["POST"],
+              name="not_a_case"),
+        Route("/announcements/{document_id:int}", pages.announcement, name="announcement"),
+        Route("/announcements/{document_id:int}/stage", pages.set_stage, methods=["POST"],
+              name="set_stage"),
+        Route("/announcements/{document_id:int}/detach", pages.detach, methods=["POST"],
+              name="detach"),
+        Route("/announcements/{document_id:int}/attach", pages.attach, methods=["POST"],
+              name="attach"),
+        Route("/search", pages.search, name="search"),
+        Route("/upcoming", pages.upcoming, name="upcoming"),
         Route("/sources", pages.sources, name="sources"),
+        Route("/sources/{source_id}/check", pages.check_now, methods=["POST"], name="check_now"),
         Route("/changes", pages.changes, name="changes"),
+        Route("/signin", pages.signin_form, methods=["GET"], name="signin"),
+        Route("/signin", pages.signin, methods=["POST"], name="signin_post"),
+        Route("/signout", pages.signout, methods=["POST"], name="signout"),
         Route("/feeds/changes.atom", pages.changes_feed, name="changes_feed"),
         Route("/feeds/tracked.atom", pages.tracked_feed, name="tracked_feed"),
         Route("/feeds/cases/{case_id:int}.atom", pages.case_feed, name="case_feed"),
         Route("/feeds/forces/{force_slug}.atom", pages.force_feed, name="force_feed"),
         Route("/calendar.ics", pages.calendar, name="calendar"),
         Route("/cases/{case_id:int}/calendar.ics", pages.case_calendar, name="case_calendar"),
+        Route("/hearings/{hearing_id:int}.ics", pages.hearing_calendar, name="hearing_calendar"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -53,7 +77,7 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
         middleware.append(Middleware(TokenGuard, token=config.web.token))
     return Starlette(
         routes=routes, middleware=middleware,
-        exception_handlers={404: pages.not_found},
+        exception_handlers={400: pages.refused, 403: pages.refused, 404: pages.not_found},
     )
 
 
@@ -71,7 +95,11 @@ def _templates(tz: str) -> jinja2.Environment:
     def when(value: str | None) -> str:
         return _parse(value, zone).strftime("%-d %b %Y %H:%M %Z") if value else "never"
 
-    env.filters.update(day=day, when=when, href=_href, stage=views.short_label)
+    def percent(value: float | None) -> str:
+        return f"{value:.0%}" if value is not None else "not measured"
+
+    env.filters.update(day=day, when=when, href=_href, stage=views.short_label, marked=marked,
+                       percent=percent)
     return env
 
 
@@ -80,6 +108,17 @@ def _parse(value: str, zone: ZoneInfo) -> datetime:
     of 5 July 2019 is stored as 4 July 23:00 UTC)."""
     parsed = datetime.fromisoformat(value)
     return parsed.astimezone(zone) if parsed.tzinfo else parsed
+
+
+def marked(text: str | None) -> Markup:
+    """Search highlights as <mark>, the text around them escaped (monitor/search.py)."""
+    from monitor.search import MARK_END, MARK_START
+
+    escaped = str(escape(text or ""))
+    opened = escaped.count(MARK_START)
+    if opened != escaped.count(MARK_END):  # unbalanced: show the words, not broken markup
+        return Markup(escaped.replace(MARK_START, "").replace(MARK_END, ""))
+    return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 def _href(url: str | None) -> str:
@@ -96,14 +135,45 @@ class Pages:
         self.env = _templates(config.monitor.timezone)
         self.tz = config.monitor.timezone
         self.source_names = _source_names(config)
+        self.maintainers = Maintainers(config.web.token)
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("feeds", [])
+        session = context.pop("session", None) or self.maintainers.session(request)
+        signed_in = session.who if session else None
         html = self.env.get_template(name).render(
             request=request, url_for=request.url_for, source_names=self.source_names,
-            stage_choices=views.stage_choices(), **context,
+            stage_choices=views.stage_choices(), maintainer=signed_in,
+            csrf=self.maintainers.csrf(session), tz=self.tz, **context,
         )
         return HTMLResponse(html, status_code=status)
+
+    async def maintainer_form(self, request: Request) -> tuple[str, Any]:
+        """The signed-in maintainer and the posted form; 403 unless signed in with a valid CSRF
+        token of this session."""
+        form = await request.form()
+        who = self.maintainers.signed_in(request)
+        if who is None:
+            raise HTTPException(403, "Only a signed-in maintainer can do this. Sign in with "
+                                     "the web token first.")
+        if not self.maintainers.csrf_ok(request, str(form.get("csrf") or "")):
+            raise HTTPException(403, "This form has expired or did not come from this site; "
+                                     "open the page again and resend it.")
+        return who, form
+
+    async def correct(self, request: Request, action: Any, back: str, **fields: Any) -> Response:
+        """Run a correction for the signed-in maintainer; back to the page, saying what it did."""
+        from monitor.corrections import CorrectionError
+
+        who, form = await self.maintainer_form(request)
+        values = {k: _form_value(form, v) for k, v in fields.items()}
+        try:
+            done = await run_in_threadpool(
+                action, self.db, self.config, who=who, why=str(form.get("why") or ""), **values,
+            )
+        except CorrectionError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return RedirectResponse(f"{back}?correction={done.correction_id}", status_code=303)
 
     # ---- pages ---------------------------------------------------------------------------
 
@@ -139,9 +209,152 @@ class Pages:
                           request.url_for("force_feed", force_slug=views.slug(case["force"]))))
         return self.render(request, "case.html", case=case, feeds=feeds)
 
+    def case_csv(self, request: Request) -> Response:
+        from monitor.web.export import timeline_csv
+
+        case = self._case(request)
+        return Response(
+            timeline_csv(case, self.source_names), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="case-{case["id"]}.csv"'},
+        )
+
+    def case_print(self, request: Request) -> Response:
+        from monitor.store.types import utcnow
+
+        return self.render(request, "case_print.html", case=self._case(request),
+                           printed=utcnow().isoformat())
+
+    def _case(self, request: Request) -> dict[str, Any]:
+        case_id = request.path_params["case_id"]
+        case = views.case_history(self.db, str(case_id), self.tz)
+        if case is None:
+            raise HTTPException(404, f"There is no case number {case_id}.")
+        return case
+
+    def announcement(self, request: Request) -> Response:
+        from monitor.announcements import announcement
+
+        document_id = request.path_params["document_id"]
+        found = announcement(self.db, document_id, self.tz)
+        if found is None:
+            raise HTTPException(404, f"There is no announcement number {document_id}.")
+        done = _done(self.db, request.query_params.get("correction"))
+        return self.render(request, "announcement.html", doc=found, done=done)
+
+    async def set_stage(self, request: Request) -> Response:
+        from monitor.corrections import correct_stage
+
+        document_id = request.path_params["document_id"]
+        return await self.correct(request, correct_stage, f"/announcements/{document_id}",
+                                  document_id=document_id, stage="stage")
+
+    async def detach(self, request: Request) -> Response:
+        from monitor.corrections import detach
+
+        document_id = request.path_params["document_id"]
+        return await self.correct(request, detach, f"/announcements/{document_id}",
+                                  document_id=document_id, case_id=int)
+
+    async def attach(self, request: Request) -> Response:
+        from monitor.corrections import attach
+
+        document_id = request.path_params["document_id"]
+        return await self.correct(request, attach, f"/announcements/{document_id}",
+                                  document_id=document_id, case_id=int)
+
+    async def not_a_case(self, request: Request) -> Response:
+        from monitor.corrections import mark_not_a_case
+
+        case_id = request.path_params["case_id"]
+        return await self.correct(request, mark_not_a_case, f"/cases/{case_id}",
+                                  case_id=case_id)
+
+    def search(self, request: Request) -> Response:
+        from monitor.search import search_cases, search_documents
+
+        q = request.query_params
+        words = (q.get("q") or "").strip()
+        try:
+            filters = _search_filters(q, self.tz)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+        documents = (search_documents(self.db, words, tz=self.tz, filters=filters, limit=100)
+                     if words else [])
+        cases = search_cases(self.db, words, documents) if words else []
+        return self.render(
+            request, "search.html", words=words, q=q, documents=documents, cases=cases,
+            forces=views.case_forces(self.db),
+        )
+
+    def upcoming(self, request: Request) -> Response:
+        from monitor.cases.hearings import upcoming
+        from monitor.store.types import utcnow
+
+        everything = request.query_params.get("show") == "all"
+        rows = upcoming(self.db, self.tz, None if everything else utcnow())
+        return self.render(request, "upcoming.html", hearings=rows, everything=everything)
+
     def sources(self, request: Request) -> Response:
         rows = views.source_health(self.db, self.config)
-        return self.render(request, "sources.html", sources=rows)
+        return self.render(request, "sources.html", sources=rows,
+                           requested=request.query_params.get("requested"))
+
+    async def check_now(self, request: Request) -> Response:
+        from monitor.check_now import request_check
+        from monitor.store.types import utcnow
+
+        await self.maintainer_form(request)
+        source_id = request.path_params["source_id"]
+        source = next((s for s in self.config.sources if s.id == source_id), None)
+        if source is None:
+            raise HTTPException(404, f"There is no source {source_id!r} in the config.")
+        await run_in_threadpool(request_check, self.db, source.id, source.plugin_id, utcnow())
+        return RedirectResponse(f"/sources?requested={source.id}", status_code=303)
+
+    def signin_form(self, request: Request, status: int = 200, problem: str | None = None
+                    ) -> Response:
+        """The sign-in form, with a visitor session so the form has a CSRF token."""
+        session = self.maintainers.session(request)
+        fresh = session is None and self.maintainers.enabled
+        if fresh:
+            session = self.maintainers.new_session(None)
+        response = self.render(request, "signin.html", status=status, session=session,
+                               enabled=self.maintainers.enabled, problem=problem)
+        if fresh and session is not None:
+            self.maintainers.keep(response, request, session)
+        return response
+
+    async def signin(self, request: Request) -> Response:
+        form = await request.form()
+        if not self.maintainers.enabled:
+            raise HTTPException(403, "Signing in needs [web] token in the config; without it, "
+                                     "correct with `oversight-monitor correct`.")
+        if not self.maintainers.csrf_ok(request, str(form.get("csrf") or "")):
+            raise HTTPException(403, "This form has expired or did not come from this site; "
+                                     "open the sign-in page again.")
+        who = " ".join(str(form.get("name") or "").split())[:128]
+        if not self.maintainers.token_ok(str(form.get("token") or "")):
+            return self.signin_form(request, 403, "That is not the web token.")
+        if not who:
+            return self.signin_form(request, 400, "Give your name: corrections keep it.")
+        response = RedirectResponse(str(form.get("next") or "/")
+                                    if str(form.get("next") or "").startswith("/")
+                                    and not str(form.get("next")).startswith("//") else "/",
+                                    status_code=303)
+        self.maintainers.keep(response, request, self.maintainers.new_session(who))
+        return response
+
+    async def signout(self, request: Request) -> Response:
+        await self.maintainer_form(request)
+        response = RedirectResponse("/", status_code=303)
+        self.maintainers.end(response)
+        return response
+
+    def refused(self, request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 400)
+        detail = getattr(exc, "detail", None) or "This request was refused."
+        return self.render(request, "refused.html", status=status, detail=detail,
+                           title="Not allowed" if status == 403 else "Cannot do that")
 
     def changes(self, request: Request) -> Response:
         events = views.recent_events(self.db, limit=CHANGES_PAGE_SIZE)
@@ -183,6 +396,15 @@ class Pages:
         return self.feed(request, f"force:{views.slug(force)}", f"{force}: stage changes",
                          page, events)
 
+    def hearing_calendar(self, request: Request) -> Response:
+        from monitor.cases.hearings import upcoming
+
+        hearing_id = request.path_params["hearing_id"]
+        rows = [h for h in upcoming(self.db, self.tz, None) if h["id"] == hearing_id]
+        if not rows:
+            raise HTTPException(404, f"There is no hearing number {hearing_id}.")
+        return self.ics(request, f"{rows[0]['case_name']}: {rows[0]['kind_label']}", rows)
+
     def calendar(self, request: Request) -> Response:
         from monitor.cases.hearings import upcoming
 
@@ -207,8 +429,65 @@ class Pages:
             title=title, feed_key=key, self_url=str(request.url.remove_query_params("token")),
             page_url=str(page), entries=events,
             case_url=lambda case_id: str(request.url_for("case", case_id=case_id)),
+            announcement_url=lambda document_id: str(
+                request.url_for("announcement", document_id=document_id)),
         )
         return feed_response(request, body, updated)
+
+
+def _form_value(form: Any, kind: Any) -> Any:
+    """A path value as given, or a form field: `int` reads field `case_id` as a number."""
+    if kind is int:
+        raw = str(form.get("case_id") or "").strip().removeprefix("#")
+        if not raw.isdigit():
+            raise HTTPException(400, "Give the case number (it is in the case page's address).")
+        return int(raw)
+    if isinstance(kind, str):
+        return str(form.get(kind) or "")
+    return kind
+
+
+def _done(db: DbEngine, correction_id: str | None) -> dict[str, Any] | None:
+    """What a correction just did, for the page the maintainer lands on."""
+    if not correction_id or not correction_id.isdigit():
+        return None
+    from sqlmodel import Session, col, select
+
+    from monitor.store.tables import Correction, Event
+    from notifications.render import subject_for
+
+    with Session(db) as session:
+        correction = session.get(Correction, int(correction_id))
+        if correction is None:
+            return None
+        events = session.exec(
+            select(Event).where(col(Event.dedupe_key).startswith(f"correction:{correction.id}:"))
+        ).all()
+        alerts = [subject_for(e.kind, json.loads(e.payload_json)) for e in events]
+    return {"id": correction.id, "who": correction.who, "alerts": alerts}
+
+
+def _search_filters(q: Any, tz: str) -> Any:
+    from datetime import date, timedelta
+
+    from monitor.search import Filters
+
+    def day(name: str) -> datetime | None:
+        raw = (q.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            parsed = date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"The {name} date {raw!r} is not a date like 2024-01-31.") from None
+        return datetime(parsed.year, parsed.month, parsed.day, tzinfo=ZoneInfo(tz))
+
+    until = day("to")
+    return Filters(
+        source=q.get("source") or None, force=q.get("force") or None,
+        stage=q.get("stage") or None, since=day("from"),
+        until=until + timedelta(days=1) if until else None,  # the whole of the last day
+    )
 
 
 def _source_names(config: Config) -> dict[str, str]:

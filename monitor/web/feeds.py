@@ -25,11 +25,13 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def atom_feed(
     *, title: str, feed_key: str, self_url: str, page_url: str,
     entries: Iterable[dict[str, Any]], case_url: Callable[[int], str],
+    announcement_url: Callable[[int], str] | None = None,
 ) -> tuple[bytes, datetime]:
     """The feed document and its last-updated time.
 
     `entries` are event dicts from `monitor.views.recent_events`; `case_url(id)` gives the
-    address of a case's page, which each entry links to.
+    address of a case's page, which each entry links to; `announcement_url(id)` that of our copy
+    of the announcement (a `via` link).
     """
     entries = list(entries)
     updated = max((_date(e["created_at"]) for e in entries), default=EMPTY_FEED_DATE)
@@ -42,12 +44,14 @@ def atom_feed(
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=page_url)
     _text(feed, "generator", "oversight-monitor")
     for event in entries:
-        _entry(feed, event, case_url(event["case_id"]))
+        ours = (announcement_url(event["document_id"])
+                if announcement_url and event.get("document_id") else None)
+        _entry(feed, event, case_url(event["case_id"]), ours)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body, updated
 
 
-def _entry(feed: ET.Element, event: dict[str, Any], page: str) -> None:
+def _entry(feed: ET.Element, event: dict[str, Any], page: str, ours: str | None) -> None:
     entry = ET.SubElement(feed, "entry")
     _text(entry, "id", _urn(f"event:{event['key']}"))
     _text(entry, "title", event["headline"])
@@ -57,6 +61,8 @@ def _entry(feed: ET.Element, event: dict[str, Any], page: str) -> None:
     ET.SubElement(entry, "link", rel="alternate", type="text/html", href=page)
     if (event.get("url") or "").startswith(("https://", "http://")):
         ET.SubElement(entry, "link", rel="related", type="text/html", href=event["url"])
+    if ours:
+        ET.SubElement(entry, "link", rel="via", type="text/html", href=ours)
     _text(entry, "summary", _summary(event))
 
 

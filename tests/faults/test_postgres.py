@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -28,19 +31,40 @@ pytestmark = pytest.mark.postgres
 SERVER = os.environ.get("OM_TEST_POSTGRES_URL")
 
 
+class FreshDatabases:
+    """Empty databases on the test server, each dropped at the end."""
+
+    def __init__(self) -> None:
+        self.psycopg = pytest.importorskip("psycopg")
+        self.admin = make_url(SERVER)
+        self.dsn = self.admin.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.names: list[str] = []
+
+    def new(self) -> str:
+        name = f"om_faults_{uuid.uuid4().hex[:12]}"
+        with self.psycopg.connect(self.dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.names.append(name)
+        return self.admin.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.psycopg.connect(self.dsn, autocommit=True) as conn:
+            for name in self.names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def pg_url():
+def fresh_databases():
     if not SERVER:
         pytest.skip("OM_TEST_POSTGRES_URL is not set (see .ci/run for a throwaway server)")
-    psycopg = pytest.importorskip("psycopg")
-    admin = make_url(SERVER)
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"om_faults_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    databases = FreshDatabases()
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def pg_url(fresh_databases):
+    return fresh_databases.new()
 
 
 def run_instance(rig: Rig, owner: str, reports: list[CycleReport]) -> None:
@@ -148,3 +172,42 @@ def test_one_case_named_by_two_sources_on_two_daemons_moves_once(tmp_path, https
     rig.deliver()
     posts = Counter(p["message"] for p in rig.posted("/hook") if "round" in p["message"])
     assert set(posts.values()) == {1}
+
+
+# Each instance loads everything once, then for every fresh database waits for the starting
+# gun, so they all open it at the same moment: the race the schema lock must win.
+STARTER = """
+import os, sys, time
+from monitor.store.db import open_database
+folder, urls = sys.argv[1], sys.argv[2:]
+for n, url in enumerate(urls):
+    open(os.path.join(folder, f"ready{n}.{os.getpid()}"), "w").close()
+    while not os.path.exists(os.path.join(folder, f"go{n}")):
+        time.sleep(0.002)
+    try:
+        open_database(url).dispose()
+        print("started", flush=True)
+    except Exception as exc:
+        print(f"failed: {type(exc).__name__}: {exc}", flush=True)
+"""
+
+
+def test_instances_starting_at_once_on_an_empty_database_all_start(tmp_path, fresh_databases):
+    """Schema creation is serialised by an advisory lock: every instance starts, every time."""
+    rounds, instances = 10, 4
+    urls = [fresh_databases.new() for _ in range(rounds)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, str(tmp_path), *urls],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for _ in range(instances)
+    ]
+    for n in range(rounds):
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob(f"ready{n}.*"))) < instances:  # all waiting at the line
+            assert time.monotonic() < deadline, "the instances did not get ready"
+            time.sleep(0.005)
+        (tmp_path / f"go{n}").touch()
+    outcomes = [proc.communicate(timeout=60)[0].splitlines() for proc in procs]
+    assert [lines.count("started") for lines in outcomes] == [rounds] * instances, outcomes

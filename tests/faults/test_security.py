@@ -75,7 +75,10 @@ def test_secrets_never_reach_logs_errors_or_the_health_table(
         page_source("cases", secured) + page_source("broken", locked),
         subscribers=f'[[subscribers]]\nname = "advocate"\nurls = ["{dead_hook}"]\n'
         'events = ["stage_changed", "new_case"]\n',
-        health={"urls": [f"mailto://ops:${{HOOK_PASSWORD}}@127.0.0.1:{free_port()}"]},
+        health={"urls": [
+            f"mailto://ops:${{HOOK_PASSWORD}}@127.0.0.1:{free_port()}"
+            "?from=monitor@example.org&to=ops@example.org"
+        ]},
     )
     rig.path.write_text(rig.path.read_text() + '\n[web]\ntoken = "${WEB_TOKEN}"\n')
     caplog.set_level(logging.DEBUG)

@@ -1,0 +1,206 @@
+"""Maintainers' corrections: stored with who/when/why, re-derive the case, alert, stick, export."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, select
+
+from monitor.cli import main
+from monitor.config import TrackedCase
+from monitor.corrections import (
+    CorrectionError,
+    attach,
+    correct_stage,
+    corrections_list,
+    detach,
+    export_file,
+    mark_not_a_case,
+)
+from monitor.stages import corpus
+from monitor.store.tables import Case, CaseDocument, Delivery, DocumentRow, Event
+from monitor.views import case_history, case_list
+
+try:
+    from tests.test_cases import Desk, load_config_text
+except ModuleNotFoundError:
+    from test_cases import Desk, load_config_text  # type: ignore[no-redef]
+
+PORT = [TrackedCase(name="Stephen Port", aliases=["Stephen Port"])]
+INQUEST = (
+    "met", 7, "2021-12-10", "Inquests into the deaths of Stephen Port's victims conclude",
+    "The jury at the inquests into the deaths of four young men murdered by Stephen Port found "
+    "that failures by police probably contributed to the deaths.",
+)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    desk = Desk(tmp_path, PORT)
+    desk.publish("iopc", 1, "2019-07-06", "Investigation into Stephen Port murders concludes",
+                 "Nine officers will undergo reflective practice, Stephen Port case.",
+                 "reflective_practice")
+    # The reader misreads the inquest findings as a re-investigation.
+    desk.publish(*INQUEST, "reinvestigation")
+    desk.config = load_config_text(tmp_path, "")
+    return desk
+
+
+def document_id(desk, source: str, n: int) -> int:
+    with Session(desk.db) as session:
+        return session.exec(
+            select(DocumentRow.id).where(DocumentRow.source_id == source,
+                                         DocumentRow.external_id == str(n))
+        ).one()
+
+
+def port(desk) -> dict:
+    return case_history(desk.db, "Stephen Port")
+
+
+def test_a_stage_correction_rederives_the_case_and_sends_the_follow_up(desk):
+    assert port(desk)["stage"] == "reinvestigation"
+    doc = document_id(desk, "met", 7)
+    done = correct_stage(desk.db, desk.config, document_id=doc, stage="inquest", who="alice",
+                         why="the jury's findings, not a new investigation")
+    assert done.alerts == ["correction: Stephen Port is at inquest findings, not re-investigation"]
+    case = port(desk)
+    assert case["stage"] == "inquest"
+    entry = case["timeline"][-1]
+    assert entry["stage"] == "inquest"
+    assert entry["correction"]["who"] == "alice"
+    assert entry["correction"]["old_stage"] == "reinvestigation"
+    # The follow-up is in the outbox for the subscriber, with the event that explains it.
+    with Session(desk.db) as session:
+        event = session.exec(select(Event).where(Event.dedupe_key.startswith("correction:"))).one()
+        assert (event.kind, event.from_stage, event.to_stage) == (
+            "stage_changed", "reinvestigation", "inquest")
+        assert json.loads(event.payload_json)["correction_why"].startswith("the jury's")
+        deliveries = session.exec(select(Delivery).where(Delivery.event_id == event.id)).all()
+        assert [d.subscriber for d in deliveries] == ["calendar"]
+    [row] = corrections_list(desk.db)
+    assert (row["kind"], row["who"], row["old_stage"], row["new_stage"]) == (
+        "stage", "alice", "reinvestigation", "inquest")
+
+
+def test_a_re_read_of_the_same_version_keeps_the_correction(desk):
+    doc = document_id(desk, "met", 7)
+    correct_stage(desk.db, desk.config, document_id=doc, stage="inquest", who="alice", why="jury")
+    before = len(desk.events)
+    desk.publish(*INQUEST, "reinvestigation")  # the same text read again, misread again
+    assert port(desk)["stage"] == "inquest"
+    # No stage move undoes the correction (the desk records even an unchanged page again,
+    # which the engine skips; the recorder then keeps the corrected reading of that version).
+    assert "stage_changed" not in desk.events[before:]
+    # An edited page is a new version: it gets a fresh reading of its own.
+    desk.publish(*INQUEST[:4], INQUEST[4] + " The IOPC will now reinvestigate.",
+                 "reinvestigation")
+    assert port(desk)["stage"] == "reinvestigation"
+
+
+def test_detach_sticks_and_attach_puts_it_back(desk):
+    doc = document_id(desk, "met", 7)
+    case_id = port(desk)["id"]
+    done = detach(desk.db, desk.config, document_id=doc, case_id=case_id, who="bo",
+                  why="about another matter")
+    assert done.alerts == [
+        "correction: Stephen Port is at reflective practice instead of discipline, "
+        "not re-investigation"
+    ]
+    desk.publish(*INQUEST, "reinvestigation")  # names Stephen Port again: still not joined
+    with Session(desk.db) as session:
+        assert session.get(CaseDocument, (case_id, doc)) is None
+    assert port(desk)["stage"] == "reflective_practice"
+    attach(desk.db, desk.config, document_id=doc, case_id=case_id, who="bo", why="it is after all")
+    with Session(desk.db) as session:
+        assert session.get(CaseDocument, (case_id, doc)).joined_by == (
+            "attached by bo: it is after all")
+    assert port(desk)["stage"] == "reinvestigation"
+
+
+def test_a_case_marked_as_no_case_leaves_the_list_and_stops_alerting(desk, tmp_path):
+    desk.publish("iopc", 20, "2024-03-01", "Officers at Hendon pass out",
+                 "Forty constables passed out at Hendon; an investigation begins into parades.",
+                 "investigation_opened", force="Kent Police")
+    hendon = next(c for c in case_list(desk.db) if "Hendon" in c["name"])
+    done = mark_not_a_case(desk.db, desk.config, case_id=hendon["id"], who="cy",
+                           why="a passing-out parade")
+    assert done.alerts == [
+        "correction: Officers at Hendon pass out is not a case (it was listed as "
+        "investigation opened)"
+    ]
+    assert "Hendon" not in [c["name"] for c in case_list(desk.db)]
+    before = len(desk.events)
+    desk.publish("iopc", 20, "2024-03-01", "Officers at Hendon pass out",  # the page edited
+                 "Forty constables passed out at Hendon.", "case_to_answer", force="Kent Police")
+    with Session(desk.db) as session:
+        assert session.get(Case, hendon["id"]).not_a_case
+    assert desk.events[before:] == []
+    with pytest.raises(CorrectionError, match="tracked from the config"):
+        mark_not_a_case(desk.db, desk.config, case_id=port(desk)["id"], who="cy", why="x")
+
+
+def test_bad_corrections_say_what_is_wrong(desk):
+    doc = document_id(desk, "met", 7)
+    with pytest.raises(CorrectionError, match="'inquests' is not a stage; use one of"):
+        correct_stage(desk.db, desk.config, document_id=doc, stage="inquests", who="a", why="b")
+    with pytest.raises(CorrectionError, match="there is no announcement 999"):
+        correct_stage(desk.db, desk.config, document_id=999, stage="inquest", who="a", why="b")
+    with pytest.raises(CorrectionError, match="say why"):
+        correct_stage(desk.db, desk.config, document_id=doc, stage="inquest", who="a", why=" ")
+    with pytest.raises(CorrectionError, match=r"there is no case \d+; see `oversight-monitor"):
+        detach(desk.db, desk.config, document_id=doc, case_id=port(desk)["id"] + 100, who="a",
+               why="b")
+    with pytest.raises(CorrectionError, match="is already in case"):
+        attach(desk.db, desk.config, document_id=doc, case_id=port(desk)["id"], who="a", why="b")
+    assert corrections_list(desk.db) == []  # nothing half-done
+
+
+def test_export_is_a_corpus_batch_the_trainer_reads(desk, tmp_path):
+    doc = document_id(desk, "met", 7)
+    correct_stage(desk.db, desk.config, document_id=doc, stage="inquest", who="alice", why="jury")
+    out = tmp_path / "corrections.jsonl"
+    assert export_file(desk.db, out) == 1
+    [item] = corpus.load([out])  # what `oversight-monitor train --corrections` loads
+    assert (item.batch, item.stage, item.title) == ("corrections", "inquest", INQUEST[3])
+    assert item.text == INQUEST[4]
+
+
+def test_the_cli_corrects_lists_and_exports(desk, tmp_path):
+    doc = document_id(desk, "met", 7)
+    config = str(tmp_path / "config.toml")
+    runner = CliRunner()
+    bad = runner.invoke(main, ["correct", "stage", "-c", config, str(doc), "nonsense",
+                               "--by", "alice", "--why", "jury"])
+    assert bad.exit_code == 2 and "'nonsense' is not a stage" in bad.output
+    result = runner.invoke(main, ["correct", "stage", "-c", config, str(doc), "inquest",
+                                  "--by", "alice", "--why", "jury findings"])
+    assert result.exit_code == 0, result.output
+    assert "follow-up alert queued: correction: Stephen Port is at inquest findings" in (
+        result.output)
+    listed = runner.invoke(main, ["corrections", "-c", config])
+    assert "alice: announcement" in listed.output and "re-investigation → inquest findings" in (
+        listed.output)
+    out = tmp_path / "c.jsonl"
+    exported = runner.invoke(main, ["corrections", "-c", config, "--export", str(out)])
+    assert exported.exit_code == 0 and "wrote 1 corrected reading" in exported.output
+    assert json.loads(out.read_text())["expected_stage"] == "inquest"
+
+
+
+
+def test_the_search_command_uses_the_full_text_search_with_filters(desk, tmp_path):
+    config = str(tmp_path / "config.toml")
+    runner = CliRunner()
+    found = runner.invoke(main, ["search", "-c", config, "jury failures"])
+    assert found.exit_code == 0, found.output
+    assert "[met] Inquests into the deaths" in found.output
+    assert "The [jury] at the inquests" in found.output  # the match, marked
+    assert "no announcement mentions" in runner.invoke(
+        main, ["search", "-c", config, "jury", "--source", "iopc"]).output
+    dated = runner.invoke(main, ["search", "-c", config, "Stephen Port", "--from", "2020-01-01"])
+    assert "Inquests" in dated.output and "reflective" not in dated.output
+    bad = runner.invoke(main, ["search", "-c", config, "jury", "--from", "last week"])
+    assert bad.exit_code == 2 and "--from" in bad.output

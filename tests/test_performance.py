@@ -1,0 +1,112 @@
+"""What keeps a quiet cycle cheap and a first run bounded: checked by behaviour, not by timing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from werkzeug.wrappers import Request, Response
+
+from tests.servers import CASE_PAGE
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class EtagSite:
+    """Case pages with strong ETags that answer 304 to a matching If-None-Match."""
+
+    def __init__(self, httpserver) -> None:  # type: ignore[no-untyped-def]
+        self.server, self.pages = httpserver, {}
+        self.statuses: list[int] = []
+        httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+        httpserver.no_handler_status_code = 404
+
+    def add(self, slug: str, status: str) -> str:
+        self.pages[slug] = status
+        self.server.expect_request(f"/case/{slug}").respond_with_handler(self._handle)
+        return self.server.url_for(f"/case/{slug}")
+
+    def _handle(self, request: Request) -> Response:
+        slug = request.path.rsplit("/", 1)[-1]
+        html = CASE_PAGE.format(
+            clock="10:00", title=f"Investigation {slug}", status=self.pages[slug],
+            force="Kent Police", reference=f"2024/{slug}", body="An investigation continues.",
+        )
+        etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:16] + '"'
+        code = 304 if request.headers.get("If-None-Match") == etag else 200
+        self.statuses.append(code)
+        return Response(
+            "" if code == 304 else html, status=code, headers={"ETag": etag},
+            content_type="text/html; charset=utf-8",
+        )
+
+
+def write_config(tmp_path: Path, urls: list[str]) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[monitor]
+database = "{tmp_path / 'monitor.db'}"
+
+[http]
+contact = "tests@example.org"
+min_delay_seconds = 0
+retries = 0
+
+[[sources]]
+id = "cases"
+plugin = "page"
+options = {{ urls = {json.dumps(urls)} }}
+""")
+    return path
+
+
+CHECK_AND_LIST_IMPORTS = """
+import asyncio, json, sys
+from pathlib import Path
+from monitor.checking import run_check
+reports = asyncio.run(run_check(Path(sys.argv[1]), None, dry_run=False))
+heavy = ("numpy", "apprise", "jinja2", "alembic", "monitor.stages.reader", "notifications.outbox")
+print(json.dumps({"imported": [m for m in heavy if m in sys.modules],
+                  "not_modified": reports[0].not_modified, "fetched": reports[0].fetched}))
+"""
+
+
+def check_in_subprocess(config: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", CHECK_AND_LIST_IMPORTS, str(config)],
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def etag_site(httpserver):  # type: ignore[no-untyped-def]
+    return EtagSite(httpserver)
+
+
+def test_a_quiet_check_imports_neither_the_reader_nor_the_outbox(tmp_path, etag_site):
+    config = write_config(tmp_path, [etag_site.add(s, "Investigation ongoing") for s in "abc"])
+    first = check_in_subprocess(config)
+    assert first["fetched"] == 3 and "monitor.stages.reader" in first["imported"]
+
+    quiet = check_in_subprocess(config)
+
+    assert quiet["not_modified"] == 3
+    assert quiet["imported"] == []  # no numpy/model, no apprise/jinja2, no alembic
+
+
+def test_the_page_hash_ignores_clocks_however_the_colons_fall():
+    from monitor.text import content_hash
+
+    def digest(text: str) -> str:
+        return content_hash("Title", text, {"Status": "Open"})
+
+    assert digest("Update 0: rendered at 10:45 GMT.") == digest("Update 0: rendered at 9:02 GMT.")
+    generated = "Status: open. Page generated at "
+    assert digest(generated + "11:59:59") == digest(generated + "1:05")
+    assert digest("Update 0: open") != digest("Update 1: open")  # no clock: every digit counts
+    assert digest("Ratio 3:2 today") != digest("Ratio 3:4 today")  # one digit after: no clock
