@@ -71,6 +71,7 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
                         "error_kind": r.failure.kind if r.failure else None,
                         "error": without_next_step(str(r.failure)) if r.failure else None,
                         "document_errors": [without_next_step(e) for e in r.errors],
+                        "baseline_progress": r.progress,
                         "events": r.events,
                     },
                     default=str,
@@ -80,7 +81,15 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
         if r.failure:
             say(f"{r.source_id}: FAILED ({r.failure.kind}) {cause_first(r.failure)}")
             continue
-        note = " — first run: baseline recorded, nothing sent" if r.baseline else ""
+        note = ""
+        if r.baseline:
+            note = " — first run: baseline recorded, nothing sent" if not r.events else (
+                " — the first listing recorded silently; what appeared since is news"
+            )
+        if r.progress:
+            from monitor.baseline import describe
+
+            note += f" — {describe(r.progress)}"
         note += " — ALERTS HELD by the mass-change guard" if r.held else ""
         say(
             f"{r.source_id}: {r.discovered} listed, {r.fetched} fetched "

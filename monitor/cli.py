@@ -375,6 +375,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
             f"{_when(r['next_run_at'], '-', tz):<17} {r['consecutive_failures']:>5}  "
             f"{err[:120] if r['last_error_kind'] else ''}"
         )
+        if r["baseline"]:  # a first listing still being absorbed
+            from monitor.baseline import describe
+
+            say(f"{'':<14} {describe(r['baseline'])}")
 
 
 def _when(iso: str | None, missing: str, tz: str) -> str:

@@ -33,6 +33,7 @@ from monitor.config import Config, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
 from monitor.http.fetcher import Fetcher
+from monitor.lease import jitter
 from monitor.store.tables import SourceState
 from monitor.store.watch import StorageWatch
 
@@ -60,6 +61,7 @@ class Daemon:
         self.stopping = asyncio.Event()
         self.running: set[asyncio.Task[None]] = set()
         self.cycles = 0
+        self.asked: set[str] = set()  # "check now" requests taken, not yet run
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -125,7 +127,18 @@ class Daemon:
     # ---- jobs --------------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
-        return Engine(self.config, self.db, self.fetcher, owner=self.owner)
+        return Engine(
+            self.config, self.db, self.fetcher, owner=self.owner, intervals=self._interval_for
+        )
+
+    def _interval_for(self, sc: object, _source: object) -> timedelta | None:
+        """The source's interval, kept fleet-wide by its lease; none for a run a maintainer
+        asked for ("check now")."""
+        source_id = getattr(sc, "id", None)
+        if source_id in self.asked:
+            self.asked.discard(source_id)
+            return None
+        return next((cs.interval for cs in self.sources if cs.id == source_id), None)
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)
@@ -133,7 +146,7 @@ class Daemon:
             seconds = cs.interval.total_seconds()
             self.scheduler.add_job(
                 self._tracked(self._cycle),
-                IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
+                IntervalTrigger(seconds=seconds, jitter=jitter(cs.interval).total_seconds()),
                 args=[cs],
                 id=f"source:{cs.id}",
                 max_instances=1,
@@ -212,6 +225,7 @@ class Daemon:
         for source_id in await asyncio.to_thread(take_requests, self.db):
             job = self.scheduler.get_job(f"source:{source_id}")
             if job is not None:
+                self.asked.add(source_id)
                 job.modify(next_run_time=datetime.now(UTC))
                 log.info("checking %s now, as a maintainer asked", source_id)
 

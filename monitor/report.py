@@ -35,6 +35,7 @@ class CycleReport:
     skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
     deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
     new_failed: int = 0  # new documents that could not be read; the listing is re-read next time
+    progress: dict[str, Any] | None = None  # a first listing still being absorbed: baseline.py
 
     @property
     def ok(self) -> bool:
@@ -84,6 +85,10 @@ def log_report(r: CycleReport) -> None:
         " — baseline, nothing sent" if r.baseline else "",
         " — alerts HELD by the mass-change guard" if r.held else "",
     )
+    if r.progress:
+        from monitor.baseline import describe
+
+        log.info("%s: %s", r.source_id, describe(r.progress))
 
 
 def event_summary(event: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from monitor import baseline
 from monitor.config import Config
 from monitor.redact import redact
 from monitor.store.tables import (
@@ -212,6 +213,8 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "failing_since": _iso(s.failing_since) if s else None,
                 "next_run_at": _iso(s.next_run_at) if s else None,
                 "check_requested_at": _iso(s.check_requested_at) if s else None,
+                # A first listing still being absorbed: done, total, rate_per_hour, eta.
+                "baseline": baseline.progress_of(s.state_json) if s else None,
             }
         )
         if fault is not None:

@@ -180,6 +180,10 @@ def test_the_cli_corrects_lists_and_exports(desk, tmp_path):
     assert result.exit_code == 0, result.output
     assert "follow-up alert queued: correction: Stephen Port is at inquest findings" in (
         result.output)
+    history = runner.invoke(main, ["history", "-c", config, "Stephen Port"])
+    assert "corrected by alice (read as re-investigation at first): jury findings" in (
+        history.output)
+    assert f"(announcement #{doc})" in history.output
     listed = runner.invoke(main, ["corrections", "-c", config])
     assert "alice: announcement" in listed.output and "re-investigation → inquest findings" in (
         listed.output)

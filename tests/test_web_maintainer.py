@@ -151,6 +151,9 @@ def test_hostile_announcement_stays_text(site):
     db, ids = site
     page = reader(db).get(f"/announcements/{ids['hostile_doc']}").text
     assert "<script>" not in page and "<img" not in page and "javascript:" not in page
+    found = reader(db).get("/search", params={"q": "alert onerror"}).text
+    assert "<script>" not in found and "<img" not in found
+    assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;" in found  # escaped, then marked
 
 
 # ---- maintainers -----------------------------------------------------------------------------

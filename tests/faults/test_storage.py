@@ -214,7 +214,9 @@ def test_foreign_database_without_a_version_is_refused(tmp_path):
     assert result.exit_code == 3 and "refusing to touch it" in result.output
 
 
-@pytest.mark.parametrize("made_by", ["schema1-demo.db", "schema2-demo.db"])
+@pytest.mark.parametrize(
+    "made_by", ["schema1-demo.db", "schema2-demo.db", "schema4-demo.db"]
+)
 def test_a_database_made_by_an_earlier_release_migrates_without_losing_a_row(tmp_path, made_by):
     source = Path(__file__).parent.parent / "data" / made_by
     path = tmp_path / "monitor.db"
