@@ -114,3 +114,13 @@ def test_every_problem_is_listed_at_once_exit_2(tmp_path):
     assert result.exit_code == 2
     assert "stages[0]" in result.output and "sources[0]" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_mistyped_plugin_name_gets_a_suggestion(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[[sources]]\nid = 'kent'\nplugin = 'polceuk'\n")
+    result = CliRunner().invoke(main, ["check", "-c", str(path)])
+    assert result.exit_code == 2
+    assert "no source plugin called 'polceuk' is installed; did you mean 'policeuk'?" in (
+        result.output
+    )
