@@ -221,10 +221,11 @@ def check(
 @click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
 def run(config_path: Path, web: str | None, create_db: bool) -> None:
     """Run the daemon until SIGTERM/SIGINT. SIGHUP reloads the config."""
-    from monitor.daemon import Daemon
+    from monitor.daemon import Daemon, exit_now_if_sends_in_flight
 
     daemon = Daemon(config_path, web=web, create_db=create_db)
     asyncio.run(daemon.run())
+    exit_now_if_sends_in_flight()
 
 
 @main.command()

@@ -16,9 +16,11 @@ import os
 import random
 import signal
 import socket
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -38,9 +40,54 @@ from monitor.store.tables import SourceState
 from monitor.store.watch import StorageWatch
 
 log = logging.getLogger("monitor.daemon")
+T = TypeVar("T")
 
 STOP_GRACE_SECONDS = 1.0  # then running cycles are cancelled: a stop takes under 2 s
 EXIT_INTERRUPTED = 130
+
+
+async def _off_loop(work: Callable[..., T], *args: object) -> T:
+    """Run blocking work (a send, a database note) in a daemon thread.
+
+    Unlike asyncio.to_thread, a stop never waits for it: a send hung on a silent server would
+    hold the exit until its timeout. A send cut short this way is repeated at the next start,
+    exactly as after a `kill -9` (the outbox row was claimed before the send).
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.done():
+            return  # the job was cancelled by a stop meanwhile
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        try:
+            result, error = work(*args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting job
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:
+            pass  # the loop is closed: the daemon has stopped
+
+    threading.Thread(target=run, name=f"monitor-{work.__name__}", daemon=True).start()
+    return await done
+
+
+def exit_now_if_sends_in_flight() -> None:
+    """After a clean stop: a send still waiting on a silent server must not hold the exit
+    (apprise's own worker threads are joined at interpreter exit). It is cut, and repeated at
+    the next start, as after a `kill -9`."""
+    busy = [t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()]
+    if busy:
+        log.warning("%d send(s) still in flight at stop; they will be repeated at the next start",
+                    len(busy))
+        logging.shutdown()
+        os._exit(0)
 
 
 class Daemon:
@@ -193,7 +240,7 @@ class Daemon:
                     "job %s failed: %s; it will run again at its next time", job.__name__, exc
                 )
                 if isinstance(exc, StoreError):
-                    await asyncio.to_thread(self.storage.failed, exc)
+                    await _off_loop(self.storage.failed, exc)
             except Exception:
                 log.exception("job %s failed; it will run again at its next time", job.__name__)
             finally:
@@ -211,7 +258,7 @@ class Daemon:
             local = when.astimezone(ZoneInfo(self.config.monitor.timezone))
             log.info("%s: next try at %s", cs.id, local.strftime("%H:%M"))
         await self._outbox()
-        await asyncio.to_thread(self.storage.source_worked, cs.id)
+        await _off_loop(self.storage.source_worked, cs.id)
 
     def _tell_maintainers(self, subject: str, body: str) -> None:
         from notifications.health import send_direct_note
@@ -222,7 +269,7 @@ class Daemon:
         """Run at once the sources a maintainer asked to check (monitor/check_now.py)."""
         from monitor.check_now import take_requests
 
-        for source_id in await asyncio.to_thread(take_requests, self.db):
+        for source_id in await _off_loop(take_requests, self.db):
             job = self.scheduler.get_job(f"source:{source_id}")
             if job is not None:
                 self.asked.add(source_id)
@@ -254,22 +301,22 @@ class Daemon:
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due
 
-        await asyncio.to_thread(deliver_due, self.db, self.config)
+        await _off_loop(deliver_due, self.db, self.config)
 
     async def _digests(self) -> None:
         from notifications.digest import send_due_digests
 
-        await asyncio.to_thread(send_due_digests, self.db, self.config)
+        await _off_loop(send_due_digests, self.db, self.config)
 
     async def _dead_letters(self) -> None:
         from notifications.health import dead_letter_note
 
-        await asyncio.to_thread(dead_letter_note, self.db, self.config)
+        await _off_loop(dead_letter_note, self.db, self.config)
 
     async def _reminders(self) -> None:
         from monitor.cases.reminders import send_reminders
 
-        await asyncio.to_thread(send_reminders, self.db, self.config, datetime.now(UTC))
+        await _off_loop(send_reminders, self.db, self.config, datetime.now(UTC))
 
     async def _drain(self) -> None:
         if not self.running:

@@ -256,3 +256,26 @@ def test_check_now_from_another_process_runs_the_source_at_once(tmp_path, site, 
     finally:
         proc.kill()
     assert "checking cases now, as a maintainer asked" in err
+
+
+def test_a_stop_does_not_wait_for_a_send_hung_on_a_silent_server(tmp_path):
+    hook = StallingServer()  # the maintainers' webhook accepts, then never answers
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nretries = 0\n"
+        f"[health]\nurls = ['json://127.0.0.1:{hook.port}/hook']\nafter_failures = 1\n"
+        "[[sources]]\nid = 'dead'\nplugin = 'page'\noptions = { urls = ['http://127.0.0.1:9/x'] }\n"
+    )
+    proc = start_daemon(config)
+    try:
+        wait_until(lambda: hook.accepted)  # the "source failing" note is being sent
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+        hook.close()
+    assert proc.returncode == 0, err
+    assert took < 2.0, f"stop took {took:.1f} s"
+    assert "stopped cleanly" in err and "Traceback" not in err
