@@ -6,7 +6,7 @@ Does what `oversight-monitor check` does for one source (load config, open the d
 build sources, one shared Fetcher, Engine.run_source) and writes a JSON record:
   import_s / setup_s / cycle_s / cycle_cpu_s   time spent importing, opening, in run_source
   report                                       the CycleReport counters
-  parsed                                       calls of the source's parse() (0 on a 304-only run)
+  parsed                                       pages parsed: new + changed + unchanged-after-200 (0 on a 304-only run)
   sql                                          statements by verb and rows written (INSERT/UPDATE/DELETE)
   fetcher                                      the Fetcher's own request/304/byte counters
 The delivery of alerts (outbox) is not part of the measured cycle.
@@ -34,19 +34,6 @@ from monitor.engine import Engine  # noqa: E402
 from monitor.http.fetcher import Fetcher  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T0
-
-
-def count_parses(source: object) -> Counter[str]:
-    """Wrap the instance's parse() so every call is counted (class left untouched)."""
-    calls: Counter[str] = Counter()
-    original = source.parse  # type: ignore[attr-defined]
-
-    def parse(ref, page):  # type: ignore[no-untyped-def]
-        calls["parse"] += 1
-        return original(ref, page)
-
-    source.parse = parse  # type: ignore[attr-defined]
-    return calls
 
 
 def count_sql(db) -> Counter[str]:  # type: ignore[no-untyped-def]
@@ -86,7 +73,6 @@ async def main(config_path: Path, out: Path) -> None:
     db = database(config)
     sql = count_sql(db)
     (cs,) = build_sources(config)
-    parses = count_parses(cs.source)
     async with Fetcher(config.http) as fetcher:
         kw = {"classifier": stub_classifier} if os.environ.get("BENCH_STUB_CLASSIFIER") else {}
         engine = Engine(config, db, fetcher, enqueue=enqueue_fn(), owner="bench", **kw)
@@ -105,7 +91,7 @@ async def main(config_path: Path, out: Path) -> None:
             "baseline", "held", "deferred", "new_failed")} | {
             "events": len(report.events), "errors": report.errors[:5],
             "failure": str(report.failure) if report.failure else None},
-        "stub_classifier": bool(kw), "parsed": parses["parse"], "sql": dict(sql), "fetcher": stats,
+        "stub_classifier": bool(kw), "parsed": report.new + report.changed + report.unchanged, "sql": dict(sql), "fetcher": stats,
     }))
 
 

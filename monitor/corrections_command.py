@@ -82,7 +82,7 @@ def correct_not_a_case(config_path: Path, case: int, who: str, why: str) -> None
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the stage corrections as reader training data (JSON Lines) to FILE, "
                    "for `oversight-monitor train --corrections FILE`.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text (for scripts).")
 def corrections(config_path: Path, export_path: Path | None, as_json: bool) -> None:
     """List maintainers' corrections, newest first, or export them for training."""
     from monitor.corrections import corrections_list, export_file

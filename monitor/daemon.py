@@ -1,9 +1,11 @@
 """The long-running daemon: one scheduled job per source, plus the outbox, digests and notes.
 
 Jobs never overlap themselves (`max_instances=1`) and missed runs collapse into one
-(`coalesce=True`). SIGTERM/SIGINT stop it cleanly: running cycles get a grace period, then are
-cancelled, which is safe because every document is its own transaction. SIGHUP reloads the
-config; a config with errors is refused and the old one kept.
+(`coalesce=True`). SIGTERM/SIGINT stop it within about two seconds: running cycles get a
+short grace period, then are cancelled (network retries included), which is safe because every
+document is its own transaction. A second SIGINT/SIGTERM exits at once (exit 130); a send in
+flight then is repeated by the next start, as a killed daemon's is. SIGHUP reloads the config;
+a config with errors is refused and the old one kept.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
 
 from monitor.app import ConfiguredSource, build_sources, database
 from monitor.check_now import POLL_SECONDS
@@ -27,11 +33,14 @@ from monitor.config import Config, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
 from monitor.http.fetcher import Fetcher
+from monitor.lease import jitter
+from monitor.store.tables import SourceState
 from monitor.store.watch import StorageWatch
 
 log = logging.getLogger("monitor.daemon")
 
-STOP_GRACE_SECONDS = 10
+STOP_GRACE_SECONDS = 1.0  # then running cycles are cancelled: a stop takes under 2 s
+EXIT_INTERRUPTED = 130
 
 
 class Daemon:
@@ -52,6 +61,7 @@ class Daemon:
         self.stopping = asyncio.Event()
         self.running: set[asyncio.Task[None]] = set()
         self.cycles = 0
+        self.asked: set[str] = set()  # "check now" requests taken, not yet run
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -64,6 +74,7 @@ class Daemon:
             self.scheduler = AsyncIOScheduler(timezone=UTC)
             self._schedule()
             self.scheduler.start()
+            self._write_next_runs()
             server = await self._start_web() if self.web else None
             log.info(
                 "daemon started with %d source(s): %s; database %s",
@@ -86,11 +97,16 @@ class Daemon:
         log.info("daemon stopped cleanly after %d source cycle(s)", self.cycles)
 
     def stop(self, why: str = "request") -> None:
-        if not self.stopping.is_set():
-            log.info(
-                "stopping on %s; letting running cycles finish (up to %ds)", why, STOP_GRACE_SECONDS
-            )
-            self.stopping.set()
+        if self.stopping.is_set():
+            # The operator asked twice: do not make them wait for anything.
+            log.warning("second %s: exiting at once; sends in flight will be retried", why)
+            logging.shutdown()
+            os._exit(EXIT_INTERRUPTED)
+        log.info(
+            "stopping on %s; running cycles get %gs to finish, then are cancelled",
+            why, STOP_GRACE_SECONDS,
+        )
+        self.stopping.set()
 
     def reload(self) -> None:
         try:
@@ -105,12 +121,24 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             job.remove()
         self._schedule()
+        self._write_next_runs()
         log.info("config reloaded: %d source(s)", len(sources))
 
     # ---- jobs --------------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
-        return Engine(self.config, self.db, self.fetcher, owner=self.owner)
+        return Engine(
+            self.config, self.db, self.fetcher, owner=self.owner, intervals=self._interval_for
+        )
+
+    def _interval_for(self, sc: object, _source: object) -> timedelta | None:
+        """The source's interval, kept fleet-wide by its lease; none for a run a maintainer
+        asked for ("check now")."""
+        source_id = getattr(sc, "id", None)
+        if source_id in self.asked:
+            self.asked.discard(source_id)
+            return None
+        return next((cs.interval for cs in self.sources if cs.id == source_id), None)
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)
@@ -118,7 +146,7 @@ class Daemon:
             seconds = cs.interval.total_seconds()
             self.scheduler.add_job(
                 self._tracked(self._cycle),
-                IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
+                IntervalTrigger(seconds=seconds, jitter=jitter(cs.interval).total_seconds()),
                 args=[cs],
                 id=f"source:{cs.id}",
                 max_instances=1,
@@ -157,7 +185,9 @@ class Daemon:
             try:
                 await job(*args)
             except asyncio.CancelledError:
-                raise
+                if not self.stopping.is_set():
+                    raise
+                # Cancelled by our own stop: expected, so no traceback from the scheduler.
             except MonitorError as exc:  # typed: the message says it all, no traceback
                 log.error(
                     "job %s failed: %s; it will run again at its next time", job.__name__, exc
@@ -173,8 +203,13 @@ class Daemon:
         return wrapper
 
     async def _cycle(self, cs: ConfiguredSource) -> None:
-        await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
+        report = await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
         self.cycles += 1
+        when = self._write_next_runs(cs.id).get(cs.id)
+        if report.failure and when:
+            # Otherwise an operator hears nothing until the next try, up to an interval away.
+            local = when.astimezone(ZoneInfo(self.config.monitor.timezone))
+            log.info("%s: next try at %s", cs.id, local.strftime("%H:%M"))
         await self._outbox()
         await asyncio.to_thread(self.storage.source_worked, cs.id)
 
@@ -190,8 +225,31 @@ class Daemon:
         for source_id in await asyncio.to_thread(take_requests, self.db):
             job = self.scheduler.get_job(f"source:{source_id}")
             if job is not None:
+                self.asked.add(source_id)
                 job.modify(next_run_time=datetime.now(UTC))
                 log.info("checking %s now, as a maintainer asked", source_id)
+
+    def _write_next_runs(self, only: str | None = None) -> dict[str, datetime]:
+        """Store each source's next scheduled run (shown by `sources` and the web)."""
+        found: dict[str, datetime] = {}
+        for job in self.scheduler.get_jobs():
+            source_id = job.id.removeprefix("source:")
+            if job.id.startswith("source:") and only in (None, source_id) and job.next_run_time:
+                found[source_id] = job.next_run_time
+        if not found:
+            return found
+        try:
+            with Session(self.db) as session:
+                for source_id, when in found.items():
+                    session.exec(  # type: ignore[call-overload]
+                        update(SourceState)
+                        .where(col(SourceState.source_id) == source_id)
+                        .values(next_run_at=when)
+                    )
+                session.commit()
+        except (StoreError, SQLAlchemyError) as exc:  # a shown time is not worth a failed cycle
+            log.warning("could not store the next run times: %s", exc)
+        return found
 
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due

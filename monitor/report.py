@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +35,32 @@ class CycleReport:
     skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
     deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
     new_failed: int = 0  # new documents that could not be read; the listing is re-read next time
+    progress: dict[str, Any] | None = None  # a first listing still being absorbed: baseline.py
 
     @property
     def ok(self) -> bool:
         return self.failure is None and self.skipped is None
+
+
+# The fetcher's messages end with what the daemon will do; `check` runs once, so it drops it.
+_NEXT_STEP = re.compile(r"[;,] (?:will retry|will try again) next cycle")
+
+
+def without_next_step(message: str) -> str:
+    return _NEXT_STEP.sub("", message)
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s;,()]+", re.I)
+
+
+def cause_first(error: FetchError | str) -> str:
+    """'answered HTTP 500 — https://…' rather than the URL first: the reason stays visible
+    when a narrow table cuts the line."""
+    message = without_next_step(str(error))
+    found = _URL.match(message)
+    if not found or not message[found.end():].strip():
+        return message
+    return f"{message[found.end():].strip()} — {found.group(0)}"
 
 
 def with_next_step(exc: Exception) -> str:
@@ -62,6 +85,10 @@ def log_report(r: CycleReport) -> None:
         " — baseline, nothing sent" if r.baseline else "",
         " — alerts HELD by the mass-change guard" if r.held else "",
     )
+    if r.progress:
+        from monitor.baseline import describe
+
+        log.info("%s: %s", r.source_id, describe(r.progress))
 
 
 def event_summary(event: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from monitor import baseline
 from monitor.config import Config
 from monitor.redact import redact
 from monitor.store.tables import (
@@ -82,6 +83,28 @@ def case_list(
             {**_case_dict(c, tz), "no_announcement": c.id not in with_documents}
             for c in session.exec(query)
         ]
+
+
+def with_configured_cases(rows: list[dict[str, Any]], cases: Any) -> list[dict[str, Any]]:
+    """`rows` plus each tracked case of the config the database does not have yet."""
+    from monitor.cases.tracked import tracked_key
+
+    keys = {r.get("key") for r in rows}
+    missing = [configured_case(c) for c in cases if tracked_key(c.name) not in keys]
+    return missing + rows if missing else rows
+
+
+def configured_case(case: Any) -> dict[str, Any]:
+    """A tracked case named in the config that no check has recorded yet."""
+    from monitor.cases.tracked import tracked_key
+
+    return {
+        "id": None, "key": tracked_key(case.name), "name": case.name, "tracked": True,
+        "force": None, "stage": None, "stage_label": None, "severity": None, "officers": None,
+        "reported_status": None, "stage_since": None, "stage_since_day": None,
+        "updated_at": None, "no_announcement": True, "timeline": [], "officer_trails": [],
+        "hearings": [],
+    }
 
 
 def _case_dict(c: Case, tz: str = "Europe/London") -> dict[str, Any]:
@@ -190,6 +213,8 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "failing_since": _iso(s.failing_since) if s else None,
                 "next_run_at": _iso(s.next_run_at) if s else None,
                 "check_requested_at": _iso(s.check_requested_at) if s else None,
+                # A first listing still being absorbed: done, total, rate_per_hour, eta.
+                "baseline": baseline.progress_of(s.state_json) if s else None,
             }
         )
         if fault is not None:
@@ -283,6 +308,7 @@ CASE_EVENT_KINDS = (
     "case_update",
     "document_changed",
     "document_removed",
+    "document_restored",
 )
 STAGE_EVENT_KINDS = ("new_case", "stage_changed")
 # Held events may come from a broken parser, discarded ones were judged wrong: never shown.
@@ -438,6 +464,8 @@ def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> s
         return f"{case.name}: announcement edited, now reads {to}"
     if event.kind == "document_removed":
         return f"{case.name}: source page taken down"
+    if event.kind == "document_restored":
+        return f"{case.name}: source page restored"
     return f"{case.name}: new announcement, still {to}"
 
 

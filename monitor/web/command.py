@@ -21,4 +21,4 @@ def serve(config_path: Path, listen: str | None) -> None:
 
     config = load_config(config_path)
     check_listen(listen or config.web.listen, config)  # refuse before opening anything
-    serve_forever(config, database(config), listen)
+    serve_forever(config, database(config, create=False), listen)  # read-only: never creates
