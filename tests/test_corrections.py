@@ -21,7 +21,7 @@ from monitor.corrections import (
 )
 from monitor.stages import corpus
 from monitor.store.tables import Case, CaseDocument, Delivery, DocumentRow, Event
-from monitor.views import case_history, case_list
+from monitor.views import case_history, case_list, recent_events
 
 try:
     from tests.test_cases import Desk, load_config_text
@@ -221,3 +221,6 @@ def test_general_news_corrected_to_a_case_event_becomes_a_case(desk):
         "correction: Update on the Kent custody death is a case, at investigation opened"]
     [case] = [c for c in case_list(desk.db) if c["name"] == "Update on the Kent custody death"]
     assert case["stage"] == "investigation_opened"
+    [event] = recent_events(desk.db, case_id=case["id"])
+    assert event["headline"] == (
+        "Update on the Kent custody death: correction, a case at investigation opened")
