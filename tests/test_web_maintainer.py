@@ -10,13 +10,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from monitor.config import Config, SourceConfig, Subscriber, WebSettings
 from monitor.search import Filters, search_documents
-from monitor.store import open_database
+from monitor.store import fulltext, open_database
 from monitor.store.tables import (
     Case,
     Delivery,
@@ -317,6 +318,11 @@ def test_search_on_postgresql_ranks_highlights_and_filters_the_same(pg_url, tmp_
         assert [f["source_id"] for f in only] == ["met"]
         page = TestClient(create_app(config(None), db)).get("/search", params={"q": "served"})
         assert "<mark>served</mark>" in page.text
+        # An older database gets the index from the migration step, computed for its old rows.
+        with db.begin() as connection:
+            connection.execute(text("ALTER TABLE document_version DROP COLUMN search"))
+            fulltext.install(connection)
+        assert len(search_documents(db, "officers served", tz="Europe/London")) == len(found)
     finally:
         db.dispose()
 
