@@ -133,6 +133,7 @@ def pages(ids: dict[str, int]) -> dict[str, str]:
         "sources": "/sources",
         "signin": "/signin",
         "print": f"/cases/{ids['port']}/print",
+        "corrections": "/corrections",
     }
 
 

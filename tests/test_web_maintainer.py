@@ -218,6 +218,9 @@ def test_a_maintainer_corrects_a_stage_and_the_follow_up_is_queued(site):
         assert [d.subscriber for d in session.exec(
             select(Delivery).where(Delivery.event_id == event.id))] == ["advocate"]
         assert session.get(Case, ids["port"]).stage == "appeal_or_review"
+    listed = reader(db).get("/corrections").text  # for everyone to see
+    assert "Alice Advocate" in listed and "corrected to appeal or review" in listed
+    assert "Why: an appeal, not notices" in listed
     bad = client.post(f"/announcements/{doc}/stage",
                       data={"stage": "nonsense", "why": "x", "csrf": csrf})
     assert bad.status_code == 400 and "&#39;nonsense&#39; is not a stage" in bad.text
