@@ -321,6 +321,16 @@ def test_search_on_postgresql_ranks_highlights_and_filters_the_same(pg_url, tmp_
         assert [f["source_id"] for f in only] == ["met"]
         page = TestClient(create_app(config(None), db)).get("/search", params={"q": "served"})
         assert "<mark>served</mark>" in page.text
+        # A correction on PostgreSQL: the case rows are locked FOR UPDATE, then re-derived.
+        from monitor.corrections import correct_stage
+
+        with Session(db) as session:
+            last = session.exec(
+                select(DocumentRow.id).where(DocumentRow.title == PORT_UPDATES[-1][5])).one()
+        done = correct_stage(db, config(), document_id=last, stage="appeal_or_review",
+                             who="pg", why="test")
+        assert done.alerts == ["correction: Stephen Port is at appeal or review, "
+                               "not gross misconduct notices served"]
         # An older database gets the index from the migration step, computed for its old rows.
         with db.begin() as connection:
             connection.execute(text("ALTER TABLE document_version DROP COLUMN search"))
