@@ -187,6 +187,13 @@ def test_sign_in_needs_the_token_and_the_form_s_csrf(site):
     assert forged.status_code == 403 and "did not come from this site" in forged.text
     client, _ = signed_in(db)
     assert "Signed in as <strong>Alice Advocate</strong>" in client.get("/").text
+    for asked, lands in (("/sources", "/sources"), ("//evil.example/", "/"),
+                         ("https://evil.example/", "/"), ("/\\evil.example", "/")):
+        visitor = reader(db)
+        csrf = csrf_of(visitor.get("/signin").text)
+        response = visitor.post("/signin", data={"csrf": csrf, "name": "A", "token": TOKEN,
+                                                 "next": asked}, follow_redirects=False)
+        assert response.headers["location"] == lands, asked
 
 
 def test_without_a_token_nobody_signs_in(site):
