@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from monitor.app import build_sources
 from monitor.cli import main
 from monitor.config import parse_config
 from monitor.errors import ConfigError
@@ -124,3 +125,18 @@ def test_a_mistyped_plugin_name_gets_a_suggestion(tmp_path):
     assert "no source plugin called 'polceuk' is installed; did you mean 'policeuk'?" in (
         result.output
     )
+
+
+
+@pytest.mark.parametrize(
+    ("plugin", "known"), [("policeuk", "kent, leics"), ("policeuk_misconduct", "kent, leics, met")]
+)
+def test_a_police_uk_force_not_in_the_table_is_refused_listing_the_known_ones(plugin, known):
+    config = parse_config(f"[[sources]]\nid = 'x'\nplugin = '{plugin}'\n"
+                          "options = { force = 'kentt' }\n")  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        build_sources(config)
+    message = str(caught.value)
+    assert f"sources 'x' options ({plugin}): force: " in message
+    assert "unknown force 'kentt'; known: " in message
+    assert all(f" {key}," in message for key in known.split(", "))
