@@ -25,6 +25,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
+from monitor.diff import NO_EVENT_STAGE
 from monitor.errors import MonitorError
 from monitor.store.tables import (
     Case,
@@ -37,7 +38,6 @@ from monitor.store.tables import (
 from monitor.store.types import utcnow
 
 KINDS = ("stage", "detach", "attach", "not_a_case")
-NO_EVENT_STAGE = "not_a_case_update"
 
 
 class CorrectionError(MonitorError):
