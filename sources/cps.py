@@ -65,9 +65,8 @@ class CpsSource(Source):
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = urls.canonical(href, self.root, HOSTS)
-            if urls.host(url) != urls.host(self.root) or not ARTICLE.match(urls.path(url)):
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
+            if not ARTICLE.match(urls.path(url)):
                 continue
             old = refs.get(url)
             if old is None or len(text) > len(old.title or ""):  # image links lack text

@@ -51,9 +51,6 @@ class IopcSource(Source):
     Options = IopcOptions
     article = ARTICLE  # which links on a listing are documents
 
-    def canonical(self, url: str) -> str:
-        return urls.canonical(url, self.root, HOSTS)
-
     async def discover(self, ctx: SourceContext) -> AsyncIterator[DocumentRef]:
         seen: set[str] = set()  # a story listed twice (news and learning) is yielded once
 
@@ -71,15 +68,14 @@ class IopcSource(Source):
     def items(self, tree, base: str) -> list[DocumentRef]:
         """Article links in page order; node ids from Drupal teasers where present."""
         teaser_ids = {
-            self.canonical(url): t.attributes["data-history-node-id"]
+            urls.canonical(url, self.root, HOSTS): t.attributes["data-history-node-id"]
             for t in tree.css("[data-history-node-id]")
             for a in t.css("a[href]")
             if (url := urls.join(base, a.attributes["href"] or ""))
         }
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = self.canonical(href)
-            if urls.host(url) != urls.host(self.root) or not self.article.match(urls.path(url)):
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
+            if not self.article.match(urls.path(url)):
                 continue
             node = teaser_ids.get(url) or (m.group(1) if (m := NODE.search(url)) else None)
             old = refs.get(url)

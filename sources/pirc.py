@@ -60,9 +60,8 @@ class PircSource(Source):
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = urls.canonical(href, self.root, HOSTS)
-            if urls.host(url) == urls.host(self.root) and status_of(urls.path(url)):
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
+            if status_of(urls.path(url)):
                 refs.setdefault(url, DocumentRef(url, urls.path(url).rstrip("/"), text or None))
         return list(refs.values())
 

@@ -104,10 +104,10 @@ class PoliceUkSource(Source):
         if isinstance(page, NotModified):
             return []
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(html.parse(page.text), page.url):
-            url = urls.canonical(href, self.root, tuple(self.allowed_hosts))
+        tree, hosts = html.parse(page.text), tuple(self.allowed_hosts)
+        for url, text in html.site_links(tree, page.url, self.root, hosts):
             where = urls.path(url)
-            if urls.host(url) != urls.host(self.root) or "?" in url or not item(where, prefixes):
+            if "?" in url or not item(where, prefixes):
                 continue
             if extra and MISCONDUCT not in where.lower():
                 continue

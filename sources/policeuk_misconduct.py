@@ -89,10 +89,9 @@ class PoliceUkMisconductSource(Source):
         prefix = YEAR.sub("/", prefix)  # a year index's items sit beside it, under the root
         refs: dict[str, DocumentRef] = {}
         years: list[str] = []
-        for href, text in html.links(tree, page.url):
-            url = urls.canonical(href, self.root, tuple(self.allowed_hosts))
+        for url, text in html.site_links(tree, page.url, self.root, tuple(self.allowed_hosts)):
             where = urls.path(url)
-            if urls.host(url) != urls.host(self.root) or "?" in url or not where.startswith(prefix):
+            if "?" in url or not where.startswith(prefix):
                 continue
             if YEAR.search(where) and where.rstrip("/").count("/") == prefix.count("/"):
                 years.append(url)

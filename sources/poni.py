@@ -58,10 +58,9 @@ class PoniSource(Source):
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = urls.canonical(href, self.root, HOSTS)
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
             where = urls.path(url).lower().rstrip("/")
-            if urls.host(url) == urls.host(self.root) and status_of(where):
+            if status_of(where):
                 refs.setdefault(where, DocumentRef(url, where, text or None))
         return list(refs.values())
 
