@@ -142,8 +142,13 @@ class Row:
         return self.stats.get("status", {}).get(str(code), 0)
 
     def as_dict(self) -> dict[str, Any]:
+        # Our analysis worker is a second process: its peak counts on top of ours (wait4 alone
+        # would report the larger of the two).
+        rss = self.m.rss_mb
+        if "maxrss_mb_self" in self.extra:
+            rss = self.extra["maxrss_mb_self"] + self.extra.get("maxrss_mb_worker", 0)
         return {"n": self.n, "tool": self.tool, "phase": self.phase, "wall_s": self.m.wall,
-                "cpu_s": self.m.cpu, "peak_rss_mb": self.m.rss_mb, "rc": self.m.rc,
+                "cpu_s": self.m.cpu, "peak_rss_mb": rss, "rc": self.m.rc,
                 "server": self.stats, **self.extra}
 
 
@@ -161,9 +166,8 @@ class Tool:
 class Ours(Tool):
     name = "oversight-monitor"
 
-    def __init__(self, *a: Any, real_first_max: int) -> None:
+    def __init__(self, *a: Any) -> None:
         super().__init__(*a)
-        self.stub_first = self.n > real_first_max
         urls = self.dir / "urls.txt"
         urls.write_text("".join(f"{self.server.base}/case/{i}\n" for i in range(self.n)))
         (self.dir / "config.toml").write_text(config_toml(self.dir / "monitor.db", urls, self.n, self.conc))
@@ -171,8 +175,6 @@ class Ours(Tool):
     def run(self, phase: str) -> tuple[Measured, dict[str, Any]]:
         out = self.dir / f"phase-{phase.replace('%', '').replace(' ', '_')}.json"
         env = dict(os.environ, PYTHONPATH=str(REPO))
-        if phase == "first" and self.stub_first:
-            env["BENCH_STUB_CLASSIFIER"] = "1"
         m = measure([sys.executable, str(HERE / "phase_ours.py"), str(self.dir / "config.toml"), str(out)],
                     env=env, cwd=REPO)
         if m.rc != 0:
@@ -277,9 +279,15 @@ def ensure_peers(venv: Path, install: bool, want: list[str]) -> dict[str, str]:
 # ---- side by side --------------------------------------------------------------------------------
 
 
+def make_tool(name: str, server: PageServer, tdir: Path, conc: int, venv: Path) -> Tool:
+    if name in ("urlwatch", "webchanges"):
+        return (UrlWatch if name == "urlwatch" else WebChanges)(server, tdir, conc, venv=venv)
+    return {"ours": Ours, "bare": Bare}[name](server, tdir, conc)
+
+
 def side_by_side(sizes: list[int], tools: list[str], conc: int, venv: Path, install: bool,
                  webchanges_max: int, workdir: Path, prefer_shared: bool,
-                 real_first_max: int) -> dict[str, Any]:
+                 urlwatch_max: int) -> dict[str, Any]:
     peers = ensure_peers(venv, install, [t for t in tools if t in ("urlwatch", "webchanges")])
     rows: list[Row] = []
     server_kind = ""
@@ -287,6 +295,7 @@ def side_by_side(sizes: list[int], tools: list[str], conc: int, venv: Path, inst
         server = PageServer(n, workdir, prefer_shared)
         server_kind = server.which
         try:
+            runners: list[Tool] = []
             for name in tools:
                 if name in ("urlwatch", "webchanges") and name not in peers:
                     print(f"  {name}: not installed, skipped", flush=True)
@@ -294,31 +303,65 @@ def side_by_side(sizes: list[int], tools: list[str], conc: int, venv: Path, inst
                 if name == "webchanges" and n > webchanges_max:
                     print(f"  webchanges: skipped at N={n} (> --webchanges-max {webchanges_max})", flush=True)
                     continue
+                if name == "urlwatch" and n > urlwatch_max:
+                    print(f"  urlwatch: skipped at N={n} (> --urlwatch-max {urlwatch_max})", flush=True)
+                    continue
                 tdir = workdir / f"n{n}"
-                tool: Tool = {
-                    "ours": lambda: Ours(server, tdir, conc, real_first_max=real_first_max),
-                    "bare": lambda: Bare(server, tdir, conc),
-                    "urlwatch": lambda: UrlWatch(server, tdir, conc, venv=venv),
-                    "webchanges": lambda: WebChanges(server, tdir, conc, venv=venv),
-                }[name]()
-                for phase in PHASES:
-                    if phase == "1% changed":
-                        server.admin("bump?fraction=0.01&seed=42")
+                runners.append(make_tool(name, server, tdir, conc, venv))
+            # Phase by phase, every tool in turn: the tools see the same pages and, as far as
+            # a shared machine allows, the same load.
+            for phase in PHASES:
+                if phase == "1% changed":
+                    server.admin("bump?fraction=0.01&seed=42")
+                for tool in runners:
                     server.admin("reset")
+                    load = os.getloadavg()[0]
                     m, extra = tool.run(phase)
+                    extra["load_1min"] = load
                     row = Row(n, tool.name, phase, m, server.admin("stats"), extra)
                     rows.append(row)
                     print(f"  N={n:>5} {tool.name:<18} {phase:<11} wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
-                          f"rss {m.rss_mb:6.0f} MB  req {row.requests:>5} "
-                          f"(200 {row.status(200)}, 304 {row.status(304)})", flush=True)
+                          f"rss {row.as_dict()['peak_rss_mb']:6.0f} MB  req {row.requests:>5} "
+                          f"(200 {row.status(200)}, 304 {row.status(304)})  load {load:.1f}", flush=True)
         finally:
             server.stop()
-    return {"server": server_kind, "peers": peers, "conc": conc, "real_first_max": real_first_max,
+    return {"server": server_kind, "peers": peers, "conc": conc,
             "rows": [r.as_dict() for r in rows]}
 
 
 def _get(rows: list[dict[str, Any]], n: int, tool: str, phase: str) -> dict[str, Any] | None:
     return next((r for r in rows if r["n"] == n and r["tool"] == tool and r["phase"] == phase), None)
+
+
+TARGETS = {"first": 3.0, "1% changed": 1.3, "unchanged": 1.15}  # wall ÷ bare client wall
+RSS_TARGETS = {1000: 0.5, 5000: 0.25}  # peak RSS ÷ urlwatch's, every phase
+
+
+def targets_md(rows: list[dict[str, Any]]) -> list[str]:
+    out = ["| target | N | measured | met? |", "| --- | ---: | ---: | --- |"]
+    sizes = sorted({r["n"] for r in rows})
+    for phase, limit in TARGETS.items():
+        for n in sizes:
+            ours, bare = _get(rows, n, "oversight-monitor", phase), _get(rows, n, "bare httpx", phase)
+            if ours and bare:
+                ratio = ours["wall_s"] / bare["wall_s"]
+                out.append(f"| {phase}: wall ≤ {limit}× the bare client | {n} | {ratio:.2f}× | "
+                           f"{'yes' if ratio <= limit else '**no**'} |")
+    for n, limit in RSS_TARGETS.items():
+        for phase in PHASES:
+            ours, uw = _get(rows, n, "oversight-monitor", phase), _get(rows, n, "urlwatch", phase)
+            if ours and uw:
+                ratio = ours["peak_rss_mb"] / uw["peak_rss_mb"]
+                out.append(f"| {phase}: peak RSS ≤ {limit} × urlwatch's | {n} | {ratio:.2f} | "
+                           f"{'yes' if ratio <= limit else '**no**'} |")
+    big = max(sizes, default=0)
+    for phase in ("first", "unchanged"):
+        a, b = _get(rows, 1000, "oversight-monitor", phase), _get(rows, big, "oversight-monitor", phase)
+        if a and b and big > 1000:
+            ratio = (b["wall_s"] / big) / (a["wall_s"] / 1000)
+            out.append(f"| {phase}: time per page at {big:,} ≤ 1.2× that at 1,000 | {big} | "
+                       f"{ratio:.2f}× | {'yes' if ratio <= 1.2 else '**no**'} |")
+    return out
 
 
 def side_by_side_md(res: dict[str, Any]) -> str:
@@ -332,13 +375,12 @@ def side_by_side_md(res: dict[str, Any]) -> str:
         "measured with os.wait4; `cycle` is the time inside the poll itself (oversight-monitor: "
         "`Engine.run_source`; bare client: its `gather`). Requests and bytes are the server's counters.",
         "",
-        f"Rows marked * are first runs above N={res['real_first_max']} made with the classifier "
-        "replaced by a constant (BENCH_STUB_CLASSIFIER=1) to keep the run short: they time fetch, parse, "
-        "hash and the database writes but not classification; see the parser section for the "
-        "classifier's cost per page.",
+        "Every first run uses the learned reader (no stub). oversight-monitor's peak RSS is its "
+        "process plus its analysis worker, if one ran (the worker's own peak); `load` is the "
+        "machine's 1-minute load average when the phase started (other work shares the cores).",
         "",
-        "| N | run | tool | wall s | cycle s | CPU s | peak RSS MB | requests | 200 / 304 | TCP conns | body MB | parsed | rows written |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+        "| N | run | tool | wall s | cycle s | CPU s | peak RSS MB | load | requests | 200 / 304 | TCP conns | body MB | parsed | rows written |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
         st = r["server"]
@@ -348,11 +390,12 @@ def side_by_side_md(res: dict[str, Any]) -> str:
             parts = [f"{k[5:8]} {k.split(':', 1)[1]} {v}" for k, v in sorted(sql.items())
                      if k.startswith("rows_") and ":" in k]
             written = ", ".join(parts) or "0"
-        phase = r["phase"] + (" *" if r.get("stub_classifier") else "")
+        phase = r["phase"]
         cycle = f"{r['cycle_s']:.2f}" if "cycle_s" in r else "–"
         out.append(
             f"| {r['n']} | {phase} | {r['tool']} | {r['wall_s']:.2f} | {cycle} | "
-            f"{r['cpu_s']:.2f} | {r['peak_rss_mb']:.0f} | {st.get('requests', 0)} | "
+            f"{r['cpu_s']:.2f} | {r['peak_rss_mb']:.0f} | {r.get('load_1min', 0):.1f} | "
+            f"{st.get('requests', 0)} | "
             f"{st.get('status', {}).get('200', 0)} / {st.get('status', {}).get('304', 0)} | "
             f"{st.get('connections', 0)} | "
             f"{st.get('bytes_body', 0) / 1e6:.2f} | {r.get('parsed', '–')} | {written or '–'} |"
@@ -367,7 +410,7 @@ def side_by_side_md(res: dict[str, Any]) -> str:
                 continue
             bare, uw = _get(rows, n, "bare httpx", phase), _get(rows, n, "urlwatch", phase)
             f = lambda a, b: f"{a / b:.2f}" if b else "–"  # noqa: E731
-            star = " *" if ours.get("stub_classifier") else ""
+            star = ""
             out.append(
                 f"| {n} | {phase}{star} | {f(ours['cycle_s'], bare['cycle_s']) if bare else '–'} | "
                 f"{f(ours['wall_s'], bare['wall_s']) if bare else '–'} | "
@@ -375,13 +418,7 @@ def side_by_side_md(res: dict[str, Any]) -> str:
                 f"{f(uw['wall_s'], ours['wall_s']) if uw else '–'} | "
                 f"{f(ours['peak_rss_mb'], uw['peak_rss_mb']) if uw else '–'} |"
             )
-    scale = []
-    for phase in PHASES:
-        a, b = _get(rows, 1000, "oversight-monitor", phase), _get(rows, 5000, "oversight-monitor", phase)
-        if a and b:
-            scale.append(f"{phase}: wall {b['wall_s'] / a['wall_s']:.2f}×, cycle {b['cycle_s'] / a['cycle_s']:.2f}×")
-    if scale:
-        out += ["", "Scaling, oversight-monitor N=5000 ÷ N=1000: " + "; ".join(scale) + "."]
+    out += ["", "Targets (issue 19), from the rows above:", "", *targets_md(rows)]
     return "\n".join(out)
 
 
@@ -409,7 +446,8 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     return {"nproc": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
-            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+            "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
 
 
 def main() -> None:
@@ -420,8 +458,8 @@ def main() -> None:
                     help="connections for us and the bare client (32 was slower on 2 cores: see README)")
     ap.add_argument("--peer-venv", type=Path, default=PEER_VENV)
     ap.add_argument("--no-install", action="store_true", help="do not pip-install missing peers")
-    ap.add_argument("--real-first-max", type=int, default=200,
-                    help="largest N whose first run uses the real classifier (above: stubbed, marked *)")
+    ap.add_argument("--urlwatch-max", type=int, default=5000,
+                    help="largest N to run urlwatch at (its repeat runs are O(N²))")
     ap.add_argument("--webchanges-max", type=int, default=1000, help="largest N to run webchanges at (slow, ~1 GB at 1000)")
     ap.add_argument("--bundled-server", action="store_true", help="use benchmarks/pageserver.py even if ../shared exists")
     ap.add_argument("--soak", action="store_true", help="daemon steady state (minutes)")
@@ -443,14 +481,15 @@ def main() -> None:
                                "command": "python benchmarks/run.py " + " ".join(shlex.quote(x) for x in sys.argv[1:])}
     md = [f"Command: `{results['command']}`", "",
           f"Machine: {results['machine']['nproc']} CPUs ({results['machine']['cpu']}), Python "
-          f"{results['machine']['python']}, {results['machine']['platform']}; run {results['machine']['date']}."]
+          f"{results['machine']['python']}, {results['machine']['platform']}; run {results['machine']['date']}.",
+          "", f"Load at the start (`uptime`): {results['machine']['uptime']}"]
     try:
         sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
         if sizes:
             print(f"side by side, N = {sizes}", flush=True)
             res = side_by_side(sizes, [t.strip() for t in a.tools.split(",") if t.strip()], a.conc,
                                a.peer_venv, not a.no_install, a.webchanges_max, workdir, not a.bundled_server,
-                               a.real_first_max)
+                               a.urlwatch_max)
             results["side_by_side"] = res
             md += ["", "### Side by side", "", side_by_side_md(res)]
         if a.parse:

@@ -9,6 +9,7 @@ more than it saves.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import multiprocessing
 import pickle
 from collections.abc import Callable
@@ -32,11 +33,32 @@ Classifier = Callable[[str, str], "Classification"]
 WORKER_MIN_PAGES = 100
 
 
+class Verdict:
+    """A Classification's fields, read like one, that unpickles without importing the reader:
+    the worker's readings must not load numpy and the model into this process too."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: dict[str, object]) -> None:
+        self._fields = fields
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __reduce__(self) -> tuple[type[Verdict], tuple[dict[str, object]]]:
+        return Verdict, (self._fields,)
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What the reader, the clue finder and the hearing-date finder make of a document."""
 
-    classification: Classification
+    classification: Classification | Verdict  # Verdict: read in the worker
     clues: list[Clue]
     hearings: list[Announced]
 
@@ -121,10 +143,23 @@ class Analyser:
             raise result.error()
         return result
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self) -> float | None:
+        """Stop the worker, if any; its peak memory in MB (the benchmarks report it)."""
+        if self._pool is None:
+            return None
+        try:
+            peak = self._pool.submit(_peak_rss_mb).result(timeout=30)
+        except Exception:  # a broken worker has no figure to give; it is stopped all the same
+            peak = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        return peak
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +183,12 @@ def _in_worker(
     from monitor.stages.reader import classify
 
     try:
-        return analyse(source, ref, page, want_reading, classify)
+        result = analyse(source, ref, page, want_reading, classify)
     except FetchError as exc:
         return _Failure(type(exc), exc.args[0], exc.url, getattr(exc, "status", 0))
+    if result.reading is None:
+        return result
+    fields = {f.name: getattr(result.reading.classification, f.name)
+              for f in dataclasses.fields(result.reading.classification)}
+    reading = dataclasses.replace(result.reading, classification=Verdict(fields))
+    return dataclasses.replace(result, reading=reading)

@@ -132,6 +132,7 @@ def mark_not_a_case(
     now = now or utcnow()
     with Session(db) as session:
         case = _case(session, case_id)
+        _lock(session, [case.id])
         if case.tracked:
             raise CorrectionError(
                 f"case {case.id} ({case.name}) is tracked from the config; "
@@ -316,6 +317,7 @@ def _rederive(
     """Re-derive each case's stage; tell its followers where the stage changed."""
     from monitor.recorder import recompute_case
 
+    _lock(session, [c.id for c in cases if c.id is not None])
     alerts = []
     for case in cases:
         before, severity_before = case.stage, case.severity
@@ -355,6 +357,16 @@ def _follow_up(
         return None
     enqueue(session, event, config, text=version.text if version else "", now=now)
     return subject_for(event.kind, payload)
+
+
+def _lock(session: Session, case_ids: list[int]) -> None:
+    """PostgreSQL: lock the cases (in id order, as the recorder does) and re-read them, so a
+    daemon recording into the same case waits and then sees the corrected stage."""
+    if case_ids:
+        session.exec(
+            select(Case).where(col(Case.id).in_(case_ids)).order_by(col(Case.id))
+            .with_for_update().execution_options(populate_existing=True)
+        ).all()
 
 
 def _newest_document(session: Session, case_id: int) -> DocumentRow | None:

@@ -41,8 +41,9 @@ from sources.base import Source, SourceContext, display_name
 if TYPE_CHECKING:
     from monitor.stages.reader import Classification
 
-# A baseline's new pages are written this many to a transaction.
-BATCH = 200
+# A baseline's new pages are written this many to a transaction (200 held ~20 MB more at
+# the peak of a first run than 100, measured in benchmarks/README.md).
+BATCH = 100
 # Pages fetched but not yet analysed, at most: bounds memory when reading is slower than fetching.
 IN_FLIGHT = 32
 
@@ -94,6 +95,7 @@ class Engine:
         self.config, self.db, self.fetcher = config, db, fetcher
         self._classifier, self.clock = classifier, clock
         self.workers = workers  # analysis worker processes: None = decide per cycle, 0 = none
+        self.worker_peak_mb = 0.0  # the analysis worker's peak RSS, over this engine's cycles
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         # The daemon's sources' intervals: kept for the whole fleet (lease.py). None for
         # `check`, which runs when it is asked to.
@@ -203,7 +205,10 @@ class Engine:
             if writer is not None:
                 await writer.close()
         finally:
-            analyser.close()
+            peak = analyser.close()
+            if peak is not None:
+                self.worker_peak_mb = max(self.worker_peak_mb, peak)
+                log.debug("%s: analysis worker peak RSS %.0f MB", sc.id, peak)
         changed: list[_Fetched] = []
         unchanged_ids: list[int] = []
         for item in fetched:

@@ -124,8 +124,9 @@ _SELECT = (
     "d.id, d.url, d.source_id, d.removed_at, v.title, u.stage, u.severity, "
     "coalesce(u.force, v.force) AS force, u.effective_at"
 )
+# The document by its key, then only its current version: `current_version_id` has no index.
 _FROM = (
-    "JOIN document d ON d.current_version_id = v.id "
+    "JOIN document d ON d.id = v.document_id AND d.current_version_id = v.id "
     "JOIN stage_update u ON u.version_id = v.id"
 )
 

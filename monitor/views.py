@@ -454,6 +454,8 @@ def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> s
     if p.get("correction"):
         if event.to_stage == "not_a_case_update":
             return f"{case.name}: correction, not a case"
+        if event.from_stage == "not_a_case_update":
+            return f"{case.name}: correction, a case at {to}"
         return f"{case.name}: correction, {to}, not {short_label(event.from_stage)}"
     if event.kind == "stage_changed":
         move = "moved back: " if backwards else ""

@@ -246,6 +246,8 @@ def _corrected(case: str, p: Mapping[str, Any]) -> str:
     if p.get("to_stage") == NOT_A_CASE_UPDATE:
         return f"{case} is not a case (it was listed as {was})"
     now = stage_short_label(p.get("to_stage"), p.get("severity")) or "unknown"
+    if p.get("from_stage") == NOT_A_CASE_UPDATE:  # general news a maintainer made a case of
+        return f"{case} is a case, at {now}"
     return f"{case} is at {now}, not {was}"
 
 

@@ -133,6 +133,7 @@ def pages(ids: dict[str, int]) -> dict[str, str]:
         "sources": "/sources",
         "signin": "/signin",
         "print": f"/cases/{ids['port']}/print",
+        "corrections": "/corrections",
     }
 
 
@@ -209,6 +210,22 @@ def test_a_maintainer_signs_in_corrects_a_stage_and_the_follow_up_is_in_the_outb
         expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, ".who"),
                                                           "Signed in"))
     assert "Signed in as Alice Advocate" in browser.find_element(By.CSS_SELECTOR, ".who").text
+
+    # The maintainers' forms: labelled, accessible, and no sideways scroll on a phone either.
+    problems = {}
+    for width in WIDTHS:
+        set_width(browser, width)
+        for path in (f"/announcements/{ids['inquest_doc']}", f"/cases/{ids['hostile']}",
+                     "/sources"):
+            browser.get(base + path)
+            assert browser.find_elements(By.CSS_SELECTOR, "form.maintain, form.inline"), path
+            scroll = browser.execute_script("return document.documentElement.scrollWidth")
+            assert scroll <= width, f"{path} scrolls sideways at {width} px ({scroll} px)"
+            found = accessibility_violations(browser)
+            if found:
+                problems[f"{path} at {width} px"] = found
+    assert problems == {}
+    set_width(browser, 1280)
 
     browser.get(f"{base}/announcements/{ids['last_doc']}")
     Select(browser.find_element(By.ID, "stage")).select_by_value("appeal_or_review")

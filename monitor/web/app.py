@@ -56,6 +56,7 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
         Route("/announcements/{document_id:int}/attach", actions.attach, methods=["POST"],
               name="attach"),
         Route("/search", pages.search, name="search"),
+        Route("/corrections", pages.corrections, name="corrections"),
         Route("/upcoming", pages.upcoming, name="upcoming"),
         Route("/sources", pages.sources, name="sources"),
         Route("/sources/{source_id}/check", actions.check_now, methods=["POST"], name="check_now"),
@@ -239,6 +240,11 @@ class Pages:
             request, "search.html", words=words, q=q, documents=documents, cases=cases,
             forces=views.case_forces(self.db),
         )
+
+    def corrections(self, request: Request) -> Response:
+        from monitor.corrections import corrections_list
+
+        return self.render(request, "corrections.html", corrections=corrections_list(self.db))
 
     def upcoming(self, request: Request) -> Response:
         from monitor.cases.hearings import upcoming

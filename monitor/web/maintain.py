@@ -7,6 +7,7 @@ Each action needs a signed-in maintainer and the CSRF token of that session
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine as DbEngine
@@ -36,12 +37,15 @@ class Actions:
                                      "open the page again and resend it.")
         return who, form
 
-    async def correct(self, request: Request, action: Any, back: str, **fields: Any) -> Response:
-        """Run a correction for the signed-in maintainer; back to the page, saying what it did."""
+    async def correct(
+        self, request: Request, action: Any, back: str, fields: Callable[[Any], dict[str, Any]]
+    ) -> Response:
+        """Run a correction for the signed-in maintainer with the arguments `fields` reads from
+        the form; back to the page, saying what it did."""
         from monitor.corrections import CorrectionError
 
         who, form = await self.maintainer_form(request)
-        values = {k: _form_value(form, v) for k, v in fields.items()}
+        values = fields(form)
         try:
             done = await run_in_threadpool(
                 action, self.db, self.config, who=who, why=str(form.get("why") or ""), **values,
@@ -54,29 +58,35 @@ class Actions:
         from monitor.corrections import correct_stage
 
         document_id = request.path_params["document_id"]
-        return await self.correct(request, correct_stage, f"/announcements/{document_id}",
-                                  document_id=document_id, stage="stage")
+        return await self.correct(
+            request, correct_stage, f"/announcements/{document_id}",
+            lambda form: {"document_id": document_id, "stage": str(form.get("stage") or "")},
+        )
 
     async def detach(self, request: Request) -> Response:
         from monitor.corrections import detach
 
         document_id = request.path_params["document_id"]
-        return await self.correct(request, detach, f"/announcements/{document_id}",
-                                  document_id=document_id, case_id=int)
+        return await self.correct(
+            request, detach, f"/announcements/{document_id}",
+            lambda form: {"document_id": document_id, "case_id": _case_number(form)},
+        )
 
     async def attach(self, request: Request) -> Response:
         from monitor.corrections import attach
 
         document_id = request.path_params["document_id"]
-        return await self.correct(request, attach, f"/announcements/{document_id}",
-                                  document_id=document_id, case_id=int)
+        return await self.correct(
+            request, attach, f"/announcements/{document_id}",
+            lambda form: {"document_id": document_id, "case_id": _case_number(form)},
+        )
 
     async def not_a_case(self, request: Request) -> Response:
         from monitor.corrections import mark_not_a_case
 
         case_id = request.path_params["case_id"]
         return await self.correct(request, mark_not_a_case, f"/cases/{case_id}",
-                                  case_id=case_id)
+                                  lambda form: {"case_id": case_id})
 
     async def check_now(self, request: Request) -> Response:
         from monitor.check_now import request_check
@@ -116,10 +126,7 @@ class Actions:
             return self.signin_form(request, 403, "That is not the web token.")
         if not who:
             return self.signin_form(request, 400, "Give your name: corrections keep it.")
-        response = RedirectResponse(str(form.get("next") or "/")
-                                    if str(form.get("next") or "").startswith("/")
-                                    and not str(form.get("next")).startswith("//") else "/",
-                                    status_code=303)
+        response = RedirectResponse(_local(str(form.get("next") or "/")), status_code=303)
         self.maintainers.keep(response, request, self.maintainers.new_session(who))
         return response
 
@@ -130,16 +137,17 @@ class Actions:
         return response
 
 
-def _form_value(form: Any, kind: Any) -> Any:
-    """A path value as given, or a form field: `int` reads field `case_id` as a number."""
-    if kind is int:
-        raw = str(form.get("case_id") or "").strip().removeprefix("#")
-        if not raw.isdigit():
-            raise HTTPException(400, "Give the case number (it is in the case page's address).")
-        return int(raw)
-    if isinstance(kind, str):
-        return str(form.get(kind) or "")
-    return kind
+def _case_number(form: Any) -> int:
+    """The case number a maintainer typed ("12" or "#12")."""
+    raw = str(form.get("case_id") or "").strip().removeprefix("#")
+    if not raw.isdigit():
+        raise HTTPException(400, "Give the case number (it is in the case page's address).")
+    return int(raw)
+
+
+def _local(path: str) -> str:
+    """Where to go after signing in: a path on this site only, never another site."""
+    return path if path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
 
 
 def correction_done(db: DbEngine, correction_id: str | None) -> dict[str, Any] | None:
