@@ -124,3 +124,8 @@ def test_a_mistyped_plugin_name_gets_a_suggestion(tmp_path):
     assert "no source plugin called 'polceuk' is installed; did you mean 'policeuk'?" in (
         result.output
     )
+
+
+def test_a_webhook_on_a_metadata_address_is_refused_too():
+    message = refused("[health]\nurls = ['json://169.254.169.254/latest/meta-data']\n")
+    assert "line 2, health.urls[0]: 169.254.169.254 is a link-local or cloud metadata" in message
