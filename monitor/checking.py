@@ -15,7 +15,7 @@ from monitor.config import load_config
 from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 from monitor.redact import redact
-from monitor.report import cause_first, without_next_step
+from monitor.report import ONE_RUN, cause_first, without_next_step
 from monitor.store.tables import Delivery
 from monitor.terminal import say
 
@@ -23,6 +23,7 @@ from monitor.terminal import say
 async def run_check(
     config_path: Path, source_id: str | None, *, dry_run: bool, create_db: bool = False
 ) -> list[CycleReport]:
+    ONE_RUN.set(True)  # the sources' cycles below inherit it: no "next cycle" in their logs
     config = load_config(config_path)
     db = database(config, create_empty=create_db)
     sources = build_sources(config, only=source_id)

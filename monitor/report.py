@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
@@ -63,8 +64,14 @@ def cause_first(error: FetchError | str) -> str:
     return f"{message[found.end():].strip()} — {found.group(0)}"
 
 
+# Set by `check` for its one run: its log lines then promise no next cycle either.
+ONE_RUN: contextvars.ContextVar[bool] = contextvars.ContextVar("one_run", default=False)
+
+
 def with_next_step(exc: Exception) -> str:
     message = str(exc)
+    if ONE_RUN.get():
+        return without_next_step(message)
     return message if "next cycle" in message else f"{message}; will try again next cycle"
 
 

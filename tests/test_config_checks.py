@@ -127,6 +127,10 @@ def test_a_mistyped_plugin_name_gets_a_suggestion(tmp_path):
     )
 
 
+def test_a_webhook_on_a_metadata_address_is_refused_too():
+    message = refused("[health]\nurls = ['json://169.254.169.254/latest/meta-data']\n")
+    assert "line 2, health.urls[0]: 169.254.169.254 is a link-local or cloud metadata" in message
+
 
 @pytest.mark.parametrize(
     ("plugin", "known"), [("policeuk", "kent, leics"), ("policeuk_misconduct", "kent, leics, met")]

@@ -229,6 +229,9 @@ def test_check_runs_once_so_it_never_promises_a_next_cycle(tmp_path, httpserver)
     assert "next cycle" not in result.output
     assert result.output.count(url) == 1, result.output  # the failure is told once
     assert f"answered HTTP 500 — {url}" in result.output  # the cause before the URL
+    loud = CliRunner().invoke(main, ["check", "-c", str(config), "--log-level", "debug"])
+    assert "cycle failed" in loud.output  # the engine's own lines, shown at debug…
+    assert "next cycle" not in loud.output  # …promise no next cycle either
 
 
 def test_check_now_from_another_process_runs_the_source_at_once(tmp_path, site, smtp):

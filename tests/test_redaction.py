@@ -136,3 +136,15 @@ def test_errors_deliveries_dead_letters_events_sources_check_and_web_are_masked(
         assert secrets_in(text) == [], where
     assert "api_key=****" in web
     assert json.loads(payloads[-1])  # still valid JSON after masking
+
+
+def test_which_parts_of_a_url_are_secrets():
+    from monitor.redact import url_secrets
+
+    site = "https://x.org/news?api_key=k3y1&access_token=t0k2&design=blue&page=2"
+    assert url_secrets(site, channel=False) == {"k3y1", "t0k2"}  # not 'blue', not '2'
+    hook = "json://monitor:pw99@127.0.0.1:9/hooks/Hk7Qz2Wp?+X-Api-Key=hdr1&-token=prm1"
+    assert url_secrets(hook, channel=True) == {"pw99", "Hk7Qz2Wp", "hdr1", "prm1"}
+    assert "T0AB12CD" in url_secrets("slack://T0AB12CD/B0CD34EF/xyzXYZ123456/#police", channel=True)
+    assert "police" not in url_secrets("slack://T0AB12CD/B0CD34EF/xyzXYZ123456/#police",
+                                       channel=True)
