@@ -8,8 +8,9 @@ webchanges), against one local page server, plus the soak, request-economy and p
 
 Every phase of every tool runs in its own subprocess, measured from outside with os.wait4()
 (wall, user+sys CPU, peak RSS of that process), and the page server's /_admin/stats gives the
-requests and bytes it served during that phase. Results go to benchmarks/results/latest.{md,json}
-and, with --readme, between the markers in benchmarks/README.md.
+requests and bytes it served during that phase. Results are printed; with --readme (a run meant
+for the record) they also go to the tracked benchmarks/results/latest.{md,json} and between the
+markers in benchmarks/README.md, so a trial run never rewrites tracked files.
 """
 
 from __future__ import annotations
@@ -624,9 +625,8 @@ def main() -> None:
     ap.add_argument("--economy-days", type=int, default=7)
     ap.add_argument("--parse", action="store_true", help="parser throughput")
     ap.add_argument("--all", action="store_true", help="--soak --economy --parse as well")
-    ap.add_argument(
-        "--readme", action="store_true", help="write the results into benchmarks/README.md"
-    )
+    ap.add_argument("--readme", action="store_true",
+                    help="record the results: results/latest.{md,json} and benchmarks/README.md")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work dir")
     a = ap.parse_args()
     if a.all:
@@ -693,12 +693,12 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
 
     text = "\n".join(md) + "\n"
-    outdir = HERE / "results"
-    outdir.mkdir(exist_ok=True)
-    (outdir / "latest.json").write_text(json.dumps(results, indent=1, default=str))
-    (outdir / "latest.md").write_text(text)
     print("\n" + text)
     if a.readme:
+        outdir = HERE / "results"
+        outdir.mkdir(exist_ok=True)
+        (outdir / "latest.json").write_text(json.dumps(results, indent=1, default=str))
+        (outdir / "latest.md").write_text(text)
         readme = HERE / "README.md"
         body = readme.read_text()
         start, end = body.index(MARK_START) + len(MARK_START), body.index(MARK_END)

@@ -14,7 +14,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine as DbEngine
@@ -29,7 +29,7 @@ from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
 from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
-from monitor.lease import claim
+from monitor.lease import claim, release
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
 from monitor.recorder import Observed, save_validators
 from monitor.refetch import is_due
@@ -89,6 +89,7 @@ class Engine:
         enqueue: Enqueue | None = None,
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
+        intervals: Callable[[SourceConfig, Source], timedelta | None] | None = None,
         workers: int | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
@@ -96,6 +97,9 @@ class Engine:
         self.workers = workers  # analysis worker processes: None = decide per cycle, 0 = none
         self.worker_peak_mb = 0.0  # the analysis worker's peak RSS, over this engine's cycles
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        # The daemon's sources' intervals: kept for the whole fleet (lease.py). None for
+        # `check`, which runs when it is asked to.
+        self.intervals = intervals
         self.matcher = CaseMatcher(config.cases)
         self._tracked_ready = False  # tracked cases get their rows on the first real cycle
         self._enqueue = enqueue or _outbox_enqueue
@@ -120,9 +124,18 @@ class Engine:
         if not dry_run and not self._tracked_ready:
             ensure_tracked(self.db, self.config.cases, now)
             self._tracked_ready = True
-        state = claim(self.db, sc, self.owner, now) if not dry_run else self._state(sc)
-        if state is None:
-            report.skipped = "another daemon is running this source"
+        if dry_run:
+            state: SourceState | str = self._state(sc)
+        else:
+            interval = self.intervals(sc, source) if self.intervals else None
+            hosts = source.allowed_hosts
+            gap = max((self.config.http.for_host(h)[1] for h in hosts), default=0.0)
+            state = claim(
+                self.db, sc, self.owner, now,
+                hosts=hosts, host_gap=timedelta(seconds=gap), interval=interval,
+            )
+        if isinstance(state, str):
+            report.skipped = state
             log.info("%s: skipped, %s", sc.id, report.skipped)
             return report
         report.baseline = not state.baseline_done and not self.config.monitor.send_on_first_run
@@ -237,6 +250,8 @@ class Engine:
                 first_listing.pending -= {f.ref.external_id for f in changed}
                 if first_listing.pending:
                     report.progress = first_listing.progress(self.clock())
+            if report.held:  # after every held event is written, so the note can count them
+                self._held_notice(sc, source, report, now)
         else:
             self._preview(source, changed, report)
         # Recorded documents had their validators saved with them; the rest are saved at the end.
@@ -380,8 +395,6 @@ class Engine:
             # interrupted earlier baseline already recorded has changed since: that is news.
             quiet = item.ref.external_id in silent
             self._record_one(sc, source, item, None if quiet else status, report, now)
-        if report.held:
-            self._held_notice(sc, source, report, now)
 
     def _record_one(
         self,
@@ -516,11 +529,18 @@ class Engine:
             "its listing came back empty" if report.held_reason == "emptied"
             else f"{len(report.held_documents)} of its {report.known} known documents changed"
         )
+        held = sum(1 for e in report.events if e.get("status") == "held")
+        if not held:
+            log.warning(
+                "%s: %s (layout change or parser fault?); no alert came of it, so nothing is "
+                "held. Check the source.", sc.id, what,
+            )
+            return
         log.warning(
-            "%s: %s; this cycle's alerts are held (layout change or parser fault?). Check the "
-            "source, then send them with `oversight-monitor held --release %s` or drop them "
+            "%s: %s; this cycle's %d alert(s) are held (layout change or parser fault?). Check "
+            "the source, then send them with `oversight-monitor held --release %s` or drop them "
             "with `oversight-monitor held --discard %s`.",
-            sc.id, what, sc.id, sc.id,
+            sc.id, what, held, sc.id, sc.id,
         )
 
     def _finish(
@@ -564,7 +584,7 @@ class Engine:
                 now=now,
                 enqueue=lambda s, e: self._enqueue(s, e, self.config, text="", now=now),
             )
-            state.lease_owner, state.lease_until = None, None
+            release(state, self.clock())
             session.add(state)
             session.commit()
 

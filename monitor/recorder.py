@@ -140,6 +140,7 @@ def record(
         )
         session.add(update)
 
+    restored = row.removed_at is not None  # taken down earlier, back on the site now
     row.url, row.title, row.content_hash = obs.page.url, doc.title, obs.content_hash
     row.current_version_id, row.published_at = version.id, doc.published_at
     row.last_seen_at = row.last_fetched_at = now
@@ -206,6 +207,14 @@ def record(
                 events.append(event)
                 if event.status == "live":
                     enqueue(session, event, doc.text)
+    if restored and event_status is not None:
+        from monitor.removal import record_restoration
+
+        told = [j.case for j in joined if j.case.id in alerting and not j.case.not_a_case]
+        events += record_restoration(
+            session, row, told, source_name=obs.source_name, now=now, status=event_status,
+            enqueue=lambda s, e: enqueue(s, e, doc.text),
+        )
     return events
 
 

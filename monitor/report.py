@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,8 +43,35 @@ class CycleReport:
         return self.failure is None and self.skipped is None
 
 
+# The fetcher's messages end with what the daemon will do; `check` runs once, so it drops it.
+_NEXT_STEP = re.compile(r"[;,] (?:will retry|will try again) next cycle")
+
+
+def without_next_step(message: str) -> str:
+    return _NEXT_STEP.sub("", message)
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s;,()]+", re.I)
+
+
+def cause_first(error: FetchError | str) -> str:
+    """'answered HTTP 500 — https://…' rather than the URL first: the reason stays visible
+    when a narrow table cuts the line."""
+    message = without_next_step(str(error))
+    found = _URL.match(message)
+    if not found or not message[found.end():].strip():
+        return message
+    return f"{message[found.end():].strip()} — {found.group(0)}"
+
+
+# Set by `check` for its one run: its log lines then promise no next cycle either.
+ONE_RUN: contextvars.ContextVar[bool] = contextvars.ContextVar("one_run", default=False)
+
+
 def with_next_step(exc: Exception) -> str:
     message = str(exc)
+    if ONE_RUN.get():
+        return without_next_step(message)
     return message if "next cycle" in message else f"{message}; will try again next cycle"
 
 

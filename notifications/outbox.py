@@ -4,15 +4,18 @@
 the event itself. `deliver_due` claims due rows, sends each through apprise, and records the
 result: sent, a retry with exponential backoff, or dead after `max_attempts`. Rows are claimed
 with a lease (`claimed_until`) before sending, so two daemons on one database never send the
-same row at once, and a daemon killed mid-send leaves a row that is retried once its lease
-ends: at worst one duplicate per in-flight send, never a loss.
+same row at once. A claim names its sender (host:pid): a row held by a sender on this host that
+no longer exists (kill -9) is taken back at once, one held by another host once its lease ends.
+At worst one duplicate per in-flight send, never a loss.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import random
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -211,7 +214,11 @@ def claim(
 ) -> list[int]:
     """Lease up to `limit` due rows matching `where`; returns the ids this caller now holds."""
     table = Delivery.__table__
-    free = or_(table.c.claimed_until.is_(None), table.c.claimed_until < now)
+    free = or_(
+        table.c.claimed_until.is_(None),
+        table.c.claimed_until < now,
+        table.c.claimed_by.in_(_dead_senders(engine, now)),
+    )
     conditions = [*where, table.c.next_attempt_at <= now, free]
     excluded = list(exclude)
     if excluded:
@@ -223,7 +230,10 @@ def claim(
         with engine.begin() as conn:
             ids = list(conn.execute(due.with_for_update(skip_locked=True)).scalars())
             if ids:
-                conn.execute(update(table).where(table.c.id.in_(ids)).values(claimed_until=lease))
+                conn.execute(
+                    update(table).where(table.c.id.in_(ids))
+                    .values(claimed_until=lease, claimed_by=_sender())
+                )
         return ids
     # SQLite has one writer at a time: read the candidates without holding a snapshot, then
     # take each with a conditional update; a row another daemon took in between is skipped.
@@ -235,17 +245,41 @@ def claim(
             for row_id in ids:
                 taken = conn.execute(
                     update(table).where(table.c.id == row_id, *where, free)
-                    .values(claimed_until=lease)
+                    .values(claimed_until=lease, claimed_by=_sender())
                 )
                 if taken.rowcount == 1:
                     won.append(row_id)
     return won
 
 
+def _sender() -> str:
+    """This process, as a claim names it (the same form as a source lease's owner)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_senders(engine: Engine, now: datetime) -> list[str]:
+    """Senders still holding claims that are processes of this host no longer running."""
+    from monitor.lease import lease_holder_alive
+
+    table = Delivery.__table__
+    with engine.connect() as conn:
+        holders = conn.execute(
+            select(table.c.claimed_by).distinct()
+            .where(
+                table.c.status.in_((PENDING, DIGEST)),  # indexed: claims are on these only
+                table.c.claimed_until >= now,
+                table.c.claimed_by.is_not(None),
+            )
+        ).scalars()
+        return [h for h in holders if not lease_holder_alive(h)]
+
+
 def release(engine: Engine, ids: Sequence[int]) -> None:
     table = Delivery.__table__
     with engine.begin() as conn:
-        conn.execute(update(table).where(table.c.id.in_(ids)).values(claimed_until=None))
+        conn.execute(
+            update(table).where(table.c.id.in_(ids)).values(claimed_until=None, claimed_by=None)
+        )
 
 
 def record(
@@ -276,7 +310,7 @@ def record(
             values = {"next_attempt_at": now + retry_delay(attempts, settings), "last_error": error}
         conn.execute(
             update(table).where(table.c.id.in_(ids))
-            .values(attempts=attempts, claimed_until=None, **values)
+            .values(attempts=attempts, claimed_until=None, claimed_by=None, **values)
         )
     return outcome
 

@@ -66,9 +66,15 @@ def _corrections_and_search(op: Operations) -> None:
     fulltext.install(op.get_bind())
 
 
+def _fleet_leases(op: Operations) -> None:
+    """Schema 5: a source's lease names its hosts, a delivery's claim names its sender."""
+    op.add_column("source_state", sa.Column("hosts", sa.Text(), nullable=True))
+    op.add_column("delivery", sa.Column("claimed_by", sa.String(64), nullable=True))
+
+
 # STEPS[n] takes a database from schema n + 1 to n + 2.
 STEPS: tuple[Callable[[Operations], None], ...] = (
-    _reading_confidence, _case_model, _corrections_and_search,
+    _reading_confidence, _case_model, _corrections_and_search, _fleet_leases,
 )
 LATEST = len(STEPS) + 1
 

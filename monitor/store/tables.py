@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from monitor.store import fulltext
 from monitor.store.types import UTCDateTime
 
-SCHEMA_VERSION = 4  # monitor/store/migrations.py brings older databases forward
+SCHEMA_VERSION = 5  # monitor/store/migrations.py brings older databases forward
 
 
 class Meta(SQLModel, table=True):
@@ -38,6 +38,8 @@ class SourceState(SQLModel, table=True):
     # A lease lets several daemons on one database share sources without running one twice.
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The hosts it fetches from, space-separated: one daemon per host at a time (lease.py).
+    hosts: str | None = Field(default=None, sa_column=Column(Text))
     # A maintainer pressed "check now" (monitor/check_now.py); the daemon, in whatever process,
     # runs the source soon and clears it.
     check_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -202,6 +204,8 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = Field(index=True, sa_type=UTCDateTime)
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # host:pid of the sender holding the claim: a killed sender's rows are taken back at once.
+    claimed_by: str | None = Field(default=None, max_length=64)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from monitor.app import build_sources
 from monitor.engine import CycleReport, Engine
+from monitor.errors import DatabaseUnreachable
 from monitor.http.fetcher import Fetcher
 from notifications.outbox import deliver_due
 from tests.faults.rig import Rig, case_fields, page_source
@@ -211,3 +212,30 @@ def test_instances_starting_at_once_on_an_empty_database_all_start(tmp_path, fre
         (tmp_path / f"go{n}").touch()
     outcomes = [proc.communicate(timeout=60)[0].splitlines() for proc in procs]
     assert [lines.count("started") for lines in outcomes] == [rounds] * instances, outcomes
+
+
+async def test_connection_lost_is_a_typed_error_and_the_next_cycle_reconnects(
+    tmp_path, httpserver, fresh_databases
+):
+    url = fresh_databases.new()
+    name = make_url(url).database
+    site = CaseSite(httpserver)
+    rig = Rig(tmp_path, httpserver, page_source("cases", site.add("a", **case_fields(1))),
+              monitor={"database": url})
+    assert (await rig.cycle())["cases"].ok
+
+    def server(sql: str) -> None:
+        with fresh_databases.psycopg.connect(fresh_databases.dsn, autocommit=True) as conn:
+            conn.execute(sql)
+
+    server(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')  # the server goes away ...
+    server(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    site.pages["a"]["status"] = "Officer dismissed without notice"
+    with pytest.raises(DatabaseUnreachable) as caught:
+        await rig.cycle()
+    assert "cannot reach the database server" in str(caught.value)
+    assert "\n" not in str(caught.value) and "postgres@" in str(caught.value)
+    code, out = await asyncio.to_thread(rig.cli, "check")
+    assert code == 4 and out.startswith("database error: cannot reach"), out  # restart me
+    server(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')  # ... and comes back
+    assert (await rig.cycle())["cases"].changed == 1  # reconnected, nothing lost
