@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from monitor.app import build_sources
 from monitor.cli import main
 from monitor.config import parse_config
 from monitor.errors import ConfigError
@@ -129,3 +130,17 @@ def test_a_mistyped_plugin_name_gets_a_suggestion(tmp_path):
 def test_a_webhook_on_a_metadata_address_is_refused_too():
     message = refused("[health]\nurls = ['json://169.254.169.254/latest/meta-data']\n")
     assert "line 2, health.urls[0]: 169.254.169.254 is a link-local or cloud metadata" in message
+
+
+@pytest.mark.parametrize(
+    ("plugin", "known"), [("policeuk", "kent, leics"), ("policeuk_misconduct", "kent, leics, met")]
+)
+def test_a_police_uk_force_not_in_the_table_is_refused_listing_the_known_ones(plugin, known):
+    config = parse_config(f"[[sources]]\nid = 'x'\nplugin = '{plugin}'\n"
+                          "options = { force = 'kentt' }\n")  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        build_sources(config)
+    message = str(caught.value)
+    assert f"sources 'x' options ({plugin}): force: " in message
+    assert "unknown force 'kentt'; known: " in message
+    assert all(f" {key}," in message for key in known.split(", "))
