@@ -1,15 +1,17 @@
-"""One oversight-monitor cycle in its own process (one benchmark phase), with counters.
+"""One `oversight-monitor check` in its own process (one benchmark phase), with counters.
 
     python benchmarks/phase_ours.py CONFIG.toml OUT.json
 
-Does what `oversight-monitor check` does for one source (load config, open the database,
-build sources, one shared Fetcher, Engine.run_source) and writes a JSON record:
-  import_s / setup_s / cycle_s / cycle_cpu_s   time spent importing, opening, in run_source
-  report                                       the CycleReport counters
-  parsed                                       calls of the source's parse() (0 on a 304-only run)
-  sql                                          statements by verb and rows written (INSERT/UPDATE/DELETE)
-  fetcher                                      the Fetcher's own request/304/byte counters
-The delivery of alerts (outbox) is not part of the measured cycle.
+Runs the real command (`oversight-monitor check --config CONFIG.toml`, in this process, so it
+can be counted) and writes a JSON record:
+  startup_s                          process start → first cycle starts (imports, config, DB)
+  cycle_s / cycle_cpu_s              time inside Engine.run_source (this process's CPU)
+  maxrss_mb_self / maxrss_mb_worker  peak RSS of this process / of the analysis worker, if any
+  report                             the CycleReport counters
+  parsed                             pages parsed: new + changed + unchanged after a 200
+  sql                                statements by verb and rows written (INSERT/UPDATE/DELETE)
+  fetcher                            the Fetcher's own request/304/byte counters
+Delivery of alerts is part of the command as always (a baseline has none to deliver).
 """
 
 from __future__ import annotations
@@ -18,41 +20,22 @@ import time
 
 T0 = time.perf_counter()
 
-import asyncio  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-from sqlalchemy import event  # noqa: E402
-
-from monitor.app import build_sources, database  # noqa: E402
-from monitor.config import load_config  # noqa: E402
-from monitor.engine import Engine  # noqa: E402
-from monitor.http.fetcher import Fetcher  # noqa: E402
-
-IMPORT_S = time.perf_counter() - T0
+from typing import Any  # noqa: E402
 
 
-def count_parses(source: object) -> Counter[str]:
-    """Wrap the instance's parse() so every call is counted (class left untouched)."""
-    calls: Counter[str] = Counter()
-    original = source.parse  # type: ignore[attr-defined]
+def count_sql() -> Counter[str]:
+    """Every SQL statement of every engine, by verb, and the rows written per table."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
-    def parse(ref, page):  # type: ignore[no-untyped-def]
-        calls["parse"] += 1
-        return original(ref, page)
-
-    source.parse = parse  # type: ignore[attr-defined]
-    return calls
-
-
-def count_sql(db) -> Counter[str]:  # type: ignore[no-untyped-def]
     sql: Counter[str] = Counter()
 
-    @event.listens_for(db, "after_cursor_execute")
+    @event.listens_for(Engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         verb = statement.lstrip().split(None, 1)[0].upper()
         sql[verb] += 1
@@ -64,50 +47,61 @@ def count_sql(db) -> Counter[str]:  # type: ignore[no-untyped-def]
     return sql
 
 
-def stub_classifier(title: str, text: str):  # type: ignore[no-untyped-def]
-    """Only for building a large baseline quickly (BENCH_STUB_CLASSIFIER=1); rows say so."""
-    from monitor.stages.reader import Classification
+def time_cycles(record: dict[str, Any], sql: Counter[str]) -> None:
+    """Wrap Engine.run_source (class-level) to time the cycle and keep its report."""
+    from monitor.engine import Engine
 
-    return Classification("not_a_case_update", "Not a case update", None)
+    original = Engine.run_source
 
-
-def enqueue_fn():  # type: ignore[no-untyped-def]
-    try:
-        from notifications.outbox import enqueue
-
-        return enqueue
-    except ImportError:  # the outbox is not in this tree yet: events are still recorded
-        return lambda *a, **k: 0
-
-
-async def main(config_path: Path, out: Path) -> None:
-    t = time.perf_counter()
-    config = load_config(config_path)
-    db = database(config)
-    sql = count_sql(db)
-    (cs,) = build_sources(config)
-    parses = count_parses(cs.source)
-    async with Fetcher(config.http) as fetcher:
-        kw = {"classifier": stub_classifier} if os.environ.get("BENCH_STUB_CLASSIFIER") else {}
-        engine = Engine(config, db, fetcher, enqueue=enqueue_fn(), owner="bench", **kw)
-        setup_s = time.perf_counter() - t
-        sql.clear()
+    async def run_source(self, sc, source, **kw):  # type: ignore[no-untyped-def]
+        record["startup_s"] = time.perf_counter() - T0
+        sql.clear()  # the cycle's statements only (not schema checks at start-up)
         w0, c0 = time.perf_counter(), time.process_time()
-        report = await engine.run_source(cs.config, cs.source)
-        cycle_s, cycle_cpu = time.perf_counter() - w0, time.process_time() - c0
-        stats = dict(fetcher.stats)
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    out.write_text(json.dumps({
-        "import_s": IMPORT_S, "setup_s": setup_s, "cycle_s": cycle_s, "cycle_cpu_s": cycle_cpu,
-        "maxrss_mb_self": ru.ru_maxrss / 1024,
-        "report": {k: getattr(report, k) for k in (
-            "discovered", "fetched", "not_modified", "unchanged", "new", "changed", "removed",
-            "baseline", "held", "deferred", "new_failed")} | {
-            "events": len(report.events), "errors": report.errors[:5],
-            "failure": str(report.failure) if report.failure else None},
-        "stub_classifier": bool(kw), "parsed": parses["parse"], "sql": dict(sql), "fetcher": stats,
-    }))
+        report = await original(self, sc, source, **kw)
+        record["cycle_s"] = time.perf_counter() - w0
+        record["cycle_cpu_s"] = time.process_time() - c0
+        record["fetcher"] = dict(self.fetcher.stats)
+        record["maxrss_mb_worker"] = self.worker_peak_mb
+        record["report"] = {
+            k: getattr(report, k)
+            for k in (
+                "discovered",
+                "fetched",
+                "not_modified",
+                "unchanged",
+                "new",
+                "changed",
+                "removed",
+                "baseline",
+                "held",
+                "deferred",
+                "new_failed",
+            )
+        } | {
+            "events": len(report.events),
+            "errors": report.errors[:5],
+            "failure": str(report.failure) if report.failure else None,
+        }
+        record["parsed"] = report.new + report.changed + report.unchanged
+        record["sql"] = dict(sql)
+        return report
+
+    Engine.run_source = run_source  # type: ignore[method-assign]
+
+
+def main(config_path: Path, out: Path) -> None:
+    from monitor.cli import main as cli
+
+    record: dict[str, Any] = {}
+    sql = count_sql()
+    time_cycles(record, sql)
+    try:
+        cli(["check", "--config", str(config_path)], standalone_mode=False)
+    except SystemExit as exc:  # `check` exits 1 when a source failed: still a measurement
+        record["exit"] = exc.code
+    record["maxrss_mb_self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.write_text(json.dumps(record))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -57,9 +57,15 @@ _CUES = {
 }
 _CUE_RE = [(stage, re.compile(pattern, re.I)) for stage, pattern in _CUES.items()]
 _NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b[^.]{0,40}$", re.I)
-_FUTURE = re.compile(r"\b(?:will|would|could|may|might|should|if|whether|consider\w*|decide\w*)\b[^.]{0,40}$", re.I)
-_BACKGROUND = re.compile(r"\b(?:previously|earlier|last year|had been|in (?:19|20)\d\d|at the time|back in)\b", re.I)
-_CIVILIAN = re.compile(r"^(?:a|an|the)\s+(?:\d+-year-old\s+)?(?:man|woman|boy|girl|teenager|driver|suspect)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|would|could|may|might|should|if|whether|consider\w*|decide\w*)\b[^.]{0,40}$", re.I
+)
+_BACKGROUND = re.compile(
+    r"\b(?:previously|earlier|last year|had been|in (?:19|20)\d\d|at the time|back in)\b", re.I
+)
+_CIVILIAN = re.compile(
+    r"^(?:a|an|the)\s+(?:\d+-year-old\s+)?(?:man|woman|boy|girl|teenager|driver|suspect)\b", re.I
+)
 
 
 def cue_tokens(title: str, text: str) -> list[str]:
@@ -75,10 +81,14 @@ def cue_tokens(title: str, text: str) -> list[str]:
             for match in pattern.finditer(sentence):
                 before = sentence[: match.start()]
                 judged = (
-                    "neg" if _NEGATION.search(before)
-                    else "fut" if _FUTURE.search(before)
-                    else "bg" if _BACKGROUND.search(sentence)
-                    else "civ" if _CIVILIAN.search(sentence)
+                    "neg"
+                    if _NEGATION.search(before)
+                    else "fut"
+                    if _FUTURE.search(before)
+                    else "bg"
+                    if _BACKGROUND.search(sentence)
+                    else "civ"
+                    if _CIVILIAN.search(sentence)
                     else "plain"
                 )
                 tokens += [f"cue {stage} {judged} {where}", f"cue {stage} {judged}"]
@@ -99,7 +109,9 @@ def svm_with_cues(train_items, test_items):
 
     train_docs = [columns(i) for i in train_items]
     idf = features.learn_idf(train_docs)
-    model = LinearSVC(C=train.C).fit(features.matrix(train_docs, idf), [i.stage for i in train_items])
+    model = LinearSVC(C=train.C).fit(
+        features.matrix(train_docs, idf), [i.stage for i in train_items]
+    )
     return list(model.predict(features.matrix([columns(i) for i in test_items], idf)))
 
 
@@ -116,6 +128,92 @@ def sentence_pick(train_items, test_items):
             per_sentence = np.array([reader.scores(features.ngrams(s.text)[0]) for s in sentences])
             scores = scores + 0.5 * per_sentence.max(axis=0)
         predicted.append(reader.classes[int(np.argmax(scores))])
+    return predicted
+
+
+# Word features of their own for where a word stands (tried for issue 14's remaining targets):
+# the first two statements of the body, the four words after a negation, sentences with a
+# background cue (a past year, "previously", "had been") and sentences with a modal or a
+# question word ("can be dismissed", "what happens when").
+_WORD = re.compile(r"\w+")
+_NEGATOR = re.compile(r"\b(?:not|no|nor|never|neither|without|none|cannot)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:previously|earlier|had been|had\s+\w+ed|last year|at the time|back in|original(?:ly)?"
+    r"|in (?:19|20)\d\d|in (?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december) (?:19|20)\d\d)\b", re.I)
+_MODAL = re.compile(r"\b(?:can|may|might|could|would|should|if|whether|must|what|how|when)\b",
+                    re.I)
+
+
+def _hashed(tokens, salt):
+    if not tokens:
+        return np.zeros(0, dtype=np.int64)
+    hashes = np.array([zlib.crc32(t.encode()) for t in tokens], dtype=np.uint64)
+    return features._mix(hashes, salt).astype(np.int64)
+
+
+def _placed_columns(item, families):
+    from monitor.stages.reader import _can_be_evidence
+    from monitor.stages.sentences import split_sentences
+
+    sentences = [s.text for s in split_sentences(item.text[: features.READ_CHARS])]
+    found = {"lede": [], "neg": [], "bg": [], "modal": []}
+    for sentence in [s for s in sentences if _can_be_evidence(s)][:2]:
+        words = _WORD.findall(sentence.lower())
+        found["lede"] += words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    for sentence in sentences:
+        words = _WORD.findall(sentence.lower())
+        for match in _NEGATOR.finditer(sentence):
+            found["neg"] += _WORD.findall(sentence[match.end():].lower())[:4]
+        found["bg"] += words if _PAST.search(sentence) else []
+        found["modal"] += words if _MODAL.search(sentence) else []
+    salts = {"lede": 0x81, "neg": 0x82, "bg": 0x83, "modal": 0x84}
+    return np.concatenate([train._columns(item)] + [_hashed(found[f], salts[f]) for f in families])
+
+
+def _svm_with(families):
+    def candidate(train_items, test_items):
+        train_docs = [_placed_columns(i, families) for i in train_items]
+        idf = features.learn_idf(train_docs)
+        model = LinearSVC(C=train.C).fit(features.matrix(train_docs, idf),
+                                         [i.stage for i in train_items])
+        test_docs = [_placed_columns(i, families) for i in test_items]
+        return list(model.predict(features.matrix(test_docs, idf)))
+    return candidate
+
+
+def sentence_pooling(train_items, test_items, weight=0.25):
+    """The document's scores plus `weight` times, for each event stage, the best score any
+    body sentence gets from a sentence model trained on the labelled evidence sentences
+    (and every sentence of event-free items as not_a_case_update)."""
+    from monitor.stages.reader import _can_be_evidence
+    from monitor.stages.sentences import split_sentences
+
+    def sentences(item):
+        texts = split_sentences(item.text[: features.READ_CHARS])[:80]
+        return [features.ngrams(s.text)[0] for s in texts if _can_be_evidence(s.text)]
+
+    rows, labels = [], []
+    for item in train_items:
+        if item.stage == NONE:
+            rows += sentences(item) + ([features.ngrams(item.title)[0]] if item.title.strip() else [])
+            labels += [NONE] * (len(rows) - len(labels))
+        elif item.evidence:
+            rows.append(features.ngrams(item.evidence)[0])
+            labels.append(item.stage)
+    idf = features.learn_idf(rows)
+    by_sentence = LinearSVC(C=train.C).fit(features.matrix(rows, idf), labels)
+    reader = train.fit(train_items)
+    assert tuple(by_sentence.classes_) == reader.classes
+    none = reader.classes.index(NONE)
+    predicted = []
+    for item in test_items:
+        scores = reader.scores(train._columns(item)).copy()
+        found = sentences(item)
+        best = (by_sentence.decision_function(features.matrix(found, idf)).max(axis=0)
+                if found else np.full(len(scores), -1.0))
+        best[none] = 0.0  # the sentence model speaks for events only
+        predicted.append(reader.classes[int(np.argmax(scores + weight * best))])
     return predicted
 
 
@@ -152,6 +250,9 @@ CANDIDATES = {
     "svm_baseline": svm_baseline,
     "svm_with_cues": svm_with_cues,
     "sentence_pick": sentence_pick,
+    "svm_lede_block": _svm_with(["lede"]),
+    "svm_negation_background_modal": _svm_with(["neg", "bg", "modal"]),
+    "sentence_pooling": sentence_pooling,
 }
 
 

@@ -5,7 +5,9 @@
 Prints the model's size on disk, the time a fresh process takes to import the reader and load
 the model, and announcements read per second (one process, one thread) over every corpus item
 as written and over the same items as long pages (each padded to ~70 KB with related links and
-comments after the body, as scraped pages are).
+comments after the body, as scraped pages are). The machine is shared, so it also prints the
+load average and a reference loop timed in the same run (splitting the same texts into words,
+pure Python): reads per reference pass is a figure that moves far less with the load.
 """
 
 from __future__ import annotations
@@ -38,11 +40,23 @@ def _rate(items: list[tuple[str, str]], repeats: int) -> float:
     return repeats * len(items) / (time.process_time() - started)
 
 
+def _reference_rate(items: list[tuple[str, str]]) -> float:
+    """Texts per second of a fixed pure-Python job on the same texts (lower + split)."""
+    started = time.process_time()
+    for _ in range(5):
+        for title, text in items:
+            (title + text).lower().split()
+    return 5 * len(items) / (time.process_time() - started)
+
+
 def main() -> None:
     size = sum(path.stat().st_size for path in MODEL_DIR.iterdir())
     loads = [
-        float(subprocess.run([sys.executable, "-c", _LOAD], capture_output=True, text=True,
-                             check=True).stdout)
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _LOAD], capture_output=True, text=True, check=True
+            ).stdout
+        )
         for _ in range(3)
     ]
     items = corpus.load()
@@ -50,8 +64,13 @@ def main() -> None:
     long = [(i.title, i.text + _PADDING) for i in items]
     print(f"model on disk          {size / 2**20:.1f} MB")
     print(f"import + load (fresh)  {min(loads):.2f} s (best of 3)")
-    print(f"read, corpus items     {_rate(plain, 2):,.0f} announcements/s "
+    reference = _reference_rate(plain)
+    rate = _rate(plain, 2)
+    print(f"load average           {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
+    print(f"read, corpus items     {rate:,.0f} announcements/s "
           f"({len(items)} items, {sum(len(t) for _, t in plain) // len(plain):,} chars each)")
+    print(f"reference loop         {reference:,.0f} texts/s; reads per reference text "
+          f"{rate / reference:.4f}")
     print(f"read, ~70 KB pages     {_rate(long, 1):,.0f} announcements/s "
           f"({sum(len(t) for _, t in long) // len(long):,} chars each)")
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy import Engine as DbEngine
+from sqlalchemy.exc import ArgumentError
 
 from monitor.config import Config, SourceConfig
 from monitor.errors import ConfigError
@@ -59,5 +61,22 @@ def build_sources(config: Config, only: str | None = None) -> list[ConfiguredSou
     return built
 
 
-def database(config: Config, *, create_empty: bool = False) -> DbEngine:
-    return open_database(config.database_url, create_empty=create_empty)
+def database(config: Config, *, create: bool = True, create_empty: bool = False) -> DbEngine:
+    """The config's database. `create=False` (read-only commands): a missing SQLite file is an
+    error, never a new empty database, so a typo in the path does not look like lost data.
+    `create_empty` allows making the database in an empty file (monitor/store/db.py)."""
+    url = config.database_url
+    where = config.path or "<config>"
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if not create and path is not None and not path.exists():
+        raise ConfigError(
+            f"{where}: [monitor] database: there is no database at {path}; check the path, or "
+            "run `oversight-monitor check` once to create it"
+        )
+    try:
+        return open_database(url, create=create, create_empty=create_empty)
+    except ArgumentError as exc:  # NoSuchModuleError too: an unknown scheme or driver
+        raise ConfigError(
+            f"{where}: [monitor] database: cannot use this URL ({exc}); write a file path, "
+            "or a URL like postgresql://user:${PGPASSWORD}@host/monitor"
+        ) from None

@@ -15,6 +15,7 @@ from monitor.config import load_config
 from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 from monitor.redact import redact
+from monitor.report import ONE_RUN, cause_first, without_next_step
 from monitor.store.tables import Delivery
 from monitor.terminal import say
 
@@ -22,6 +23,7 @@ from monitor.terminal import say
 async def run_check(
     config_path: Path, source_id: str | None, *, dry_run: bool, create_db: bool = False
 ) -> list[CycleReport]:
+    ONE_RUN.set(True)  # the sources' cycles below inherit it: no "next cycle" in their logs
     config = load_config(config_path)
     db = database(config, create_empty=create_db)
     sources = build_sources(config, only=source_id)
@@ -33,8 +35,10 @@ async def run_check(
         )
     if not dry_run:
         from monitor.cases.reminders import send_reminders
+        from monitor.cases.tracked import ensure_tracked
         from monitor.store.types import utcnow
 
+        ensure_tracked(db, config.cases, utcnow())  # even with no source: the web lists them
         send_reminders(db, config, utcnow())
         if _pending_deliveries(db):  # the outbox imports apprise and jinja2: only when needed
             from notifications.outbox import deliver_due
@@ -66,8 +70,9 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
                         "changed": r.changed,
                         "removed": r.removed,
                         "error_kind": r.failure.kind if r.failure else None,
-                        "error": str(r.failure) if r.failure else None,
-                        "document_errors": r.errors,
+                        "error": without_next_step(str(r.failure)) if r.failure else None,
+                        "document_errors": [without_next_step(e) for e in r.errors],
+                        "baseline_progress": r.progress,
                         "events": r.events,
                     },
                     default=str,
@@ -75,9 +80,17 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
             ))
             continue
         if r.failure:
-            say(f"{r.source_id}: FAILED ({r.failure.kind}) {r.failure}")
+            say(f"{r.source_id}: FAILED ({r.failure.kind}) {cause_first(r.failure)}")
             continue
-        note = " — first run: baseline recorded, nothing sent" if r.baseline else ""
+        note = ""
+        if r.baseline:
+            note = " — first run: baseline recorded, nothing sent" if not r.events else (
+                " — the first listing recorded silently; what appeared since is news"
+            )
+        if r.progress:
+            from monitor.baseline import describe
+
+            note += f" — {describe(r.progress)}"
         note += " — ALERTS HELD by the mass-change guard" if r.held else ""
         say(
             f"{r.source_id}: {r.discovered} listed, {r.fetched} fetched "
@@ -93,4 +106,4 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
             if e.get("evidence"):
                 say(f"    “{e['evidence']}”")
         for err in r.errors[:5]:
-            say(f"  ! {err}")
+            say(f"  ! {without_next_step(err)}")

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 something checked failed (a source, a channel); 2 bad usage, bad
 config or bad input; 3 the database cannot be used; 4 the database is unreachable or locked for
-now (a supervisor should try again); 130 interrupted.
+now (a supervisor should try again); 130 interrupted (Ctrl-C). Output cut short by its reader
+(`| head`) ends quietly with 0.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from monitor.redact import redact
 from monitor.terminal import say
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_STORE_FOR_NOW = 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 
 CREATE_DB_HELP = (
     "Make the database even in an empty (0-byte) file or beside another program's tables "
@@ -58,6 +61,11 @@ LAZY_COMMANDS = {
 GLOBAL_OPTIONS = ("--log-level", "--log-format")
 
 
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (for scripts)."
+)
+
+
 class Group(click.Group):
     """Lazy subcommands, global options anywhere, and our own errors as one clear line with a
     documented exit code, never a traceback."""
@@ -78,6 +86,15 @@ class Group(click.Group):
         command: click.Command = getattr(mod, name)
         return command
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            try:
+                sys.stdout.flush()  # here, not at exit, where a closed pipe prints a traceback
+            except BrokenPipeError:
+                _quiet_stdout()
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _global_options_first(args))
 
@@ -93,6 +110,18 @@ class Group(click.Group):
         except MonitorError as exc:
             say(f"error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
+        except KeyboardInterrupt:
+            say("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop writing, and keep Python's exit-time flush
+            # of stdout from printing a BrokenPipeError of its own.
+            _quiet_stdout()
+            ctx.exit(0)
+
+
+def _quiet_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _global_options_first(args: list[str]) -> list[str]:
@@ -165,13 +194,22 @@ def check(
     config_path: Path, source_id: str | None, dry_run: bool, as_json: bool, create_db: bool
 ) -> None:
     """Run one cycle of every source (or one), deliver due alerts, print what changed."""
-    from monitor.checking import run_check
+    import logging
 
-    reports = asyncio.run(
-        run_check(config_path, source_id, dry_run=dry_run, create_db=create_db)
-    )
-    from monitor.checking import print_reports
+    from monitor.checking import print_reports, run_check
 
+    engine_log = logging.getLogger("monitor.engine")
+    level = engine_log.level
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # The report below says what each cycle did, each failure once; the engine's own
+        # lines would say it all again on stderr.
+        engine_log.setLevel(logging.ERROR)
+    try:
+        reports = asyncio.run(
+            run_check(config_path, source_id, dry_run=dry_run, create_db=create_db)
+        )
+    finally:
+        engine_log.setLevel(level)
     print_reports(reports, as_json=as_json)
     if any(r.failure for r in reports):
         sys.exit(EXIT_FAILED)
@@ -183,15 +221,16 @@ def check(
 @click.option("--create-db", is_flag=True, help=CREATE_DB_HELP)
 def run(config_path: Path, web: str | None, create_db: bool) -> None:
     """Run the daemon until SIGTERM/SIGINT. SIGHUP reloads the config."""
-    from monitor.daemon import Daemon
+    from monitor.daemon import Daemon, exit_now_if_sends_in_flight
 
     daemon = Daemon(config_path, web=web, create_db=create_db)
     asyncio.run(daemon.run())
+    exit_now_if_sends_in_flight()
 
 
 @main.command()
 @config_option
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @click.option("--tracked", is_flag=True, help="Only tracked cases.")
 def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
     """List cases with their current stage (dates in [monitor] timezone)."""
@@ -199,6 +238,7 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
 
     config, db = _config_and_db(config_path)
     rows = views.case_list(db, tracked_only=tracked, tz=config.monitor.timezone)
+    rows = views.with_configured_cases(rows, config.cases)
     if as_json:
         _print_json(rows)
         return
@@ -208,13 +248,13 @@ def cases(config_path: Path, as_json: bool, tracked: bool) -> None:
         mark = "*" if r["tracked"] else " "
         since = r["stage_since_day"] or "     -     "
         stage = "no announcement yet" if r["no_announcement"] else r["stage"]
-        say(f"{mark} {r['id']:>5}  {since}  {stage:<28} {r['name'][:70]}")
+        say(f"{mark} {r['id'] or '-':>5}  {since}  {stage:<28} {r['name'][:70]}")
 
 
 @main.command()
 @config_option
 @click.argument("case")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def history(config_path: Path, case: str, as_json: bool) -> None:
     """A case's timeline: announcements, edits, removals, officers, dates. CASE: name or id."""
     from monitor import views
@@ -222,6 +262,8 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
 
     config, db = _config_and_db(config_path)
     found = views.case_history(db, case, config.monitor.timezone)
+    if found is None and config.case(case):  # tracked, not yet recorded by a check
+        found = views.configured_case(config.case(case))
     if found is None:
         raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
     if as_json:
@@ -233,7 +275,7 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @click.option("--all", "everything", is_flag=True, help="Past dates too.")
 def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
     """Hearings, inquests, court dates and sentencing announced for cases, soonest first."""
@@ -261,7 +303,7 @@ def upcoming(config_path: Path, as_json: bool, everything: bool) -> None:
 @click.option("--stage", help="Only announcements read as this stage id.")
 @click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), help="From this date on.")
 @click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this date.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def search(
     config_path: Path, words: str, source: str | None, force: str | None, stage: str | None,
     since: Any, until: Any, as_json: bool,
@@ -302,10 +344,11 @@ def search(
 @main.command("sources")
 @config_option
 @click.option("--list", "list_plugins", is_flag=True, help="List installed source plugins instead.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     """Health of each configured source (last success, last error, failures in a row)."""
     from monitor import views
+    from monitor.report import cause_first
 
     if list_plugins:
         rows = views.plugin_list()
@@ -318,21 +361,35 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
                 f"({', '.join(r['hosts']) or 'hosts from config'})"
             )
         return
-    from monitor.config import load_config
-
-    config = load_config(config_path)
-    rows = views.source_health(_db(config_path), config)
+    config, db = _config_and_db(config_path)
+    rows = views.source_health(db, config)
     if as_json:
         _print_json(rows)
         return
-    say(f"{'source':<14} {'status':<9} {'last success':<17} {'fails':>5}  last error")
+    say(f"{'source':<14} {'status':<9} {'last success':<17} {'next run':<17} {'fails':>5}  "
+        "last error")
+    tz = config.monitor.timezone
     for r in rows:
-        ok = r["last_success_at"][:16].replace("T", " ") if r["last_success_at"] else "never"
-        err = f"{r['last_error_kind']}: {r['last_error_message']}" if r["last_error_kind"] else ""
+        err = f"{r['last_error_kind']}: {cause_first(r['last_error_message'] or '')}"
         say(
-            f"{r['source_id']:<14} {r['status']:<9} {ok:<17} "
-            f"{r['consecutive_failures']:>5}  {err[:120]}"
+            f"{r['source_id']:<14} {r['status']:<9} {_when(r['last_success_at'], 'never', tz):<17} "
+            f"{_when(r['next_run_at'], '-', tz):<17} {r['consecutive_failures']:>5}  "
+            f"{err[:120] if r['last_error_kind'] else ''}"
         )
+        if r["baseline"]:  # a first listing still being absorbed
+            from monitor.baseline import describe
+
+            say(f"{'':<14} {describe(r['baseline'])}")
+
+
+def _when(iso: str | None, missing: str, tz: str) -> str:
+    """A stored UTC time as local 'YYYY-MM-DD HH:MM' ([monitor] timezone)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return missing
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 @main.command()
@@ -346,10 +403,12 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
 def held(config_path: Path, release_source: str | None, discard_source: str | None) -> None:
     """Alerts held by the mass-change guard: list, release or discard them."""
     from monitor import views
-    from monitor.config import load_config
 
-    config = load_config(config_path)
-    db = _db(config_path)
+    settling = release_source or discard_source
+    config, db = _config_and_db(config_path, writes=bool(settling))
+    if settling and settling not in {s.id for s in config.sources}:
+        known = ", ".join(s.id for s in config.sources) or "none"
+        raise click.UsageError(f"no source with id {settling!r} in the config (known: {known})")
     if release_source or discard_source:
         count = views.settle_held(
             db, config, release_source or discard_source, release=bool(release_source)
@@ -363,21 +422,15 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
         say(f"{r['source_id']:<12} {r['kind']:<15} {r['case']}")
 
 
-def _db(config_path: Path) -> Any:
-    return _config_and_db(config_path)[1]
-
-
-def _config_and_db(config_path: Path) -> tuple[Any, Any]:
-    """The config and its database, with every tracked case in it from the start."""
+def _config_and_db(config_path: Path, *, writes: bool = False) -> tuple[Any, Any]:
+    """The config and its database. Only commands that write (check, run, held --release) may
+    create it; the others refuse a missing one and write nothing, tracked cases included (they
+    are shown from the config until the first check records them)."""
     from monitor.app import database
-    from monitor.cases.tracked import ensure_tracked
     from monitor.config import load_config
-    from monitor.store.types import utcnow
 
     config = load_config(config_path)
-    db = database(config)
-    ensure_tracked(db, config.cases, utcnow())
-    return config, db
+    return config, database(config, create=writes)
 
 
 def _source_names(config: Any) -> dict[str, str]:

@@ -27,6 +27,7 @@ EVENT_KINDS = (
     "case_update",
     "document_changed",
     "document_removed",
+    "document_restored",
     "hearing_reminder",
     "announcement",
 )

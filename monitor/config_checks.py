@@ -189,13 +189,18 @@ def is_link_local(host: str) -> bool:
 
 
 def _fetched_urls(config: Config, add: Any) -> None:
+    """Source URLs, and channel URLs (a webhook is a request too), on no link-local address."""
     if config.http.allow_link_local:
         return
-    for loc, url in _source_url_places(config):
+    channels = [(("health", "urls", j), url) for j, url in enumerate(config.health.urls)]
+    for i, sub in enumerate(config.subscribers):
+        channels += [(("subscribers", i, "urls", j), url) for j, url in enumerate(sub.urls)]
+    for loc, url in _source_url_places(config) + channels:
         try:
             host = urlsplit(url).hostname or ""
         except ValueError:
-            add(loc, "is not a valid URL", url)
+            if loc[0] == "sources":  # a channel URL's shape is apprise's to judge
+                add(loc, "is not a valid URL", url)
             continue
         if is_link_local(host):
             add(loc, f"{host} is a link-local or cloud metadata address; such URLs are refused "

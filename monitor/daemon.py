@@ -1,9 +1,11 @@
 """The long-running daemon: one scheduled job per source, plus the outbox, digests and notes.
 
 Jobs never overlap themselves (`max_instances=1`) and missed runs collapse into one
-(`coalesce=True`). SIGTERM/SIGINT stop it cleanly: running cycles get a grace period, then are
-cancelled, which is safe because every document is its own transaction. SIGHUP reloads the
-config; a config with errors is refused and the old one kept.
+(`coalesce=True`). SIGTERM/SIGINT stop it within about two seconds: running cycles get a
+short grace period, then are cancelled (network retries included), which is safe because every
+document is its own transaction. A second SIGINT/SIGTERM exits at once (exit 130); a send in
+flight then is repeated by the next start, as a killed daemon's is. SIGHUP reloads the config;
+a config with errors is refused and the old one kept.
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ import os
 import random
 import signal
 import socket
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
 
 from monitor.app import ConfiguredSource, build_sources, database
 from monitor.check_now import POLL_SECONDS
@@ -28,11 +36,58 @@ from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
 from monitor.http.fetcher import Fetcher
 from monitor.lease import jitter
+from monitor.store.tables import SourceState
 from monitor.store.watch import StorageWatch
 
 log = logging.getLogger("monitor.daemon")
+T = TypeVar("T")
 
-STOP_GRACE_SECONDS = 10
+STOP_GRACE_SECONDS = 1.0  # then running cycles are cancelled: a stop takes under 2 s
+EXIT_INTERRUPTED = 130
+
+
+async def _off_loop(work: Callable[..., T], *args: object) -> T:
+    """Run blocking work (a send, a database note) in a daemon thread.
+
+    Unlike asyncio.to_thread, a stop never waits for it: a send hung on a silent server would
+    hold the exit until its timeout. A send cut short this way is repeated at the next start,
+    exactly as after a `kill -9` (the outbox row was claimed before the send).
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.done():
+            return  # the job was cancelled by a stop meanwhile
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        try:
+            result, error = work(*args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting job
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:
+            pass  # the loop is closed: the daemon has stopped
+
+    threading.Thread(target=run, name=f"monitor-{work.__name__}", daemon=True).start()
+    return await done
+
+
+def exit_now_if_sends_in_flight() -> None:
+    """After a clean stop: a send still waiting on a silent server must not hold the exit
+    (apprise's own worker threads are joined at interpreter exit). It is cut, and repeated at
+    the next start, as after a `kill -9`."""
+    busy = [t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()]
+    if busy:
+        log.warning("%d send(s) still in flight at stop; they will be repeated at the next start",
+                    len(busy))
+        logging.shutdown()
+        os._exit(0)
 
 
 class Daemon:
@@ -66,6 +121,7 @@ class Daemon:
             self.scheduler = AsyncIOScheduler(timezone=UTC)
             self._schedule()
             self.scheduler.start()
+            self._write_next_runs()
             server = await self._start_web() if self.web else None
             log.info(
                 "daemon started with %d source(s): %s; database %s",
@@ -88,11 +144,16 @@ class Daemon:
         log.info("daemon stopped cleanly after %d source cycle(s)", self.cycles)
 
     def stop(self, why: str = "request") -> None:
-        if not self.stopping.is_set():
-            log.info(
-                "stopping on %s; letting running cycles finish (up to %ds)", why, STOP_GRACE_SECONDS
-            )
-            self.stopping.set()
+        if self.stopping.is_set():
+            # The operator asked twice: do not make them wait for anything.
+            log.warning("second %s: exiting at once; sends in flight will be retried", why)
+            logging.shutdown()
+            os._exit(EXIT_INTERRUPTED)
+        log.info(
+            "stopping on %s; running cycles get %gs to finish, then are cancelled",
+            why, STOP_GRACE_SECONDS,
+        )
+        self.stopping.set()
 
     def reload(self) -> None:
         try:
@@ -107,6 +168,7 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             job.remove()
         self._schedule()
+        self._write_next_runs()
         log.info("config reloaded: %d source(s)", len(sources))
 
     # ---- jobs --------------------------------------------------------------------------------
@@ -170,13 +232,15 @@ class Daemon:
             try:
                 await job(*args)
             except asyncio.CancelledError:
-                raise
+                if not self.stopping.is_set():
+                    raise
+                # Cancelled by our own stop: expected, so no traceback from the scheduler.
             except MonitorError as exc:  # typed: the message says it all, no traceback
                 log.error(
                     "job %s failed: %s; it will run again at its next time", job.__name__, exc
                 )
                 if isinstance(exc, StoreError):
-                    await asyncio.to_thread(self.storage.failed, exc)
+                    await _off_loop(self.storage.failed, exc)
             except Exception:
                 log.exception("job %s failed; it will run again at its next time", job.__name__)
             finally:
@@ -186,10 +250,15 @@ class Daemon:
         return wrapper
 
     async def _cycle(self, cs: ConfiguredSource) -> None:
-        await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
+        report = await self.engine.run_source(cs.config, cs.source)  # it logs its own summary
         self.cycles += 1
+        when = self._write_next_runs(cs.id).get(cs.id)
+        if report.failure and when:
+            # Otherwise an operator hears nothing until the next try, up to an interval away.
+            local = when.astimezone(ZoneInfo(self.config.monitor.timezone))
+            log.info("%s: next try at %s", cs.id, local.strftime("%H:%M"))
         await self._outbox()
-        await asyncio.to_thread(self.storage.source_worked, cs.id)
+        await _off_loop(self.storage.source_worked, cs.id)
 
     def _tell_maintainers(self, subject: str, body: str) -> None:
         from notifications.health import send_direct_note
@@ -200,32 +269,54 @@ class Daemon:
         """Run at once the sources a maintainer asked to check (monitor/check_now.py)."""
         from monitor.check_now import take_requests
 
-        for source_id in await asyncio.to_thread(take_requests, self.db):
+        for source_id in await _off_loop(take_requests, self.db):
             job = self.scheduler.get_job(f"source:{source_id}")
             if job is not None:
                 self.asked.add(source_id)
                 job.modify(next_run_time=datetime.now(UTC))
                 log.info("checking %s now, as a maintainer asked", source_id)
 
+    def _write_next_runs(self, only: str | None = None) -> dict[str, datetime]:
+        """Store each source's next scheduled run (shown by `sources` and the web)."""
+        found: dict[str, datetime] = {}
+        for job in self.scheduler.get_jobs():
+            source_id = job.id.removeprefix("source:")
+            if job.id.startswith("source:") and only in (None, source_id) and job.next_run_time:
+                found[source_id] = job.next_run_time
+        if not found:
+            return found
+        try:
+            with Session(self.db) as session:
+                for source_id, when in found.items():
+                    session.exec(  # type: ignore[call-overload]
+                        update(SourceState)
+                        .where(col(SourceState.source_id) == source_id)
+                        .values(next_run_at=when)
+                    )
+                session.commit()
+        except (StoreError, SQLAlchemyError) as exc:  # a shown time is not worth a failed cycle
+            log.warning("could not store the next run times: %s", exc)
+        return found
+
     async def _outbox(self) -> None:
         from notifications.outbox import deliver_due
 
-        await asyncio.to_thread(deliver_due, self.db, self.config)
+        await _off_loop(deliver_due, self.db, self.config)
 
     async def _digests(self) -> None:
         from notifications.digest import send_due_digests
 
-        await asyncio.to_thread(send_due_digests, self.db, self.config)
+        await _off_loop(send_due_digests, self.db, self.config)
 
     async def _dead_letters(self) -> None:
         from notifications.health import dead_letter_note
 
-        await asyncio.to_thread(dead_letter_note, self.db, self.config)
+        await _off_loop(dead_letter_note, self.db, self.config)
 
     async def _reminders(self) -> None:
         from monitor.cases.reminders import send_reminders
 
-        await asyncio.to_thread(send_reminders, self.db, self.config, datetime.now(UTC))
+        await _off_loop(send_reminders, self.db, self.config, datetime.now(UTC))
 
     async def _drain(self) -> None:
         if not self.running:

@@ -9,7 +9,6 @@ the end, and event dedupe keys stop a re-run from announcing anything twice.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import socket
@@ -22,8 +21,9 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from monitor import baseline
+from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, read
 from monitor.cases import CaseMatcher
-from monitor.cases.clues import find_clues
 from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
 from monitor.errors import FetchError, HttpStatusError, ParseError
@@ -36,11 +36,16 @@ from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
 from monitor.store.types import utcnow
-from monitor.text import content_hash
 from sources.base import Source, SourceContext, display_name
 
 if TYPE_CHECKING:
     from monitor.stages.reader import Classification
+
+# A baseline's new pages are written this many to a transaction (200 held ~20 MB more at
+# the peak of a first run than 100, measured in benchmarks/README.md).
+BATCH = 100
+# Pages fetched but not yet analysed, at most: bounds memory when reading is slower than fetching.
+IN_FLIGHT = 32
 
 log = logging.getLogger("monitor.engine")
 
@@ -67,6 +72,7 @@ class _Fetched:
     document: Document | None = None
     error: FetchError | None = None
     digest: str | None = None  # content_hash of the document, computed once
+    reading: Reading | None = None  # classification and clues, if read with the parse
     recorded: bool = False  # already written (a baseline records new pages as they arrive)
 
 
@@ -84,9 +90,12 @@ class Engine:
         clock: Callable[[], datetime] = utcnow,
         owner: str | None = None,
         intervals: Callable[[SourceConfig, Source], timedelta | None] | None = None,
+        workers: int | None = None,
     ) -> None:
         self.config, self.db, self.fetcher = config, db, fetcher
         self._classifier, self.clock = classifier, clock
+        self.workers = workers  # analysis worker processes: None = decide per cycle, 0 = none
+        self.worker_peak_mb = 0.0  # the analysis worker's peak RSS, over this engine's cycles
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         # The daemon's sources' intervals: kept for the whole fleet (lease.py). None for
         # `check`, which runs when it is asked to.
@@ -135,10 +144,9 @@ class Engine:
         # listing/feed URLs fetched during discovery are looked up one by one.
         validators: dict[str, Validators | None] = {}
         pages: dict[str, Validators] = {}  # every URL fetched this cycle → its validators
+        plugin_state, first_listing = baseline.split(state.state_json)
         ctx = SourceContext(
-            fetch=self._fetcher_for(source, validators, pages),
-            state=json.loads(state.state_json or "{}"),
-            now=now,
+            fetch=self._fetcher_for(source, validators, pages), state=plugin_state, now=now
         )
         try:
             refs = await self._discover(source, ctx)
@@ -153,23 +161,54 @@ class Engine:
         # A listing answered afresh (not 304) and empty is a sign of breakage; see guard.py.
         listed_afresh = bool(pages) and not source.recheck_every_cycle
 
-        wanted = self._select(source, refs, known, now, report)
+        # Silent: what the first listing showed. Whatever appears after it is news, even while
+        # a big first listing is still being absorbed over several cycles.
+        silent: set[str] = set()
+        if report.baseline:
+            listed_new = {r.external_id for r in refs if r.external_id not in known}
+            if first_listing is None:
+                first_listing = baseline.Baseline(set(listed_new), len(listed_new), now)
+            elif refs:  # what fell off the listing meanwhile is no longer waited for
+                first_listing.pending &= listed_new
+            silent = set(first_listing.pending)
+
+        wanted = self._select(source, refs, known, now, report, silent)
         for ref in wanted:
             old = known.get(ref.external_id)
             if old is not None and old.url == ref.url:
                 validators[ref.url] = old.validators
         validators.update(self._validators([r.url for r in wanted if r.url not in validators]))
 
-        # A first run records each new page as it arrives, so memory stays flat however
+        # A first run records new pages in batches as they arrive, so memory stays flat however
         # many pages a site has; later cycles collect first for the mass-change guard.
-        def record_now(item: _Fetched) -> None:
-            if report.baseline and not dry_run and item.ref.external_id not in known:
-                self._record_one(sc, source, item, None, report, now)
-                item.recorded, item.document = True, None
-
-        fetched = await asyncio.gather(
-            *(self._fetch_one(source, ctx, r, record_now) for r in wanted)
+        new_refs = sum(r.external_id not in known for r in wanted)
+        analyser = Analyser(lambda: self.classify)
+        if self._use_worker(new_refs):
+            analyser.start_worker(source)
+        writer = (
+            _BatchWriter(lambda batch: self._record_batch(sc, source, batch, now))
+            if silent and not dry_run
+            else None
         )
+        in_flight = asyncio.Semaphore(IN_FLIGHT)  # pages held between fetch and analysis
+
+        async def one(ref: DocumentRef) -> _Fetched:
+            is_new = ref.external_id not in known
+            async with in_flight:
+                item = await self._fetch_one(source, ctx, ref, analyser, want_reading=is_new)
+            if writer is not None and ref.external_id in silent and item.document is not None:
+                await writer.add(item)
+            return item
+
+        try:
+            fetched = await asyncio.gather(*(one(r) for r in wanted))
+            if writer is not None:
+                await writer.close()
+        finally:
+            peak = analyser.close()
+            if peak is not None:
+                self.worker_peak_mb = max(self.worker_peak_mb, peak)
+                log.debug("%s: analysis worker peak RSS %.0f MB", sc.id, peak)
         changed: list[_Fetched] = []
         unchanged_ids: list[int] = []
         for item in fetched:
@@ -187,10 +226,7 @@ class Engine:
                 if old:
                     unchanged_ids.append(old.id)
                 continue
-            assert item.document is not None
-            digest = item.digest = content_hash(
-                item.document.title, item.document.text, item.document.fields
-            )
+            digest = item.digest
             if old is not None and old.content_hash == digest and old.removed_at is None:
                 report.unchanged += 1
                 unchanged_ids.append(old.id)
@@ -206,16 +242,23 @@ class Engine:
             report.failure = _worst(fetched)
         report.held = self._mass_change(report, fetched, known, listed_afresh)
         if not dry_run:
-            self._record_all(sc, source, changed, known, report, now)
+            self._record_all(sc, source, changed, report, now, silent)
             self._touch(unchanged_ids, now)
             self._record_removed(sc, source, fetched, known, report, now)
+            if first_listing is not None:
+                first_listing.pending -= {f.ref.external_id for f in fetched if f.recorded}
+                first_listing.pending -= {f.ref.external_id for f in changed}
+                if first_listing.pending:
+                    report.progress = first_listing.progress(self.clock())
+            if report.held:  # after every held event is written, so the note can count them
+                self._held_notice(sc, source, report, now)
         else:
             self._preview(source, changed, report)
         # Recorded documents had their validators saved with them; the rest are saved at the end.
         skip_urls = {f.ref.url for f in fetched if f.error is not None}
         skip_urls |= {f.ref.url for f in fetched if f.recorded} | {f.ref.url for f in changed}
         doc_urls = {r.url for r in wanted}
-        self._finish(sc, report, ctx, pages, skip_urls, doc_urls, now, dry_run)
+        self._finish(sc, report, ctx, pages, skip_urls, doc_urls, now, dry_run, first_listing)
         log_report(report)
         return report
 
@@ -238,8 +281,10 @@ class Engine:
         known: dict[str, _Known],
         now: datetime,
         report: CycleReport,
+        silent: set[str],
     ) -> list[DocumentRef]:
-        """New documents, plus known ones whose age tier says they are due a re-check."""
+        """New documents (news before the rest of the first listing), plus known ones whose
+        age tier says they are due a re-check."""
         tiers = self.config.refetch
         if source.recheck_every_cycle:  # e.g. a fixed list of case pages
             return refs
@@ -249,6 +294,7 @@ class Engine:
 
         limit = self.config.monitor.max_documents_per_cycle
         new = [r for r in refs if r.external_id not in known]
+        new.sort(key=lambda r: r.external_id in silent)  # stable: listing order otherwise
         report.deferred = max(0, len(new) - limit)  # the rest stay new and come next cycle
         new = new[:limit]
         listed = {r.external_id for r in refs}
@@ -262,24 +308,37 @@ class Engine:
         ]
         return new + recheck[: max(0, limit - len(new))]
 
+    def _use_worker(self, pages_to_read: int) -> bool:
+        """A worker process for parsing and reading: only the shipped reader (a test's own
+        classifier stays here), only with a second core, only for enough pages."""
+        if self.workers is not None:
+            return self.workers > 0
+        return (
+            self._classifier is None
+            and (os.cpu_count() or 1) > 1
+            and pages_to_read >= WORKER_MIN_PAGES
+        )
+
     async def _fetch_one(
         self,
         source: Source,
         ctx: SourceContext,
         ref: DocumentRef,
-        parsed: Callable[[_Fetched], None],
+        analyser: Analyser,
+        *,
+        want_reading: bool,
     ) -> _Fetched:
         item = _Fetched(ref)
         try:
             result = await source.document(ctx, ref)
             if isinstance(result, NotModified):
                 return item
-            item.document = _parse(source, ref, result)
+            analysed = await analyser.analyse(source, ref, result, want_reading)
+            item.document, item.digest = analysed.document, analysed.digest
+            item.reading = analysed.reading
             item.page = replace(result, text="")  # keep memory flat over thousands of pages
         except FetchError as exc:
             item.error = exc
-            return item
-        parsed(item)
         return item
 
     def _document_error(self, item: _Fetched, old: _Known | None, report: CycleReport) -> None:
@@ -326,18 +385,16 @@ class Engine:
         sc: SourceConfig,
         source: Source,
         changed: list[_Fetched],
-        known: dict[str, _Known],
         report: CycleReport,
         now: datetime,
+        silent: set[str],
     ) -> None:
         status = "held" if report.held else "live"
         for item in changed:
-            # The baseline is silent about what it finds; a document an interrupted earlier
-            # baseline already recorded has changed since, and that change is news.
-            silent = report.baseline and item.ref.external_id not in known
-            self._record_one(sc, source, item, None if silent else status, report, now)
-        if report.held:
-            self._held_notice(sc, source, report, now)
+            # The baseline is silent about what the first listing showed; a document an
+            # interrupted earlier baseline already recorded has changed since: that is news.
+            quiet = item.ref.external_id in silent
+            self._record_one(sc, source, item, None if quiet else status, report, now)
 
     def _record_one(
         self,
@@ -364,29 +421,39 @@ class Engine:
             session.commit()
             report.events.extend(event_summary(e) for e in events)
 
+    def _record_batch(
+        self, sc: SourceConfig, source: Source, items: list[_Fetched], now: datetime
+    ) -> None:
+        """New pages of a baseline, silently, hundreds to a transaction (runs in a thread)."""
+        from monitor.recorder import record
+
+        with Session(self.db) as session:
+            for item in items:
+                record(
+                    session, self._observe(sc, source, item), now=now, event_status=None,
+                    enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
+                )  # fmt: skip
+            session.commit()
+        for item in items:
+            item.recorded, item.document, item.reading = True, None, None
+
     def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
         doc, page = item.document, item.page
-        assert doc is not None and page is not None
-        classification = self.classify(doc.title, doc.text)
+        assert doc is not None and page is not None and item.digest is not None
+        reading = item.reading or read(doc, page.url, source.timezone, self.classify)
+        cls = reading.classification
         return Observed(
             source_id=sc.id,
             source_name=self._names.get(sc.id, source.name),
             ref=item.ref,
             page=page,
             document=doc,
-            classification=classification,
-            content_hash=item.digest or content_hash(doc.title, doc.text, doc.fields),
-            links=self.matcher.tracked(doc.title, doc.text, classification.force or doc.force),
-            clues=find_clues(
-                title=doc.title,
-                text=doc.text,
-                fields=doc.fields,
-                force=classification.force or doc.force,
-                case_key=doc.case_key,
-                url=page.url,
-                published_at=doc.published_at,
-            ),
+            classification=cls,
+            content_hash=item.digest,
+            links=self.matcher.tracked(doc.title, doc.text, cls.force or doc.force),
+            clues=reading.clues,
             timezone=source.timezone,
+            hearings=reading.hearings,
         )
 
     def _preview(self, source: Source, changed: list[_Fetched], report: CycleReport) -> None:
@@ -462,11 +529,18 @@ class Engine:
             "its listing came back empty" if report.held_reason == "emptied"
             else f"{len(report.held_documents)} of its {report.known} known documents changed"
         )
+        held = sum(1 for e in report.events if e.get("status") == "held")
+        if not held:
+            log.warning(
+                "%s: %s (layout change or parser fault?); no alert came of it, so nothing is "
+                "held. Check the source.", sc.id, what,
+            )
+            return
         log.warning(
-            "%s: %s; this cycle's alerts are held (layout change or parser fault?). Check the "
-            "source, then send them with `oversight-monitor held --release %s` or drop them "
+            "%s: %s; this cycle's %d alert(s) are held (layout change or parser fault?). Check "
+            "the source, then send them with `oversight-monitor held --release %s` or drop them "
             "with `oversight-monitor held --discard %s`.",
-            sc.id, what, sc.id, sc.id,
+            sc.id, what, held, sc.id, sc.id,
         )
 
     def _finish(
@@ -479,9 +553,11 @@ class Engine:
         doc_urls: set[str],
         now: datetime,
         dry_run: bool,
+        first_listing: baseline.Baseline | None = None,
     ) -> None:
         """Save cursor, validators and health. Listings and cursors only move on when every
-        new document was recorded, so a failure or a kill means they are read again."""
+        new document was recorded, so a failure or a kill means they are read again; what the
+        first listing showed and is not recorded yet is saved every cycle."""
         from monitor.health import record_health
 
         if dry_run:
@@ -494,8 +570,11 @@ class Engine:
                 if url not in skip_urls and (complete or url in doc_urls):
                     save_validators(session, url, validators, now)
             if complete:
-                state.state_json = json.dumps(ctx.state)
+                state.state_json = baseline.join(ctx.state, None, now)
                 state.baseline_done = True
+            elif first_listing is not None:  # the plugin's cursor stays where it was
+                saved, _ = baseline.split(state.state_json)
+                state.state_json = baseline.join(saved, first_listing, self.clock())
             record_health(
                 session,
                 state,
@@ -581,27 +660,44 @@ class Engine:
             return Validators(v.etag, v.last_modified) if v else None
 
 
+class _BatchWriter:
+    """Collects new pages and records them BATCH at a time in a thread, one write at a time,
+    so fetching and reading carry on while a batch is written."""
+
+    def __init__(self, write: Callable[[list[_Fetched]], None]) -> None:
+        self._write = write
+        self._items: list[_Fetched] = []
+        self._running: asyncio.Future[None] | None = None
+        self._lock = asyncio.Lock()  # one flush at a time, batches in order
+
+    async def add(self, item: _Fetched) -> None:
+        self._items.append(item)
+        if len(self._items) >= BATCH:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        async with self._lock:
+            await self._wait()  # a failed write stops the cycle here
+            batch, self._items = self._items, []
+            if batch:
+                self._running = asyncio.ensure_future(asyncio.to_thread(self._write, batch))
+
+    async def _wait(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            await running
+
+    async def close(self) -> None:
+        await self._flush()
+        async with self._lock:
+            await self._wait()
+
+
 def _outbox_enqueue(*args: Any, **kwargs: Any) -> Any:
     """The notifications outbox, imported (apprise, jinja2) only when an event is enqueued."""
     from notifications.outbox import enqueue
 
     return enqueue(*args, **kwargs)
-
-
-def _parse(source: Source, ref: DocumentRef, page: Page) -> Document:
-    try:
-        doc = source.parse(ref, page)
-    except FetchError:
-        raise
-    except Exception as exc:  # the parser raised: typed, with where it happened
-        raise ParseError(f"{source.instance_id}: parser raised {exc!r}", url=ref.url) from exc
-    if not doc.title.strip() or not doc.text.strip():
-        raise ParseError(
-            f"{source.instance_id}: page has no {'title' if not doc.title.strip() else 'body'}; "
-            "the layout may have changed",
-            url=ref.url,
-        )
-    return doc
 
 
 def _is_gone(exc: FetchError | None) -> bool:

@@ -92,6 +92,8 @@ def mass_change_event(
         "reason": report.held_reason,
         "changed": len(report.held_documents),
         "known": report.known,
+        # The note must not say alerts were held when the changes made none.
+        "held_alerts": sum(1 for e in report.events if e.get("status") == "held"),
         "documents": report.held_documents[:MAX_LISTED],
     }
     return add_event(

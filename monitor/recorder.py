@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from monitor.cases import CaseLink
 from monitor.cases.clues import Clue
-from monitor.cases.hearings import record_hearings
+from monitor.cases.hearings import Announced, hearings_in, record_hearings
 from monitor.cases.linking import join_cases
 from monitor.diff import NO_EVENT_STAGE, CaseChange, PlannedEvent, dedupe_key, plan_events
 from monitor.models import Document, DocumentRef, Page, Validators
@@ -52,6 +52,7 @@ class Observed:
     links: list[CaseLink]  # the tracked cases it names
     clues: list[Clue] = field(default_factory=list)  # what identifies its matter
     timezone: str = "Europe/London"  # how to read times the announcement gives
+    hearings: list[Announced] | None = None  # hearings_in(document), if already read
 
 
 def status_field(fields: dict[str, str]) -> str | None:
@@ -93,7 +94,8 @@ def record(
             select(StageUpdate.stage).where(StageUpdate.version_id == row.current_version_id)
         ).first()
 
-    version = session.exec(
+    # A new document has no versions or readings yet: nothing to look up.
+    version = None if document_is_new else session.exec(
         select(DocumentVersion).where(
             DocumentVersion.document_id == row.id,
             DocumentVersion.content_hash == obs.content_hash,
@@ -114,7 +116,9 @@ def record(
         )
         session.add(version)
         session.flush()
-    update = session.exec(select(StageUpdate).where(StageUpdate.version_id == version.id)).first()
+    update = None if document_is_new else session.exec(
+        select(StageUpdate).where(StageUpdate.version_id == version.id)
+    ).first()
     cls = obs.classification
     if update is None:
         update = StageUpdate(
@@ -136,6 +140,7 @@ def record(
         )
         session.add(update)
 
+    restored = row.removed_at is not None  # taken down earlier, back on the site now
     row.url, row.title, row.content_hash = obs.page.url, doc.title, obs.content_hash
     row.current_version_id, row.published_at = version.id, doc.published_at
     row.last_seen_at = row.last_fetched_at = now
@@ -157,7 +162,11 @@ def record(
         or update.reported_status is not None,
         founding_key=_founding_key(obs),
         now=now,
+        new_document=document_is_new,
     )
+    hearings = obs.hearings
+    if hearings is None:
+        hearings = hearings_in(doc, obs.timezone, obs.page.url)
     # A document joins every case it names, but alerts come from one place: the tracked
     # cases it names if any, else the first case it joined. One change, one alert.
     alerting = {j.case.id for j in joined if j.case.tracked} or {j.case.id for j in joined[:1]}
@@ -167,8 +176,14 @@ def record(
             case.force = cls.force
         severity_before = case.severity  # "Before" is worded as the earlier stage was
         before = (case.stage, case.reported_status)
-        newest = recompute_case(session, case, now)
-        record_hearings(session, case, row.id, doc, now, obs.timezone, obs.page.url)
+        # A case this document starts has this one reading and no other to look up.
+        newest = set_stage(session, case, [update], now) if j.is_new else recompute_case(
+            session, case, now
+        )
+        record_hearings(
+            session, case, row.id, doc, now, obs.timezone, obs.page.url,
+            found=hearings, new_document=document_is_new,
+        )  # fmt: skip
         change = CaseChange(
             case_key=case.key,
             is_new_case=j.is_new,
@@ -192,6 +207,14 @@ def record(
                 events.append(event)
                 if event.status == "live":
                     enqueue(session, event, doc.text)
+    if restored and event_status is not None:
+        from monitor.removal import record_restoration
+
+        told = [j.case for j in joined if j.case.id in alerting and not j.case.not_a_case]
+        events += record_restoration(
+            session, row, told, source_name=obs.source_name, now=now, status=event_status,
+            enqueue=lambda s, e: enqueue(s, e, doc.text),
+        )
     return events
 
 
@@ -224,7 +247,13 @@ def recompute_case(session: Session, case: Case, now: datetime) -> int | None:
         .where(CaseDocument.case_id == case.id)
         .order_by(col(StageUpdate.effective_at).desc(), col(StageUpdate.id).desc())
     )
-    updates = session.exec(current).all()
+    return set_stage(session, case, list(session.exec(current).all()), now)
+
+
+def set_stage(
+    session: Session, case: Case, updates: list[StageUpdate], now: datetime
+) -> int | None:
+    """recompute_case() given the case's current updates, newest first."""
     newest = updates[0].id if updates else None
     reporting = [u for u in updates if u.stage != NO_EVENT_STAGE]
     statuses = [u.reported_status for u in updates if u.reported_status]

@@ -25,7 +25,8 @@ _pattern: re.Pattern[str] | None = None
 
 # Query keys whose value is a credential whatever it looks like.
 _SECRET_KEYS = re.compile(
-    r"(key|token|secret|pass|pwd|auth|sig|signature|credential|session|code|hash|access)", re.I
+    r"(?:^|[_.-])(?:key|apikey|token|secret|pass|password|passwd|pwd|auth|sig|signature"
+    r"|credentials?|session|code|hash|access)(?:$|[_.-])", re.I
 )
 
 # Generic webhook schemes, and path words that are not secrets in any of them.
@@ -82,7 +83,8 @@ def url_secrets(url: str, *, channel: bool) -> set[str]:
     if channel and user and _looks_secret(unquote(user)):
         found.add(unquote(user))
     for key, value in parse_qsl(parts.query, keep_blank_values=False):
-        if key[:1] in "+-" or _SECRET_KEYS.search(key) or (channel and _looks_secret(value)):
+        named = key.startswith(("+", "-")) or _SECRET_KEYS.search(key)
+        if named or (channel and _looks_secret(value)):
             found.add(value)
     if channel:
         segments = [unquote(p) for p in parts.path.split("/")]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,14 +36,42 @@ class CycleReport:
     skipped: str | None = None  # why the cycle did not run (another daemon holds the source)
     deferred: int = 0  # new documents left for the next cycle (per-cycle limit)
     new_failed: int = 0  # new documents that could not be read; the listing is re-read next time
+    progress: dict[str, Any] | None = None  # a first listing still being absorbed: baseline.py
 
     @property
     def ok(self) -> bool:
         return self.failure is None and self.skipped is None
 
 
+# The fetcher's messages end with what the daemon will do; `check` runs once, so it drops it.
+_NEXT_STEP = re.compile(r"[;,] (?:will retry|will try again) next cycle")
+
+
+def without_next_step(message: str) -> str:
+    return _NEXT_STEP.sub("", message)
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s;,()]+", re.I)
+
+
+def cause_first(error: FetchError | str) -> str:
+    """'answered HTTP 500 — https://…' rather than the URL first: the reason stays visible
+    when a narrow table cuts the line."""
+    message = without_next_step(str(error))
+    found = _URL.match(message)
+    if not found or not message[found.end():].strip():
+        return message
+    return f"{message[found.end():].strip()} — {found.group(0)}"
+
+
+# Set by `check` for its one run: its log lines then promise no next cycle either.
+ONE_RUN: contextvars.ContextVar[bool] = contextvars.ContextVar("one_run", default=False)
+
+
 def with_next_step(exc: Exception) -> str:
     message = str(exc)
+    if ONE_RUN.get():
+        return without_next_step(message)
     return message if "next cycle" in message else f"{message}; will try again next cycle"
 
 
@@ -62,6 +92,10 @@ def log_report(r: CycleReport) -> None:
         " — baseline, nothing sent" if r.baseline else "",
         " — alerts HELD by the mass-change guard" if r.held else "",
     )
+    if r.progress:
+        from monitor.baseline import describe
+
+        log.info("%s: %s", r.source_id, describe(r.progress))
 
 
 def event_summary(event: Any) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from monitor import baseline
 from monitor.config import Config
+from monitor.diff import NO_EVENT_STAGE
 from monitor.redact import redact
 from monitor.store.tables import (
     Case,
@@ -59,7 +61,7 @@ LISTED = (
     ~(
         (Case.tracked == False)  # noqa: E712 - SQL expression
         & col(Case.key).startswith("doc:")
-        & (Case.stage == "not_a_case_update")
+        & (Case.stage == NO_EVENT_STAGE)
         & col(Case.reported_status).is_(None)
     ),
 )
@@ -82,6 +84,28 @@ def case_list(
             {**_case_dict(c, tz), "no_announcement": c.id not in with_documents}
             for c in session.exec(query)
         ]
+
+
+def with_configured_cases(rows: list[dict[str, Any]], cases: Any) -> list[dict[str, Any]]:
+    """`rows` plus each tracked case of the config the database does not have yet."""
+    from monitor.cases.tracked import tracked_key
+
+    keys = {r.get("key") for r in rows}
+    missing = [configured_case(c) for c in cases if tracked_key(c.name) not in keys]
+    return missing + rows if missing else rows
+
+
+def configured_case(case: Any) -> dict[str, Any]:
+    """A tracked case named in the config that no check has recorded yet."""
+    from monitor.cases.tracked import tracked_key
+
+    return {
+        "id": None, "key": tracked_key(case.name), "name": case.name, "tracked": True,
+        "force": None, "stage": None, "stage_label": None, "severity": None, "officers": None,
+        "reported_status": None, "stage_since": None, "stage_since_day": None,
+        "updated_at": None, "no_announcement": True, "timeline": [], "officer_trails": [],
+        "hearings": [],
+    }
 
 
 def _case_dict(c: Case, tz: str = "Europe/London") -> dict[str, Any]:
@@ -190,6 +214,8 @@ def source_health(db: DbEngine, config: Config) -> list[dict[str, Any]]:
                 "failing_since": _iso(s.failing_since) if s else None,
                 "next_run_at": _iso(s.next_run_at) if s else None,
                 "check_requested_at": _iso(s.check_requested_at) if s else None,
+                # A first listing still being absorbed: done, total, rate_per_hour, eta.
+                "baseline": baseline.progress_of(s.state_json) if s else None,
             }
         )
         if fault is not None:
@@ -283,6 +309,7 @@ CASE_EVENT_KINDS = (
     "case_update",
     "document_changed",
     "document_removed",
+    "document_restored",
 )
 STAGE_EVENT_KINDS = ("new_case", "stage_changed")
 # Held events may come from a broken parser, discarded ones were judged wrong: never shown.
@@ -291,7 +318,7 @@ SHOWN_STATUSES = ("live", "baseline")
 
 def stage_choices() -> list[tuple[str, str]]:
     """(id, short label) of every real stage in lifecycle order, for filter menus."""
-    return [(s, short_label(s)) for s in stage_ids() if s != "not_a_case_update"]
+    return [(s, short_label(s)) for s in stage_ids() if s != NO_EVENT_STAGE]
 
 
 def slug(text: str) -> str:
@@ -426,8 +453,10 @@ def _event_dict(event: Event, case: Case) -> dict[str, Any]:
 def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> str:
     to = short_label(event.to_stage, p.get("severity"))
     if p.get("correction"):
-        if event.to_stage == "not_a_case_update":
+        if event.to_stage == NO_EVENT_STAGE:
             return f"{case.name}: correction, not a case"
+        if event.from_stage == NO_EVENT_STAGE:
+            return f"{case.name}: correction, a case at {to}"
         return f"{case.name}: correction, {to}, not {short_label(event.from_stage)}"
     if event.kind == "stage_changed":
         move = "moved back: " if backwards else ""
@@ -438,6 +467,8 @@ def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> s
         return f"{case.name}: announcement edited, now reads {to}"
     if event.kind == "document_removed":
         return f"{case.name}: source page taken down"
+    if event.kind == "document_restored":
+        return f"{case.name}: source page restored"
     return f"{case.name}: new announcement, still {to}"
 
 

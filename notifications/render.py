@@ -185,7 +185,7 @@ def _hearing(p: Mapping[str, Any]) -> str | None:
 
 def _unsure(kind: str, p: Mapping[str, Any]) -> str | None:
     """'reads as re-investigation, possibly not a case update — check the quote', or None."""
-    if not p.get("uncertain") or kind == "document_removed":
+    if not p.get("uncertain") or kind in ("document_removed", "document_restored"):
         return None
     reading = stage_short_label(p.get("reading") or p.get("to_stage"), p.get("severity"))
     second = p.get("runner_up")
@@ -233,6 +233,8 @@ def _kind_subject(kind: str, case: str, short: str) -> str:
         return f"{case}: announcement edited, now reads {short}"
     if kind == "document_removed":
         return f"{case}: announcement removed from the source's website"
+    if kind == "document_restored":
+        return f"{case}: announcement restored on the source's website"
     if kind == "new_case":
         return f"New case, {case}: {short}"
     return f"{case}: {short}"
@@ -244,6 +246,8 @@ def _corrected(case: str, p: Mapping[str, Any]) -> str:
     if p.get("to_stage") == NOT_A_CASE_UPDATE:
         return f"{case} is not a case (it was listed as {was})"
     now = stage_short_label(p.get("to_stage"), p.get("severity")) or "unknown"
+    if p.get("from_stage") == NOT_A_CASE_UPDATE:  # general news a maintainer made a case of
+        return f"{case} is a case, at {now}"
     return f"{case} is at {now}, not {was}"
 
 
@@ -265,18 +269,36 @@ def _headline(kind: str, case: str, source: str) -> str:
             f"An announcement on {case} has been removed from the website of {source}. We keep "
             "our copy; the link may no longer work."
         ),
+        "document_restored": (
+            f"An announcement on {case} that had been removed from the website of {source} is "
+            "back; the link works again."
+        ),
     }.get(kind, f"An update on {case}.")
+
+
+def _held_line(held: object) -> str:
+    """What the mass-change note says was held: never 'alerts held' when none were."""
+    if held == 0:
+        return "No alert came of these changes, so nothing is held."
+    if held == 1:
+        return "The one alert of this check is held, not sent."
+    if isinstance(held, int):
+        return f"The {held} alerts of this check are held, not sent."
+    return "The alerts of this check are held, not sent."
 
 
 def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
     source = _one_line(p.get("source_name") or p.get("source_id") or "a source")
     count = int(p.get("count") or 0)
+    held = p.get("held_alerts")  # None in notes written before it was counted
     subjects = {
         "source_failing": f"Source failing: {source}",
         "source_recovered": f"Source working again: {source}",
         "mass_change_held": (
-            f"Alerts held for {source}: its listing is empty" if p.get("reason") == "emptied"
-            else f"Alerts held for {source}: {p.get('changed')} known documents changed at once"
+            f"{'Alerts held for ' if held != 0 else ''}{source}: its listing is empty"
+            if p.get("reason") == "emptied"
+            else f"{'Alerts held for ' if held != 0 else ''}{source}: {p.get('changed')} known "
+            "documents changed at once"
         ),
         "dead_letters": f"{count} notification{'s' if count != 1 else ''} could not be delivered",
     }
@@ -291,6 +313,8 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
         "since": _date(p.get("since"), None, with_time=True),
         "changed": p.get("changed"),
         "known": p.get("known"),
+        "held_alerts": held,
+        "held_line": _held_line(held),
         "reason": p.get("reason"),
         "documents": [
             {"title": _one_line(d.get("title")) or "(no title)", "how": d.get("how"),

@@ -85,13 +85,15 @@ def reasons(
 
 # Other announcements about a tracked case: `announcement` in `events` covers them too, so a
 # follower who did not ask for these kinds by name still hears of every announcement.
-_ANNOUNCEMENT_LIKE = ("case_update", "document_changed", "document_removed")
+_ANNOUNCEMENT_LIKE = ("case_update", "document_changed", "document_removed", "document_restored")
 STAGE_MOVES = ("stage_changed", "new_case")
 
 
 def wants_kind(sub: Subscriber, kind: str, payload: Mapping[str, Any]) -> bool:
     if kind in sub.events:
         return True
+    if kind == "document_restored" and "document_removed" in sub.events:
+        return True  # who was told a page went is told it is back
     return (
         "announcement" in sub.events and kind in _ANNOUNCEMENT_LIKE and bool(payload.get("tracked"))
     )

@@ -6,6 +6,7 @@ fetch_articles = false the text comes from the feed entry itself and no article 
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -57,10 +58,12 @@ class FeedSource(Source):
             page = await ctx.fetch(self.url(url), conditional=True)
             if isinstance(page, NotModified):
                 continue
-            title = feed_title(page)
+            # Off the event loop: a feed of 50,000 items takes seconds to parse, and other
+            # sources' cycles must not wait for it.
+            title, refs = await asyncio.to_thread(read, page)
             if title:
                 ctx.state[SITE_TITLE] = title
-            for ref in entries(page):
+            for ref in refs:
                 yield ref
 
     async def document(self, ctx: SourceContext, ref: DocumentRef) -> Page | NotModified:
@@ -75,21 +78,19 @@ class FeedSource(Source):
         return article.generic(ref, page, self.timezone, tags=tuple(ref.extra.get("tags", ())))
 
 
-def feed_title(page: Page) -> str | None:
-    """The feed's own <title>, e.g. 'IOPC news', or None."""
-    feed = feedparser.parse(
-        io.BytesIO(page.text.encode()), response_headers={"content-type": f"{XML}; charset=utf-8"}
-    )
-    return html.clean(feed.feed.get("title")) or None
-
-
 def entries(page: Page) -> list[DocumentRef]:
     """DocumentRefs for a feed's entries; ParseError if the text is not a feed at all."""
+    return read(page)[1]
+
+
+def read(page: Page) -> tuple[str | None, list[DocumentRef]]:
+    """The feed's own title and its entries, from one parse; ParseError if it is no feed."""
     # A stream, never a str: feedparser would fetch a str that looks like a URL itself. The text
     # is already decoded, so the header's charset overrides the XML prolog's.
     feed = feedparser.parse(
         io.BytesIO(page.text.encode()), response_headers={"content-type": f"{XML}; charset=utf-8"}
     )
+    title = html.clean(feed.feed.get("title")) or None
     if feed.bozo and not feed.entries and not feed.feed.get("title"):
         raise ParseError(f"not an RSS or Atom feed: {feed.get('bozo_exception')}", url=page.url)
     refs = []
@@ -112,4 +113,4 @@ def entries(page: Page) -> list[DocumentRef]:
                 },
             )
         )
-    return refs
+    return title, refs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -126,7 +126,19 @@ def _split(walked: str) -> list[str]:
 def _walk(
     node: LexborNode, parts: list[str], skip: set[int], region: int = -1, heading: bool = False
 ) -> None:
-    for child in node.iter(include_text=True):
+    # An explicit stack, not recursion: a page nested thousands of elements deep is read, not
+    # a RecursionError. Each entry: the children left to read, inside a heading?, what to
+    # append once they are read.
+    stack: list[tuple[Iterator[LexborNode], bool, str]] = [
+        (node.iter(include_text=True), heading, "")
+    ]
+    while stack:
+        children, heading, after = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            parts.append(after)
+            continue
         tag = child.tag
         if tag == "-text":
             # Source newlines are not breaks; other runs of space are collapsed per line later.
@@ -136,14 +148,13 @@ def _walk(
             continue
         elif child.mem_id == region:
             parts.append("\n" + _REGION_START)
-            _walk(child, parts, skip, region, heading or tag in HEADINGS)
-            parts.append(_REGION_END + "\n")
+            inner = heading or tag in HEADINGS
+            stack.append((child.iter(include_text=True), inner, _REGION_END + "\n"))
         elif tag in BLOCK:
             parts.append("\n")
-            _walk(child, parts, skip, region, heading or tag in HEADINGS)
-            parts.append("\n")
+            stack.append((child.iter(include_text=True), heading or tag in HEADINGS, "\n"))
         else:
-            _walk(child, parts, skip, region, heading)
+            stack.append((child.iter(include_text=True), heading, ""))
 
 
 def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
@@ -230,6 +241,17 @@ def links(
             if url := urls.join(base, href):  # a malformed link is skipped, not fatal
                 out.append((url, clean(a.text(separator=" "))))
     return out
+
+
+def site_links(
+    tree: LexborHTMLParser, base: str, root: str, aliases: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    """(canonical URL, link text) of each `links()` link onto `root`'s host, in page order;
+    links on the `aliases` hosts are moved onto `root` first (urls.canonical)."""
+    for href, text in links(tree, base):
+        url = urls.canonical(href, root, aliases)
+        if urls.host(url) == urls.host(root):
+            yield url, text
 
 
 def json_ld(tree: LexborHTMLParser, kind: str) -> list[dict]:

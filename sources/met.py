@@ -7,6 +7,7 @@ keyset cursor ("Show more" → ?after=...) a few pages per cycle when backfill i
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from collections.abc import AsyncIterator
@@ -70,7 +71,7 @@ class MetSource(Source):
             page = await ctx.fetch(self.url(self.options.rss_path), conditional=True)
             if isinstance(page, NotModified):
                 return []
-            refs = [self.ref(r) for r in feed.entries(page)]
+            refs = [self.ref(r) for r in await asyncio.to_thread(feed.entries, page)]
         except Blocked:
             raise  # the listing is on the same host: it would be blocked too
         except FetchError:

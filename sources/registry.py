@@ -29,7 +29,10 @@ def plugin(plugin_id: str) -> type[Source]:
     try:
         return plugins[plugin_id]
     except KeyError:
+        from monitor.config_checks import did_you_mean
+
         known = ", ".join(sorted(plugins)) or "none"
         raise ConfigError(
-            f"no source plugin called {plugin_id!r} is installed (installed: {known})"
+            f"no source plugin called {plugin_id!r} is installed"
+            f"{did_you_mean(plugin_id, plugins)} (installed: {known})"
         ) from None

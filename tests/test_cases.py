@@ -368,6 +368,7 @@ def test_a_tracked_case_exists_from_the_config_on(tmp_path):
     config.write_text(
         f"[monitor]\ndatabase = '{tmp_path / 'm.db'}'\n\n[[cases]]\nname = 'Harbour Street'\n"
     )
+    assert CliRunner().invoke(main, ["check", "-c", str(config)]).exit_code == 0
     cases = CliRunner().invoke(main, ["cases", "-c", str(config)])
     assert cases.exit_code == 0 and "no announcement yet" in cases.output
     assert "Harbour Street" in cases.output

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import pty
+import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import click
+import pytest
 from click.testing import CliRunner
 
 from monitor.app import build_sources
 from monitor.cli import main
 from monitor.config import load_config
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +51,8 @@ def test_init_writes_an_owner_only_config_and_refuses_to_overwrite(tmp_path):
 def test_database_file_is_owner_only(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    code, out = invoke("check", "-c", str(path))
+    assert code == 0, out
     code, out = invoke("cases", "-c", str(path))
     assert code == 0, out
     assert "no cases yet" in out
@@ -61,6 +70,7 @@ def test_sources_list_shows_installed_plugins_with_hosts():
 def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))
     code, out = invoke("history", "-c", str(path), "Nobody")
     assert code == 2
     assert "no case matches 'Nobody'" in out
@@ -72,7 +82,8 @@ def test_json_log_format_writes_json_lines(tmp_path):
         "[monitor]\ndatabase = 'm.db'\n[[sources]]\nid='x'\nplugin='page'\n"
         "options={urls=['http://127.0.0.1:9/none']}\n[http]\nretries=0\n"
     )
-    result = CliRunner().invoke(main, ["--log-format", "json", "check", "-c", str(path)])
+    args = ["--log-format", "json", "check", "--log-level", "debug", "-c", str(path)]
+    result = CliRunner().invoke(main, args)  # at debug, check shows the engine's own lines
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, result.output
     for line in lines:
@@ -99,7 +110,7 @@ def test_every_command_is_listed_and_loads_only_when_invoked():
 def test_global_options_work_after_the_subcommand(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
-    code, out = invoke("cases", "-c", str(path), "--log-level", "debug", "--log-format=json")
+    code, out = invoke("check", "-c", str(path), "--log-level", "debug", "--log-format=json")
     assert code == 0, out
     assert logging.getLogger().level == logging.DEBUG
     code, out = invoke("cases", "--log-level", "loud", "-c", str(path))
@@ -129,3 +140,137 @@ def test_check_of_an_unchanged_source_loads_neither_reader_nor_apprise_nor_jinja
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _monitor(*args: str, **kwargs) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", *args], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, **kwargs,
+    )
+
+
+def _interrupt_when(proc: subprocess.Popen[str], ready: str) -> tuple[int, str]:
+    """Ctrl-C once `ready` appears on stderr; the exit code and all of stderr."""
+    seen = ""
+    while ready not in seen:
+        line = proc.stderr.readline()
+        assert line, f"exited before {ready!r}: {seen}"
+        seen += line
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=10)
+    return proc.returncode, seen + rest
+
+
+def test_classify_on_a_terminal_says_it_is_waiting_and_ctrl_c_exits_130():
+    primary, secondary = pty.openpty()
+    try:
+        proc = _monitor("classify", stdin=secondary)
+        code, err = _interrupt_when(proc, "waiting for an announcement on standard input")
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert code == 130, err
+    assert "Traceback" not in err and "Aborted!" not in err
+
+
+def test_serve_exits_130_on_ctrl_c(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[monitor]\ndatabase = 'm.db'\n[web]\nlisten = '127.0.0.1:{free_port()}'\n")
+    invoke("check", "-c", str(path))  # serve reads an existing database
+    code, err = _interrupt_when(_monitor("serve", "-c", str(path)), "web pages at")
+    assert code == 130, err
+    assert "Traceback" not in err
+
+
+def test_output_cut_short_by_its_reader_prints_no_broken_pipe_error():
+    proc = _monitor("sources", "--list")
+    proc.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=20) == 0
+    assert "BrokenPipe" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command", [["cases"], ["history", "Stephen Port"], ["sources"], ["upcoming"],
+                ["search", "port"], ["held"], ["serve"]]
+)
+def test_read_only_commands_never_create_a_database_or_its_folder(tmp_path, command):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'state/typo.db'\n[[cases]]\nname = 'Stephen Port'\n")
+    code, out = invoke(command[0], "-c", str(path), *command[1:])
+    assert code == 2, out
+    assert "there is no database at" in out and "Traceback" not in out
+    assert not (tmp_path / "state").exists()
+
+
+def test_read_only_commands_show_tracked_cases_from_the_config_and_write_nothing(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[cases]]\nname = 'Stephen Port'\n")
+    before = (tmp_path / "m.db").stat().st_mtime_ns
+    code, out = invoke("cases", "-c", str(path))
+    assert code == 0 and "Stephen Port" in out and "no announcement yet" in out, out
+    code, out = invoke("history", "-c", str(path), "stephen port")
+    assert code == 0 and "Stephen Port (tracked): no announcement yet" in out, out
+    with sqlite3.connect(tmp_path / "m.db") as conn:
+        assert conn.execute("select count(*) from case_record").fetchone() == (0,)
+    assert (tmp_path / "m.db").stat().st_mtime_ns == before
+
+
+def test_an_unknown_database_scheme_is_one_line_exit_2(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'mysql+nodriver://u:pw1234@h/db'\n")
+    code, out = invoke("check", "-c", str(path))
+    assert code == 2 and "cannot use this URL" in out and "Traceback" not in out, out
+    assert "pw1234" not in out
+
+
+def test_held_release_of_an_unknown_source_is_bad_usage(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n")
+    code, out = invoke("held", "-c", str(path), "--release", "iopcc")
+    assert code == 2 and "no source with id 'iopcc'" in out and "known: iopc" in out
+
+
+def test_every_option_of_every_command_has_help():
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts[0]} has no help"
+
+
+def test_escape_sequences_in_page_titles_never_reach_the_terminal(tmp_path, site):
+    hostile = "Death of A\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\\x1b[2J"
+    url = site.add("a", title=hostile, status="Investigation ongoing", force="Kent Police",
+                   reference="2024/1", body="An independent investigation into a death.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
+        "retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
+    )
+    outputs = [invoke("check", "-c", str(path))[1]]
+    site.pages["a"]["status"] = "Gross misconduct notices served"
+    outputs.append(invoke("check", "-c", str(path))[1])
+    outputs.append(invoke("cases", "-c", str(path))[1])
+    outputs.append(invoke("history", "-c", str(path), "1")[1])
+    outputs.append(invoke("search", "-c", str(path), "death")[1])
+    outputs.append(invoke("sources", "-c", str(path))[1])
+    text = "\n".join(outputs)
+    assert "Death of A" in text  # the title is shown…
+    assert "\x1b" not in text and "\x07" not in text  # …without its escape sequences
+    assert "pwned" not in text and "evil.example" not in text
+
+
+def test_the_readme_exit_code_table_is_the_one_the_program_uses():
+    from monitor import cli
+
+    table = (ROOT / "README.md").read_text().split("| exit code | meaning |", 1)[1]
+    rows = table.split("\n\n", 1)[0].splitlines()[2:]  # the rows under |---|---|
+    documented = {int(row.split("|")[1]) for row in rows}
+    used = {0, cli.EXIT_FAILED, cli.EXIT_CONFIG, cli.EXIT_STORE, cli.EXIT_STORE_FOR_NOW,
+            cli.EXIT_INTERRUPTED}  # fmt: skip
+    assert documented == used
+

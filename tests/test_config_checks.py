@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from monitor.app import build_sources
 from monitor.cli import main
 from monitor.config import parse_config
 from monitor.errors import ConfigError
@@ -114,3 +115,32 @@ def test_every_problem_is_listed_at_once_exit_2(tmp_path):
     assert result.exit_code == 2
     assert "stages[0]" in result.output and "sources[0]" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_mistyped_plugin_name_gets_a_suggestion(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[[sources]]\nid = 'kent'\nplugin = 'polceuk'\n")
+    result = CliRunner().invoke(main, ["check", "-c", str(path)])
+    assert result.exit_code == 2
+    assert "no source plugin called 'polceuk' is installed; did you mean 'policeuk'?" in (
+        result.output
+    )
+
+
+def test_a_webhook_on_a_metadata_address_is_refused_too():
+    message = refused("[health]\nurls = ['json://169.254.169.254/latest/meta-data']\n")
+    assert "line 2, health.urls[0]: 169.254.169.254 is a link-local or cloud metadata" in message
+
+
+@pytest.mark.parametrize(
+    ("plugin", "known"), [("policeuk", "kent, leics"), ("policeuk_misconduct", "kent, leics, met")]
+)
+def test_a_police_uk_force_not_in_the_table_is_refused_listing_the_known_ones(plugin, known):
+    config = parse_config(f"[[sources]]\nid = 'x'\nplugin = '{plugin}'\n"
+                          "options = { force = 'kentt' }\n")  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        build_sources(config)
+    message = str(caught.value)
+    assert f"sources 'x' options ({plugin}): force: " in message
+    assert "unknown force 'kentt'; known: " in message
+    assert all(f" {key}," in message for key in known.split(", "))

@@ -21,7 +21,7 @@ from monitor.corrections import (
 )
 from monitor.stages import corpus
 from monitor.store.tables import Case, CaseDocument, Delivery, DocumentRow, Event
-from monitor.views import case_history, case_list
+from monitor.views import case_history, case_list, recent_events
 
 try:
     from tests.test_cases import Desk, load_config_text
@@ -180,6 +180,10 @@ def test_the_cli_corrects_lists_and_exports(desk, tmp_path):
     assert result.exit_code == 0, result.output
     assert "follow-up alert queued: correction: Stephen Port is at inquest findings" in (
         result.output)
+    history = runner.invoke(main, ["history", "-c", config, "Stephen Port"])
+    assert "corrected by alice (read as re-investigation at first): jury findings" in (
+        history.output)
+    assert f"(announcement #{doc})" in history.output
     listed = runner.invoke(main, ["corrections", "-c", config])
     assert "alice: announcement" in listed.output and "re-investigation → inquest findings" in (
         listed.output)
@@ -204,3 +208,19 @@ def test_the_search_command_uses_the_full_text_search_with_filters(desk, tmp_pat
     assert "Inquests" in dated.output and "reflective" not in dated.output
     bad = runner.invoke(main, ["search", "-c", config, "jury", "--from", "last week"])
     assert bad.exit_code == 2 and "--from" in bad.output
+
+
+def test_general_news_corrected_to_a_case_event_becomes_a_case(desk):
+    desk.publish("iopc", 30, "2024-05-02", "Update on the Kent custody death",
+                 "The IOPC has begun an independent investigation into the death in custody.",
+                 "not_a_case_update", force="Kent Police")
+    assert "Update on the Kent custody death" not in [c["name"] for c in case_list(desk.db)]
+    done = correct_stage(desk.db, desk.config, document_id=document_id(desk, "iopc", 30),
+                         stage="investigation_opened", who="dee", why="it opens one")
+    assert done.alerts == [
+        "correction: Update on the Kent custody death is a case, at investigation opened"]
+    [case] = [c for c in case_list(desk.db) if c["name"] == "Update on the Kent custody death"]
+    assert case["stage"] == "investigation_opened"
+    [event] = recent_events(desk.db, case_id=case["id"])
+    assert event["headline"] == (
+        "Update on the Kent custody death: correction, a case at investigation opened")

@@ -159,7 +159,7 @@ def test_unwritable_database_path_is_a_clear_error(tmp_path):
     blocker.write_text("a file where the database folder should be")
     path = tmp_path / "c.toml"
     path.write_text(f"[monitor]\ndatabase = '{blocker}/monitor.db'\n")
-    result = CliRunner().invoke(main, ["cases", "-c", str(path)])
+    result = CliRunner().invoke(main, ["check", "-c", str(path)])
     assert result.exit_code == 3, result.output
     assert "cannot create the database file" in result.output
     assert "Traceback" not in result.output

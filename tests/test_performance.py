@@ -110,3 +110,96 @@ def test_the_page_hash_ignores_clocks_however_the_colons_fall():
     assert digest(generated + "11:59:59") == digest(generated + "1:05")
     assert digest("Update 0: open") != digest("Update 1: open")  # no clock: every digit counts
     assert digest("Ratio 3:2 today") != digest("Ratio 3:4 today")  # one digit after: no clock
+
+
+def run_once(config_path: Path, **engine_options):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from monitor.app import build_sources, database
+    from monitor.config import load_config
+    from monitor.engine import Engine
+    from monitor.http.fetcher import Fetcher
+
+    config = load_config(config_path)
+    db = database(config)
+    (cs,) = build_sources(config)
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with Fetcher(config.http) as fetcher:
+            engine = Engine(config, db, fetcher, enqueue=lambda *a, **k: None, **engine_options)
+            return await engine.run_source(cs.config, cs.source)
+
+    return asyncio.run(go()), db
+
+
+def recorded(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from monitor.store.tables import Case, DocumentRow, HttpValidator, StageUpdate
+
+    with Session(db) as session:
+        docs = session.exec(select(DocumentRow.url, DocumentRow.content_hash)).all()
+        stages = session.exec(select(StageUpdate.stage, StageUpdate.reported_status)).all()
+        cases = session.exec(select(Case.key, Case.stage, Case.reported_status)).all()
+        validators = session.exec(select(HttpValidator.url)).all()
+    return [sorted(docs), sorted(stages), sorted(cases), sorted(validators)]
+
+
+def test_a_first_run_read_in_a_worker_and_written_in_batches_records_what_one_by_one_does(
+    tmp_path, etag_site, monkeypatch
+):
+    import monitor.engine
+
+    monkeypatch.setattr(monitor.engine, "BATCH", 2)  # three batches of five pages
+    urls = [etag_site.add(f"p{i}", s) for i, s in enumerate(
+        ["Investigation ongoing", "Referred to CPS", "Closed", "Report published", "Closed"])]
+    results = {}
+    for workers in (0, 1):
+        home = tmp_path / f"w{workers}"
+        home.mkdir()
+        report, db = run_once(write_config(home, urls), workers=workers)
+        assert (report.baseline, report.new, report.errors) == (True, 5, [])
+        results[workers] = recorded(db)
+
+    assert results[1] == results[0]
+    assert len(results[1][0]) == 5 and len(results[1][3]) == 5  # documents, validators
+
+
+def test_a_big_feed_is_parsed_off_the_event_loop():
+    import asyncio
+    import time
+
+    from monitor.models import Page
+    from sources.base import SourceContext
+    from sources.feed import FeedOptions, FeedSource
+
+    items = "".join(
+        f"<item><title>Item {i}</title><link>https://example.org/n/{i}</link>"
+        f"<guid>n{i}</guid><description>Words {i}</description></item>" for i in range(3000)
+    )
+    feed = f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'
+    source = FeedSource("big", FeedOptions(url="https://example.org/feed"))
+
+    async def fetch(url: str, conditional: bool = True) -> Page:
+        return Page(url=url, status=200, content_type="application/rss+xml", text=feed)
+
+    async def main() -> tuple[int, float, int]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.005)
+                ticks += 1
+
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        start = time.perf_counter()
+        refs = [r async for r in source.discover(SourceContext(fetch=fetch))]
+        took = time.perf_counter() - start
+        task.cancel()
+        return len(refs), took, ticks
+
+    count, took, ticks = asyncio.run(main())
+    assert count == 3000
+    assert ticks >= max(3, int(took / 0.005 / 4))  # the loop kept running while it parsed

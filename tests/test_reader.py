@@ -251,3 +251,36 @@ def test_train_with_a_bad_corrections_line_names_it_and_writes_nothing(tmp_path,
     assert f"{corrections}:2" in result.stderr and says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (MODEL_DIR / "reader.npz").stat().st_mtime_ns == before
+
+
+def test_the_lean_is_the_smallest_that_meets_the_missed_events_target() -> None:
+    from monitor.stages import train
+
+    classes = ("not_a_case_update", "referral")
+    # Held-out logits: two events read as not_a_case_update by 0.05 and by 0.3.
+    logits = np.array([[0.0, -0.05], [0.0, -0.3], [0.0, 1.0], [0.0, -1.0]])
+    truth = ["referral", "referral", "referral", "not_a_case_update"]
+    assert train.event_bias(logits, truth, classes, missed_target=0.34) == -0.06
+    assert train.event_bias(logits, truth, classes, missed_target=0.0) == -0.32
+    # The gate the other way: lean towards not_a_case_update until no event-free item alerts.
+    gate = np.array([[0.0, 0.51], [0.0, 1.0]])
+    assert train.event_bias(gate, ["not_a_case_update", "referral"], classes,
+                            missed_target=None, false_target=0.0) == 0.52
+
+
+def test_uncertain_marks_readings_more_likely_wrong_than_right() -> None:
+    from monitor.stages import train
+
+    classes = ("not_a_case_update", "referral")
+    rng = np.random.default_rng(0)
+    margin = rng.uniform(0.0, 2.0, 400)
+    truth = ["referral"] * 400
+    # Small margins are coin flips (half read the other way), large ones always right.
+    sign = np.where((margin < 0.3) & (np.arange(400) % 2 == 0), -1.0, 1.0)
+    logits = np.stack([np.zeros(400), sign * margin], axis=1)
+    temperature, threshold = train.calibrate(logits, truth, classes)
+    scaled = logits / temperature
+    p = np.exp(scaled) / np.exp(scaled).sum(axis=1, keepdims=True)
+    below = p.max(axis=1) < threshold
+    assert 0.5 < threshold < 1.0 and below.any()
+    assert (p[below].argmax(axis=1) == 1).mean() <= 0.5

@@ -114,7 +114,14 @@ def test_errors_deliveries_dead_letters_events_sources_check_and_web_are_masked(
     assert dead_letter_note(rig.db, rig.config, now=later)
     with Session(rig.db) as session:
         payloads = [e.payload_json for e in session.exec(select(Event))]
-    web = TestClient(create_app(rig.config, rig.db)).get("/sources").text
+    client = TestClient(create_app(rig.config, rig.db))
+    case_page = client.get("/cases/1")
+    assert case_page.status_code == 200 and "api_key=****" in case_page.text  # the link
+    feed, csv = client.get("/feeds/cases/1.atom"), client.get("/cases/1.csv")
+    assert "api_key=****" in feed.text and "api_key=****" in csv.text
+    web = "\n".join(
+        [client.get("/sources").text, client.get("/").text, case_page.text, feed.text, csv.text]
+    )
     deliveries = [d.last_error or "" for d in rig.deliveries()]
     assert any("api_key=****" in o for o in outputs)  # the failing URL was shown, masked
     assert any(d for d in deliveries), "the dead channel was tried"
@@ -124,8 +131,20 @@ def test_errors_deliveries_dead_letters_events_sources_check_and_web_are_masked(
         "check and sources": "\n".join(outputs),
         "delivery errors": "\n".join(deliveries),
         "event payloads, dead-letter note": "\n".join(payloads),
-        "web sources page": web,
+        "web pages": web,
     }.items():
         assert secrets_in(text) == [], where
     assert "api_key=****" in web
     assert json.loads(payloads[-1])  # still valid JSON after masking
+
+
+def test_which_parts_of_a_url_are_secrets():
+    from monitor.redact import url_secrets
+
+    site = "https://x.org/news?api_key=k3y1&access_token=t0k2&design=blue&page=2"
+    assert url_secrets(site, channel=False) == {"k3y1", "t0k2"}  # not 'blue', not '2'
+    hook = "json://monitor:pw99@127.0.0.1:9/hooks/Hk7Qz2Wp?+X-Api-Key=hdr1&-token=prm1"
+    assert url_secrets(hook, channel=True) == {"pw99", "Hk7Qz2Wp", "hdr1", "prm1"}
+    assert "T0AB12CD" in url_secrets("slack://T0AB12CD/B0CD34EF/xyzXYZ123456/#police", channel=True)
+    assert "police" not in url_secrets("slack://T0AB12CD/B0CD34EF/xyzXYZ123456/#police",
+                                       channel=True)

@@ -1,7 +1,11 @@
 """`new-source` writes a plugin whose generated test passes as written."""
 
 import importlib.util
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -58,3 +62,32 @@ def test_new_source_rejects_bad_names_and_missing_projects(tmp_path):
     assert runner.invoke(new_source, ["Bad Name", "--dir", str(tmp_path)]).exit_code != 0
     missing = runner.invoke(new_source, ["pirc", "--dir", str(tmp_path)])
     assert missing.exit_code != 0 and "pyproject.toml" in missing.output
+
+
+def test_a_scaffolded_plugin_passes_the_projects_own_fault_tests(tmp_path):
+    """Issue 17.7: the skeleton used urljoin, and one malformed href sank its listing."""
+    root = Path(__file__).resolve().parent.parent
+    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", "*.pyc")
+    for part in ("sources", "tests"):
+        shutil.copytree(root / part, tmp_path / part, ignore=skip)
+    shutil.copy(root / "pyproject.toml", tmp_path)
+    result = CliRunner().invoke(new_source, ["hmicfrs", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    tests = ["tests/faults/test_fuzz.py", "tests/test_sources_fixtures.py",
+             "tests/test_source_hmicfrs.py"]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests, "-k", "hmicfrs"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "test_malformed_links_are_skipped_not_fatal[hmicfrs/listing]" in _collected(
+        tmp_path, tests
+    )
+
+
+def _collected(root: Path, tests: list[str]) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True,
+    ).stdout

@@ -10,13 +10,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from monitor.config import Config, SourceConfig, Subscriber, WebSettings
 from monitor.search import Filters, search_documents
-from monitor.store import open_database
+from monitor.store import fulltext, open_database
 from monitor.store.tables import (
     Case,
     Delivery,
@@ -151,6 +152,9 @@ def test_hostile_announcement_stays_text(site):
     db, ids = site
     page = reader(db).get(f"/announcements/{ids['hostile_doc']}").text
     assert "<script>" not in page and "<img" not in page and "javascript:" not in page
+    found = reader(db).get("/search", params={"q": "alert onerror"}).text
+    assert "<script>" not in found and "<img" not in found
+    assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;" in found  # escaped, then marked
 
 
 # ---- maintainers -----------------------------------------------------------------------------
@@ -183,6 +187,13 @@ def test_sign_in_needs_the_token_and_the_form_s_csrf(site):
     assert forged.status_code == 403 and "did not come from this site" in forged.text
     client, _ = signed_in(db)
     assert "Signed in as <strong>Alice Advocate</strong>" in client.get("/").text
+    for asked, lands in (("/sources", "/sources"), ("//evil.example/", "/"),
+                         ("https://evil.example/", "/"), ("/\\evil.example", "/")):
+        visitor = reader(db)
+        csrf = csrf_of(visitor.get("/signin").text)
+        response = visitor.post("/signin", data={"csrf": csrf, "name": "A", "token": TOKEN,
+                                                 "next": asked}, follow_redirects=False)
+        assert response.headers["location"] == lands, asked
 
 
 def test_without_a_token_nobody_signs_in(site):
@@ -214,6 +225,9 @@ def test_a_maintainer_corrects_a_stage_and_the_follow_up_is_queued(site):
         assert [d.subscriber for d in session.exec(
             select(Delivery).where(Delivery.event_id == event.id))] == ["advocate"]
         assert session.get(Case, ids["port"]).stage == "appeal_or_review"
+    listed = reader(db).get("/corrections").text  # for everyone to see
+    assert "Alice Advocate" in listed and "corrected to appeal or review" in listed
+    assert "Why: an appeal, not notices" in listed
     bad = client.post(f"/announcements/{doc}/stage",
                       data={"stage": "nonsense", "why": "x", "csrf": csrf})
     assert bad.status_code == 400 and "&#39;nonsense&#39; is not a stage" in bad.text
@@ -275,6 +289,21 @@ def test_search_page_ranks_highlights_and_filters(site):
     assert bad.status_code == 400 and "is not a date like 2024-01-31" in bad.text
 
 
+def test_search_filters_by_force_and_stage_and_all_filters_must_hold(site):
+    db, _ = site
+    everything = search_documents(db, "officers", tz="Europe/London")
+    first = everything[0]
+    assert len({(f["force"], f["stage_id"]) for f in everything}) > 1  # the filters must bite
+    for filters, keep in (
+        (Filters(force=first["force"]), lambda f: f["force"] == first["force"]),
+        (Filters(stage=first["stage_id"]), lambda f: f["stage_id"] == first["stage_id"]),
+        (Filters(force=first["force"], stage=first["stage_id"]),
+         lambda f: (f["force"], f["stage_id"]) == (first["force"], first["stage_id"])),
+    ):  # fmt: skip
+        found = search_documents(db, "officers", tz="Europe/London", filters=filters)
+        assert [f["id"] for f in found] == [f["id"] for f in everything if keep(f)]
+
+
 def test_search_treats_query_syntax_as_words(site):
     db, _ = site
     for words in ('"unbalanced', "NEAR(a b)", "officer*", "-", "AND OR NOT", "title:x"):
@@ -314,6 +343,21 @@ def test_search_on_postgresql_ranks_highlights_and_filters_the_same(pg_url, tmp_
         assert [f["source_id"] for f in only] == ["met"]
         page = TestClient(create_app(config(None), db)).get("/search", params={"q": "served"})
         assert "<mark>served</mark>" in page.text
+        # A correction on PostgreSQL: the case rows are locked FOR UPDATE, then re-derived.
+        from monitor.corrections import correct_stage
+
+        with Session(db) as session:
+            last = session.exec(
+                select(DocumentRow.id).where(DocumentRow.title == PORT_UPDATES[-1][5])).one()
+        done = correct_stage(db, config(), document_id=last, stage="appeal_or_review",
+                             who="pg", why="test")
+        assert done.alerts == ["correction: Stephen Port is at appeal or review, "
+                               "not gross misconduct notices served"]
+        # An older database gets the index from the migration step, computed for its old rows.
+        with db.begin() as connection:
+            connection.execute(text("ALTER TABLE document_version DROP COLUMN search"))
+            fulltext.install(connection)
+        assert len(search_documents(db, "officers served", tz="Europe/London")) == len(found)
     finally:
         db.dispose()
 

@@ -85,10 +85,18 @@ def record_hearings(
     now: datetime,
     tz: str,
     where: str = "",
+    *,
+    found: list[Announced] | None = None,
+    new_document: bool = False,
 ) -> None:
-    """Keep the case's dates from this document in step with its latest version."""
-    announced = {h.kind: h for h in hearings_in(document, tz, where)}
-    rows = session.exec(
+    """Keep the case's dates from this document in step with its latest version.
+
+    `found`: the document's hearings_in() if already read; `new_document`: it has no rows yet.
+    """
+    if found is None:
+        found = hearings_in(document, tz, where)
+    announced = {h.kind: h for h in found}
+    rows = [] if new_document else session.exec(
         select(Hearing).where(Hearing.case_id == case.id, Hearing.document_id == document_id)
     ).all()
     for row in rows:

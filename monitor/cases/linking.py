@@ -51,14 +51,18 @@ def join_cases(
     makes_case: bool,
     founding_key: str,
     now: datetime,
+    new_document: bool = False,
 ) -> list[Joined]:
-    """The cases this document belongs to, locked, tracked ones first; may be empty."""
+    """The cases this document belongs to, locked, tracked ones first; may be empty.
+
+    `new_document`: the document was just added, so it is in no case yet (saves queries).
+    """
     _lock_keys(session, sorted({c.key for c in clues} | {t.key for t in tracked}))
     chosen: dict[int, tuple[Case, str]] = {}
     for link in tracked:
         case = tracked_case(session, link.key, link.name, now)
         chosen[case.id] = (case, "named as a tracked case")
-    for case, why in _existing(session, document_id):
+    for case, why in [] if new_document else _existing(session, document_id):
         chosen.setdefault(case.id, (case, why))
     for case, why in _sharing_clues(session, clues, force):
         chosen.setdefault(case.id, (case, why))
@@ -72,14 +76,21 @@ def join_cases(
         merge(session, keep, gone, now)
         reasons = f"{chosen[keep.id][1]}, {chosen.pop(gone.id)[1]}".split(", ")
         chosen[keep.id] = (keep, ", ".join(dict.fromkeys(reasons)))
+    founded = None
     if not chosen:
         if not makes_case:
             return []
-        case = _new_case(session, founding_key, _case_name(clues, title), now)
+        founded = case = _new_case(session, founding_key, _case_name(clues, title), now)
         chosen[case.id] = (case, "first announcement")
     joined = []
     for case_id in sorted(chosen, key=lambda i: (not chosen[i][0].tracked, i)):
         case, why = chosen[case_id]
+        if case is founded:  # just made: no members and no clues to look up
+            session.add(CaseDocument(case_id=case.id, document_id=document_id, joined_by=why))
+            keys = dict.fromkeys(c.key for c in clues)
+            session.add_all(CaseClue(case_id=case.id, key=key) for key in keys)
+            joined.append(Joined(case, True, why))
+            continue
         is_new = _first_document(session, case, document_id, why)
         _add_clues(session, case, clues)
         joined.append(Joined(case, is_new, why))

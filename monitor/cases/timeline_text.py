@@ -57,10 +57,13 @@ def _entry(item: Mapping[str, Any], source_names: Mapping[str, str]) -> Iterator
         yield f"{INDENT}the case is now at: {short_label(item['case_stage'])}"
     if item["kind"] == "removal":
         return
+    if item.get("correction"):
+        c = item["correction"]
+        yield f"{INDENT}corrected by {c['who']} (read as {c['old_label']} at first): {c['why']}"
     if item["evidence"]:
         yield f"{INDENT}“{' '.join(item['evidence'].split())}”"
     if item["kind"] == "announcement":
         yield f"{INDENT}{item['title']}"
-        yield f"{INDENT}{item['url']}"
+        yield f"{INDENT}{item['url']}  (announcement #{item['document_id']})"
         if item["joined_by"] and item["joined_by"] != "named as a tracked case":
             yield f"{INDENT}joined by: {item['joined_by']}"

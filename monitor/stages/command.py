@@ -32,6 +32,12 @@ def classify(source: IO[bytes], jsonl: bool) -> None:
 
     Reads FILE, or standard input when FILE is - or omitted.
     """
+    if source.isatty():  # someone typed the command alone: say what it is waiting for
+        click.echo(
+            "classify: waiting for an announcement on standard input (title on the first line, "
+            "then the text; " + ("one JSON object per line; " if jsonl else "")
+            + "end with Ctrl-D)", err=True,
+        )
     try:
         if jsonl:
             _classify_lines(source)

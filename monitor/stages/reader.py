@@ -102,7 +102,9 @@ class Reader:
         sentences = split_sentences(text[: features.READ_CHARS])
         # Per n-gram evidence weight for the chosen stage: its weight times its IDF.
         weight = rows[inverse, first] * idf[inverse]
-        evidence = _best_sentence(sentences, offsets, weight, idf[inverse]) or title.strip()
+        # Statements: sentences that can be quoted (not banners, bylines or definitions).
+        statements = [s for s in sentences[:_EVIDENCE_SENTENCES] if _can_be_evidence(s.text)]
+        evidence = _best_sentence(statements, offsets, weight, idf[inverse]) or title.strip()
         # The level is stated beside the news, in the headline, or in the opening sentences;
         # where the officers face both, the news is the higher (domain.md a.1 rule 2).
         nearby = [evidence, title] + [s.text for s in sentences[:_SEVERITY_SENTENCES]]
@@ -113,8 +115,7 @@ class Reader:
             label=label(stage, severity),
             evidence=evidence or None,
             # Counts are read from statements, not from cookie banners or "Published:" lines.
-            officers=attributes.officers(
-                evidence, title, [s for s in sentences if _can_be_evidence(s.text)], stage),
+            officers=attributes.officers(evidence, title, statements, stage),
             severity=severity,
             route=attributes.route(evidence),
             flags=attributes.flags(text),
@@ -175,9 +176,9 @@ def _can_be_evidence(sentence: str) -> bool:
 def _best_sentence(
     sentences: list[Sentence], offsets: np.ndarray, weight: np.ndarray, idf: np.ndarray
 ) -> str | None:
-    """The body sentence whose n-grams score highest for the stage, length-normalised.
+    """The statement whose n-grams score highest for the stage, length-normalised.
     `offsets` count from the body's start; the headline's n-grams have negative offsets."""
-    candidates = [s for s in sentences[:_EVIDENCE_SENTENCES] if _can_be_evidence(s.text)]
+    candidates = sentences
     if not candidates:
         return None
     starts = np.array([s.start for s in candidates])

@@ -77,12 +77,12 @@ def calibrate(
 ) -> tuple[float, float]:
     """Temperature that makes held-out probabilities honest, and the uncertainty threshold.
 
-    The threshold is the lowest confidence at which held-out readings are right at least 90 % of
-    the time; readings below it are marked uncertain.
+    The threshold is the highest confidence below which held-out readings are right at most
+    half the time (more likely wrong than right); readings below it are marked uncertain.
     """
     index = np.array([classes.index(t) for t in truth])
     best_t, best_loss = 1.0, float("inf")
-    for t in np.arange(0.2, 5.01, 0.05):
+    for t in np.arange(0.05, 5.001, 0.01):
         scaled = logits / t
         scaled -= scaled.max(axis=1, keepdims=True)
         log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
@@ -95,9 +95,9 @@ def calibrate(
     confidence, right = p.max(axis=1), p.argmax(axis=1) == index
     threshold = 0.0
     for cut in np.arange(0.95, 0.0, -0.01):
-        above = confidence >= cut
-        if above.sum() and right[above].mean() < 0.90:
-            threshold = float(round(cut + 0.01, 2))
+        below = confidence < cut
+        if below.sum() and right[below].mean() <= 0.5:
+            threshold = float(round(cut, 2))
             break
     return round(best_t, 2), threshold
 

@@ -1,1 +1,1 @@
-"""A small read-only web interface: cases, timelines, source health, changes, Atom feeds."""
+"""The web interface: cases, announcements, search, source health, corrections, feeds."""

@@ -1,14 +1,12 @@
-"""The Starlette application: the pages, feeds and calendars, and the maintainers' forms.
+"""The Starlette application: the pages, feeds and calendars; the maintainers' forms are in
+monitor/web/maintain.py.
 
 Reading endpoints are plain (sync) functions: Starlette runs them in a thread pool, so database
-reads never block the daemon's event loop. The forms that change something are async (to read
-the form) and run their database work in the thread pool too; each needs a signed-in
-maintainer and the session's CSRF token (monitor/web/maintainer.py), else 403.
+reads never block the daemon's event loop.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,20 +16,21 @@ import jinja2
 from markupsafe import Markup, escape
 from sqlalchemy import Engine as DbEngine
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from monitor import views
 from monitor.config import Config
+from monitor.redact import redact
 from monitor.web.auth import TokenGuard
 from monitor.web.feeds import atom_feed, feed_response
 from monitor.web.headers import SecurityHeaders
-from monitor.web.maintainer import Maintainers
+from monitor.web.maintain import Actions, correction_done
+from monitor.web.sessions import Maintainers
 
 HERE = Path(__file__).parent
 FEED_SIZE = 50
@@ -41,28 +40,30 @@ CHANGES_PAGE_SIZE = 100
 def create_app(config: Config, db: DbEngine) -> Starlette:
     """The web interface over an open database; every route needs the token if one is set."""
     pages = Pages(config, db)
+    actions = Actions(pages)
     routes = [
         Route("/", pages.cases, name="cases"),
         Route("/cases/{case_id:int}", pages.case, name="case"),
         Route("/cases/{case_id:int}.csv", pages.case_csv, name="case_csv"),
         Route("/cases/{case_id:int}/print", pages.case_print, name="case_print"),
-        Route("/cases/{case_id:int}/not-a-case", pages.not_a_case, methods=["POST"],
+        Route("/cases/{case_id:int}/not-a-case", actions.not_a_case, methods=["POST"],
               name="not_a_case"),
         Route("/announcements/{document_id:int}", pages.announcement, name="announcement"),
-        Route("/announcements/{document_id:int}/stage", pages.set_stage, methods=["POST"],
+        Route("/announcements/{document_id:int}/stage", actions.set_stage, methods=["POST"],
               name="set_stage"),
-        Route("/announcements/{document_id:int}/detach", pages.detach, methods=["POST"],
+        Route("/announcements/{document_id:int}/detach", actions.detach, methods=["POST"],
               name="detach"),
-        Route("/announcements/{document_id:int}/attach", pages.attach, methods=["POST"],
+        Route("/announcements/{document_id:int}/attach", actions.attach, methods=["POST"],
               name="attach"),
         Route("/search", pages.search, name="search"),
+        Route("/corrections", pages.corrections, name="corrections"),
         Route("/upcoming", pages.upcoming, name="upcoming"),
         Route("/sources", pages.sources, name="sources"),
-        Route("/sources/{source_id}/check", pages.check_now, methods=["POST"], name="check_now"),
+        Route("/sources/{source_id}/check", actions.check_now, methods=["POST"], name="check_now"),
         Route("/changes", pages.changes, name="changes"),
-        Route("/signin", pages.signin_form, methods=["GET"], name="signin"),
-        Route("/signin", pages.signin, methods=["POST"], name="signin_post"),
-        Route("/signout", pages.signout, methods=["POST"], name="signout"),
+        Route("/signin", actions.signin_form, methods=["GET"], name="signin"),
+        Route("/signin", actions.signin, methods=["POST"], name="signin_post"),
+        Route("/signout", actions.signout, methods=["POST"], name="signout"),
         Route("/feeds/changes.atom", pages.changes_feed, name="changes_feed"),
         Route("/feeds/tracked.atom", pages.tracked_feed, name="tracked_feed"),
         Route("/feeds/cases/{case_id:int}.atom", pages.case_feed, name="case_feed"),
@@ -81,11 +82,20 @@ def create_app(config: Config, db: DbEngine) -> Starlette:
     )
 
 
+def _masked(value: Any) -> Any:
+    if isinstance(value, Markup):  # already-escaped HTML stays HTML: **** escapes to itself
+        return Markup(redact(str(value)))
+    return redact(value) if isinstance(value, str) else value
+
+
 def _templates(tz: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # Every value a page shows passes through redact: a URL stored with its ?api_key=
+        # (or an error quoting one) is shown with **** (monitor/redact.py).
+        finalize=_masked,
     )
     zone = ZoneInfo(tz)
 
@@ -147,33 +157,6 @@ class Pages:
             csrf=self.maintainers.csrf(session), tz=self.tz, **context,
         )
         return HTMLResponse(html, status_code=status)
-
-    async def maintainer_form(self, request: Request) -> tuple[str, Any]:
-        """The signed-in maintainer and the posted form; 403 unless signed in with a valid CSRF
-        token of this session."""
-        form = await request.form()
-        who = self.maintainers.signed_in(request)
-        if who is None:
-            raise HTTPException(403, "Only a signed-in maintainer can do this. Sign in with "
-                                     "the web token first.")
-        if not self.maintainers.csrf_ok(request, str(form.get("csrf") or "")):
-            raise HTTPException(403, "This form has expired or did not come from this site; "
-                                     "open the page again and resend it.")
-        return who, form
-
-    async def correct(self, request: Request, action: Any, back: str, **fields: Any) -> Response:
-        """Run a correction for the signed-in maintainer; back to the page, saying what it did."""
-        from monitor.corrections import CorrectionError
-
-        who, form = await self.maintainer_form(request)
-        values = {k: _form_value(form, v) for k, v in fields.items()}
-        try:
-            done = await run_in_threadpool(
-                action, self.db, self.config, who=who, why=str(form.get("why") or ""), **values,
-            )
-        except CorrectionError as exc:
-            raise HTTPException(400, str(exc)) from None
-        return RedirectResponse(f"{back}?correction={done.correction_id}", status_code=303)
 
     # ---- pages ---------------------------------------------------------------------------
 
@@ -238,36 +221,8 @@ class Pages:
         found = announcement(self.db, document_id, self.tz)
         if found is None:
             raise HTTPException(404, f"There is no announcement number {document_id}.")
-        done = _done(self.db, request.query_params.get("correction"))
+        done = correction_done(self.db, request.query_params.get("correction"))
         return self.render(request, "announcement.html", doc=found, done=done)
-
-    async def set_stage(self, request: Request) -> Response:
-        from monitor.corrections import correct_stage
-
-        document_id = request.path_params["document_id"]
-        return await self.correct(request, correct_stage, f"/announcements/{document_id}",
-                                  document_id=document_id, stage="stage")
-
-    async def detach(self, request: Request) -> Response:
-        from monitor.corrections import detach
-
-        document_id = request.path_params["document_id"]
-        return await self.correct(request, detach, f"/announcements/{document_id}",
-                                  document_id=document_id, case_id=int)
-
-    async def attach(self, request: Request) -> Response:
-        from monitor.corrections import attach
-
-        document_id = request.path_params["document_id"]
-        return await self.correct(request, attach, f"/announcements/{document_id}",
-                                  document_id=document_id, case_id=int)
-
-    async def not_a_case(self, request: Request) -> Response:
-        from monitor.corrections import mark_not_a_case
-
-        case_id = request.path_params["case_id"]
-        return await self.correct(request, mark_not_a_case, f"/cases/{case_id}",
-                                  case_id=case_id)
 
     def search(self, request: Request) -> Response:
         from monitor.search import search_cases, search_documents
@@ -286,6 +241,11 @@ class Pages:
             forces=views.case_forces(self.db),
         )
 
+    def corrections(self, request: Request) -> Response:
+        from monitor.corrections import corrections_list
+
+        return self.render(request, "corrections.html", corrections=corrections_list(self.db))
+
     def upcoming(self, request: Request) -> Response:
         from monitor.cases.hearings import upcoming
         from monitor.store.types import utcnow
@@ -298,57 +258,6 @@ class Pages:
         rows = views.source_health(self.db, self.config)
         return self.render(request, "sources.html", sources=rows,
                            requested=request.query_params.get("requested"))
-
-    async def check_now(self, request: Request) -> Response:
-        from monitor.check_now import request_check
-        from monitor.store.types import utcnow
-
-        await self.maintainer_form(request)
-        source_id = request.path_params["source_id"]
-        source = next((s for s in self.config.sources if s.id == source_id), None)
-        if source is None:
-            raise HTTPException(404, f"There is no source {source_id!r} in the config.")
-        await run_in_threadpool(request_check, self.db, source.id, source.plugin_id, utcnow())
-        return RedirectResponse(f"/sources?requested={source.id}", status_code=303)
-
-    def signin_form(self, request: Request, status: int = 200, problem: str | None = None
-                    ) -> Response:
-        """The sign-in form, with a visitor session so the form has a CSRF token."""
-        session = self.maintainers.session(request)
-        fresh = session is None and self.maintainers.enabled
-        if fresh:
-            session = self.maintainers.new_session(None)
-        response = self.render(request, "signin.html", status=status, session=session,
-                               enabled=self.maintainers.enabled, problem=problem)
-        if fresh and session is not None:
-            self.maintainers.keep(response, request, session)
-        return response
-
-    async def signin(self, request: Request) -> Response:
-        form = await request.form()
-        if not self.maintainers.enabled:
-            raise HTTPException(403, "Signing in needs [web] token in the config; without it, "
-                                     "correct with `oversight-monitor correct`.")
-        if not self.maintainers.csrf_ok(request, str(form.get("csrf") or "")):
-            raise HTTPException(403, "This form has expired or did not come from this site; "
-                                     "open the sign-in page again.")
-        who = " ".join(str(form.get("name") or "").split())[:128]
-        if not self.maintainers.token_ok(str(form.get("token") or "")):
-            return self.signin_form(request, 403, "That is not the web token.")
-        if not who:
-            return self.signin_form(request, 400, "Give your name: corrections keep it.")
-        response = RedirectResponse(str(form.get("next") or "/")
-                                    if str(form.get("next") or "").startswith("/")
-                                    and not str(form.get("next")).startswith("//") else "/",
-                                    status_code=303)
-        self.maintainers.keep(response, request, self.maintainers.new_session(who))
-        return response
-
-    async def signout(self, request: Request) -> Response:
-        await self.maintainer_form(request)
-        response = RedirectResponse("/", status_code=303)
-        self.maintainers.end(response)
-        return response
 
     def refused(self, request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 400)
@@ -433,38 +342,6 @@ class Pages:
                 request.url_for("announcement", document_id=document_id)),
         )
         return feed_response(request, body, updated)
-
-
-def _form_value(form: Any, kind: Any) -> Any:
-    """A path value as given, or a form field: `int` reads field `case_id` as a number."""
-    if kind is int:
-        raw = str(form.get("case_id") or "").strip().removeprefix("#")
-        if not raw.isdigit():
-            raise HTTPException(400, "Give the case number (it is in the case page's address).")
-        return int(raw)
-    if isinstance(kind, str):
-        return str(form.get(kind) or "")
-    return kind
-
-
-def _done(db: DbEngine, correction_id: str | None) -> dict[str, Any] | None:
-    """What a correction just did, for the page the maintainer lands on."""
-    if not correction_id or not correction_id.isdigit():
-        return None
-    from sqlmodel import Session, col, select
-
-    from monitor.store.tables import Correction, Event
-    from notifications.render import subject_for
-
-    with Session(db) as session:
-        correction = session.get(Correction, int(correction_id))
-        if correction is None:
-            return None
-        events = session.exec(
-            select(Event).where(col(Event.dedupe_key).startswith(f"correction:{correction.id}:"))
-        ).all()
-        alerts = [subject_for(e.kind, json.loads(e.payload_json)) for e in events]
-    return {"id": correction.id, "who": correction.who, "alerts": alerts}
 
 
 def _search_filters(q: Any, tz: str) -> Any:

@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from monitor.redact import redact
+
 COLUMNS = (
     "date", "what", "stage", "case stage after", "moved back", "note", "officers", "severity",
     "evidence", "title", "source", "link", "joined by", "corrected",
@@ -30,6 +32,7 @@ def timeline_csv(case: dict[str, Any], source_names: dict[str, str]) -> str:
 
 
 def _safe(value: object) -> str:
-    """Text from a monitored page never runs as a spreadsheet formula (CSV injection)."""
-    text = str(value)
+    """Text from a monitored page never runs as a spreadsheet formula (CSV injection), and no
+    configured secret is exported."""
+    text = redact(str(value))  # a link stored with its ?api_key= is exported with ****
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

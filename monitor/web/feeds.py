@@ -14,6 +14,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from monitor.redact import redact
+
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -100,6 +102,7 @@ def _rfc3339(value: datetime) -> str:
 
 def feed_response(request: Request, body: bytes, updated: datetime) -> Response:
     """The feed, or 304 Not Modified when the reader's ETag / date still matches."""
+    body = redact(body.decode("utf-8")).encode("utf-8")  # no configured secret in a feed
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     headers = {
         "ETag": etag,

@@ -125,6 +125,24 @@ async def test_mass_change_is_held_listed_and_released_on_request(tmp_path, http
     assert len(rig.posted("/hook")) == len(sent)  # released once, sent once
 
 
+async def test_mass_change_that_made_no_alert_does_not_say_alerts_were_held(
+    tmp_path, httpserver, room
+):
+    for n in range(8):  # general news: no case, so a change to it is no alert
+        room.publish(f"n{n}", f"Open day at station {n}", "Visitors are welcome on Saturday.")
+    rig = Rig(tmp_path, httpserver, listing_source(room), refetch={"recent_days": 30})
+    await rig.cycle()  # baseline
+    for n in range(8):
+        room.articles[f"n{n}"]["body"] = f"The open day moved to Sunday {n}."
+    report = (await rig.cycle())["news"]
+    assert report.held and report.changed == 8 and rig.events(status="held") == []
+    (note,) = rig.posted("/ops")
+    text = note["title"] + "\n" + note["message"]
+    assert "No alert came of these changes, so nothing is held." in text
+    assert "Alerts held" not in text and "are held, not sent" not in text
+    assert "held --release" not in text
+
+
 async def test_flickering_markup_never_alerts(tmp_path, httpserver, room, site):
     publish(room, 3)
     case = site.add("a", **case_fields(1))
@@ -188,3 +206,37 @@ async def test_removed_page_is_recorded_once_and_our_copy_kept(tmp_path, httpser
         row = session.exec(select(DocumentRow).where(DocumentRow.url == url)).one()
     assert row.removed_at is not None
     assert "case 1" in rig.versions()[url][0]  # the text is kept for history
+
+
+async def test_a_restored_page_and_a_second_removal_are_each_announced_once(
+    tmp_path, httpserver, site
+):
+    url = site.add("a", **case_fields(1))
+    rig = Rig(tmp_path, httpserver, page_source("cases", url, site.url("b")))
+    site.add("b", **case_fields(2))
+    await rig.cycle()  # baseline
+    page = site.pages.pop("a")
+    await rig.cycle()  # removed
+    site.pages["a"] = page
+    await rig.cycle()  # back, unchanged
+    await rig.cycle()  # still there: nothing new
+    del site.pages["a"]
+    await rig.cycle()  # removed a second time
+    await rig.cycle()
+    kinds = [e.kind for e in rig.events("document_removed", "document_restored")]
+    assert kinds == ["document_removed", "document_restored", "document_removed"]
+    subjects = [p["title"] for p in rig.posted("/hook")]
+    assert len(subjects) == 3, subjects
+    assert "restored" in subjects[1]
+
+
+async def test_a_page_nested_thousands_deep_is_read_not_a_recursion_error(tmp_path, httpserver):
+    deep = "<div>" * 5000 + "nested deep inside" + "</div>" * 5000
+    page = f"<html><body><h1>Custody death</h1><main><p>An investigation.</p>{deep}</main>"
+    httpserver.expect_request("/case/deep").respond_with_data(page, content_type="text/html")
+    url = httpserver.url_for("/case/deep")
+    rig = Rig(tmp_path, httpserver, page_source("deep", url))
+    report = (await rig.cycle())["deep"]
+    assert report.ok and report.errors == [], report.errors
+    (text,) = next(iter(rig.versions().values()))
+    assert "nested deep inside" in text

@@ -135,9 +135,11 @@ def open_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def cli_cases(config: Path) -> Callable[[], tuple[int, str]]:
+def cli_check(config: Path) -> Callable[[], tuple[int, str]]:
+    """`check`: a command that may create the database (read-only ones never do)."""
+
     def run() -> tuple[int, str]:
-        result = CliRunner().invoke(main, ["cases", "-c", str(config)])
+        result = CliRunner().invoke(main, ["check", "-c", str(config)])
         return result.exit_code, result.output
 
     return run
@@ -170,7 +172,7 @@ def test_unwritable_database_is_exit_3_with_a_clear_message(open_dir, layout, sa
         folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | 0o005)
     else:
         folder.chmod(0o777)
-    code, out = as_unprivileged(cli_cases(prepared(open_dir, str(database))))
+    code, out = as_unprivileged(cli_check(prepared(open_dir, str(database))))
     assert code == 3, out
     assert out.startswith("database error:") and says in out and "Traceback" not in out
 
@@ -187,7 +189,7 @@ def dump(path: Path) -> str:
 def test_schema_version_mismatch_is_exit_3_and_nothing_changes(tmp_path, version):
     config = tmp_path / "config.toml"
     config.write_text("[monitor]\ndatabase = 'monitor.db'\n")
-    assert CliRunner().invoke(main, ["cases", "-c", str(config)]).exit_code == 0
+    assert CliRunner().invoke(main, ["check", "-c", str(config)]).exit_code == 0
     path = tmp_path / "monitor.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
