@@ -31,13 +31,14 @@ from sqlmodel import Session, col
 
 from monitor.app import ConfiguredSource, build_sources, database
 from monitor.check_now import POLL_SECONDS
-from monitor.config import Config, load_config
+from monitor.config import Config, SourceConfig, load_config
 from monitor.engine import Engine
 from monitor.errors import MonitorError, StoreError
 from monitor.http.fetcher import Fetcher
 from monitor.lease import jitter
 from monitor.store.tables import SourceState
 from monitor.store.watch import StorageWatch
+from sources.base import Source
 
 log = logging.getLogger("monitor.daemon")
 T = TypeVar("T")
@@ -178,14 +179,13 @@ class Daemon:
             self.config, self.db, self.fetcher, owner=self.owner, intervals=self._interval_for
         )
 
-    def _interval_for(self, sc: object, _source: object) -> timedelta | None:
+    def _interval_for(self, sc: SourceConfig, _source: Source) -> timedelta | None:
         """The source's interval, kept fleet-wide by its lease; none for a run a maintainer
         asked for ("check now")."""
-        source_id = getattr(sc, "id", None)
-        if source_id in self.asked:
-            self.asked.discard(source_id)
+        if sc.id in self.asked:
+            self.asked.discard(sc.id)
             return None
-        return next((cs.interval for cs in self.sources if cs.id == source_id), None)
+        return next((cs.interval for cs in self.sources if cs.id == sc.id), None)
 
     def _schedule(self) -> None:
         now = datetime.now(UTC)

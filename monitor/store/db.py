@@ -39,8 +39,7 @@ def _prepare_sqlite_file(path: Path, *, create_empty: bool) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+            _create_sqlite_file(path)
     except OSError as exc:
         raise StoreError(
             f"cannot create the database file {path}: {exc.strerror}. "
@@ -51,6 +50,26 @@ def _prepare_sqlite_file(path: Path, *, create_empty: bool) -> None:
             f"the database {path} (or its folder) is not writable by this user; "
             "SQLite needs to write the file and its -wal/-shm files beside it."
         )
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """An owner-only SQLite file that is never seen empty: made beside, given its header, then
+    linked into place. Another instance starting at the same moment finds either nothing or a
+    database, never the 0-byte file refused above; a kill midway leaves only the side file."""
+    side = path.with_name(f".{path.name}.{os.getpid()}.new")
+    os.close(os.open(side, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    try:
+        conn = sqlite3.connect(side)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # writes page 1, with the SQLite header
+        finally:
+            conn.close()
+        try:
+            os.link(side, path)
+        except FileExistsError:
+            pass  # another instance made it first: use theirs
+    finally:
+        side.unlink(missing_ok=True)
 
 
 def _check_sqlite_file(path: Path, *, create_empty: bool) -> None:

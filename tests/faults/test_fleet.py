@@ -105,7 +105,7 @@ def test_two_daemons_poll_no_more_often_and_no_faster_per_host_than_one(tmp_path
             wait_until(lambda log=log: "daemon started" in log.read_text())
         wait_until(lambda: site.hits.get("a", 0) >= 2 and site.hits.get("b", 0) >= 2)
         start, hits = time.monotonic(), dict(site.hits)
-        time.sleep(4)
+        time.sleep(6)
         elapsed = time.monotonic() - start
         polled = {slug: site.hits[slug] - hits[slug] for slug in hits}
         with site.lock:
@@ -115,10 +115,13 @@ def test_two_daemons_poll_no_more_often_and_no_faster_per_host_than_one(tmp_path
             proc.send_signal(signal.SIGTERM)
         codes = [proc.wait(timeout=30) for proc in procs]
     assert codes == [0, 0]
-    one_daemon = elapsed / (1.2 - 0.12) + 1  # the most one daemon could have polled
+    # The most one daemon could have polled: runs start at least 1.08 s apart, and a request
+    # may leave up to ~0.5 s after its run starts (robots.txt, the host's delay).
+    one_daemon = (elapsed + 0.5) / (1.2 - 0.12) + 1
     assert all(n <= one_daemon for n in polled.values()), (polled, one_daemon)
     gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.4 * 0.75 - 0.05, sorted(gaps)[:5]  # min_delay, jittered -25 %
+    # min_delay_seconds less its -25 % jitter, less what a loaded machine adds on arrival.
+    assert min(gaps) >= 0.4 * 0.75 - 0.15, sorted(gaps)[:5]
     texts = [log.read_text() for log in logs]
     assert all("Traceback" not in t for t in texts)
     assert any("ran " in t and "ago (by any daemon" in t for t in texts)  # they did share

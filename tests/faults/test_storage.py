@@ -247,3 +247,28 @@ def test_a_database_made_by_an_earlier_release_migrates_without_losing_a_row(tmp
     assert "Hendon" not in result.output
     found = CliRunner().invoke(main, ["search", "-c", str(config), "Hendon"])
     assert "New constables pass out at Hendon" in found.output
+
+
+def test_instances_starting_at_once_on_a_new_sqlite_file_all_start(tmp_path):
+    """The schema is made under SQLite's writer lock (BEGIN IMMEDIATE): no 'table already
+    exists' for the instances that lose the race."""
+    import subprocess
+    import sys
+
+    from tests.faults.test_postgres import STARTER
+
+    rounds, instances = 8, 4
+    urls = [f"sqlite:///{tmp_path / f'fresh{n}.db'}" for n in range(rounds)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", STARTER, str(tmp_path), *urls],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(instances)
+    ]
+    for n in range(rounds):
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob(f"ready{n}.*"))) < instances:
+            assert time.monotonic() < deadline, "the instances did not get ready"
+            time.sleep(0.005)
+        (tmp_path / f"go{n}").touch()
+    outcomes = [proc.communicate(timeout=60)[0].splitlines() for proc in procs]
+    assert [lines.count("started") for lines in outcomes] == [rounds] * instances, outcomes
