@@ -355,9 +355,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
         if as_json:
             _print_json(rows)
             return
+        width = max((len(r["id"]) for r in rows), default=0)
         for r in rows:
             say(
-                f"{r['id']:<10} every {r['interval']:<8} {r['name']}  "
+                f"{r['id']:<{width}} every {r['interval']:<8} {r['name']}  "
                 f"({', '.join(r['hosts']) or 'hosts from config'})"
             )
         return

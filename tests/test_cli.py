@@ -67,6 +67,15 @@ def test_sources_list_shows_installed_plugins_with_hosts():
     assert "www.policeconduct.gov.uk" in plugins["iopc"]["hosts"]
 
 
+def test_sources_list_lines_up_long_plugin_ids():
+    code, out = invoke("sources", "--list")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert any(line.startswith("policeuk_misconduct ") for line in lines), out
+    # One column for the intervals, whatever the length of the id before it.
+    assert len({line.index(" every ") for line in lines}) == 1, out
+
+
 def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
