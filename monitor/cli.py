@@ -320,6 +320,7 @@ def search(
     from monitor.views import document_search
 
     config, db = _config_and_db(config_path)
+    _check_search_filters(config, db, source, stage)
     zone = ZoneInfo(config.monitor.timezone)
     filters = Filters(
         source=source, force=force, stage=stage,
@@ -339,6 +340,32 @@ def search(
         say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
         if snippet:
             say(f"{'':<12} {' '.join(snippet.split())[:200]}")
+
+
+def _check_search_filters(config: Any, db: Any, source: str | None, stage: str | None) -> None:
+    """A filter naming no stage or source would only ever answer "nothing found"."""
+    from sqlalchemy import text
+
+    from monitor.config_checks import did_you_mean
+    from monitor.stages.vocabulary import STAGES
+
+    if stage and stage not in STAGES:
+        raise click.UsageError(
+            f"--stage: {stage!r} is not a stage id{did_you_mean(stage, STAGES)} "
+            "(the ids are listed in docs/stages.md)"
+        )
+    ids = [s.id for s in config.sources]
+    if source and source not in ids:
+        # A source taken out of the config keeps its announcements: those can still be searched.
+        with db.connect() as conn:
+            stored = conn.execute(text("SELECT 1 FROM document WHERE source_id = :s LIMIT 1"),
+                                  {"s": source}).first()
+        if stored:
+            return
+        raise click.UsageError(
+            f"--source: no source {source!r} in the config{did_you_mean(source, ids)} "
+            f"(configured: {', '.join(ids) or 'none'})"
+        )
 
 
 @main.command("sources")

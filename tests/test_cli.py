@@ -76,6 +76,25 @@ def test_sources_list_lines_up_long_plugin_ids():
     assert len({line.index(" every ") for line in lines}) == 1, out
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--stage", "dismissed", "'dismissed' is not a stage id; did you mean 'outcome_dismissal'"),
+        ("--source", "iopcc", "no source 'iopcc' in the config; did you mean 'iopc'"),
+    ],
+)
+def test_search_filter_that_names_nothing_is_bad_usage_not_an_empty_answer(
+    tmp_path, option, value, expected
+):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))  # makes the database
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n")
+    code, out = invoke("search", "-c", str(path), "Port", option, value)
+    assert code == 2, out
+    assert expected in out
+
+
 def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
