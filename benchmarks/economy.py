@@ -64,8 +64,9 @@ def stub(title: str, text: str):  # type: ignore[no-untyped-def]
     return Classification("not_a_case_update", "Not a case update", None)
 
 
-async def simulate(base: str, work: Path, articles: int, days: int,
-                   profile: Path | None = None) -> dict:  # type: ignore[type-arg]
+async def simulate(
+    base: str, work: Path, articles: int, days: int, profile: Path | None = None
+) -> dict:  # type: ignore[type-arg]
     from monitor.app import build_sources, database
     from monitor.config import parse_config
     from monitor.engine import Engine
@@ -85,15 +86,37 @@ async def simulate(base: str, work: Path, articles: int, days: int,
     async with Fetcher(day_cfg.http) as fetcher:
         (cs,) = build_sources(baseline_cfg)
         t = time.perf_counter()
-        report = await Engine(baseline_cfg, db, fetcher, classifier=stub, clock=clock, owner="bench",
-                              enqueue=lambda *a, **k: 0).run_source(cs.config, cs.source)
-        out["baseline"] = {"new": report.new, "fetched": report.fetched, "seconds": time.perf_counter() - t,
-                           "requests": admin("stats")["requests"], "failure": str(report.failure or "")}
-        print(f"  baseline: {report.new} articles recorded in {out['baseline']['seconds']:.1f} s", flush=True)
+        report = await Engine(
+            baseline_cfg,
+            db,
+            fetcher,
+            classifier=stub,
+            clock=clock,
+            owner="bench",
+            enqueue=lambda *a, **k: 0,
+        ).run_source(cs.config, cs.source)
+        out["baseline"] = {
+            "new": report.new,
+            "fetched": report.fetched,
+            "seconds": time.perf_counter() - t,
+            "requests": admin("stats")["requests"],
+            "failure": str(report.failure or ""),
+        }
+        print(
+            f"  baseline: {report.new} articles recorded in {out['baseline']['seconds']:.1f} s",
+            flush=True,
+        )
         admin("limit?n=50")
         (cs,) = build_sources(day_cfg)
-        engine = Engine(day_cfg, db, fetcher, classifier=stub, clock=clock, owner="bench",
-                        enqueue=lambda *a, **k: 0)
+        engine = Engine(
+            day_cfg,
+            db,
+            fetcher,
+            classifier=stub,
+            clock=clock,
+            owner="bench",
+            enqueue=lambda *a, **k: 0,
+        )
         prof = None
         if profile:
             import cProfile
@@ -110,15 +133,27 @@ async def simulate(base: str, work: Path, articles: int, days: int,
                 failures += bool(r.failure) + r.new + r.changed
             st = admin("stats")
             naive = 96 * (articles + 1)
-            out["days"].append({
-                "day": day + 1, "requests": st["requests"], "feed": st["feed"], "article": st["article"],
-                "other": st["other"], "status": st["status"], "naive": naive, "ratio": naive / max(1, st["requests"]),
-                "seconds": time.perf_counter() - t, "unexpected": failures,
-            })
+            out["days"].append(
+                {
+                    "day": day + 1,
+                    "requests": st["requests"],
+                    "feed": st["feed"],
+                    "article": st["article"],
+                    "other": st["other"],
+                    "status": st["status"],
+                    "naive": naive,
+                    "ratio": naive / max(1, st["requests"]),
+                    "seconds": time.perf_counter() - t,
+                    "unexpected": failures,
+                }
+            )
             d = out["days"][-1]
-            print(f"  day {day + 1}: {d['requests']} requests ({d['feed']} feed, {d['article']} articles, "
-                  f"{d['other']} other) vs naive {naive}: {d['ratio']:.0f}x fewer; "
-                  f"{d['seconds'] / 96 * 1000:.0f} ms per cycle", flush=True)
+            print(
+                f"  day {day + 1}: {d['requests']} requests ({d['feed']} feed, {d['article']} articles, "
+                f"{d['other']} other) vs naive {naive}: {d['ratio']:.0f}x fewer; "
+                f"{d['seconds'] / 96 * 1000:.0f} ms per cycle",
+                flush=True,
+            )
         if prof:
             prof.disable()
             prof.dump_stats(profile)
@@ -129,18 +164,33 @@ async def simulate(base: str, work: Path, articles: int, days: int,
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--days", type=int, default=7)
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--profile", type=Path, help="cProfile the daily cycles (not the baseline) into this file")
+    ap.add_argument(
+        "--profile", type=Path, help="cProfile the daily cycles (not the baseline) into this file"
+    )
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="om-economy-") as tmp:
         work = Path(tmp)
         port_file = work / "port"
-        srv = subprocess.Popen([sys.executable, str(HERE / "feedserver.py"), "--articles", str(a.articles),
-                                "--newest", NEWEST.isoformat(), "--every-hours", str(EVERY_HOURS),
-                                "--port-file", str(port_file)])
+        srv = subprocess.Popen(
+            [
+                sys.executable,
+                str(HERE / "feedserver.py"),
+                "--articles",
+                str(a.articles),
+                "--newest",
+                NEWEST.isoformat(),
+                "--every-hours",
+                str(EVERY_HOURS),
+                "--port-file",
+                str(port_file),
+            ]
+        )
         try:
             for _ in range(600):
                 if port_file.exists():
@@ -151,8 +201,10 @@ def main() -> None:
         finally:
             srv.terminate()
             srv.wait()
-    print(f"  mean over {a.days} day(s): {result['mean_per_day']:.0f} requests/day, "
-          f"{result['mean_ratio']:.0f}x fewer than re-fetching every article each cycle")
+    print(
+        f"  mean over {a.days} day(s): {result['mean_per_day']:.0f} requests/day, "
+        f"{result['mean_ratio']:.0f}x fewer than re-fetching every article each cycle"
+    )
     if a.json:
         a.json.write_text(json.dumps(result, indent=1))
 

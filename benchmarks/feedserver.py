@@ -32,7 +32,14 @@ class Site:
 
     def reset(self) -> None:
         with self.lock:
-            self.stats = {"requests": 0, "status": {}, "feed": 0, "article": 0, "other": 0, "bytes_body": 0}
+            self.stats = {
+                "requests": 0,
+                "status": {},
+                "feed": 0,
+                "article": 0,
+                "other": 0,
+                "bytes_body": 0,
+            }
 
     def published(self, i: int) -> datetime:
         return self.newest - i * self.every
@@ -41,19 +48,27 @@ class Site:
         when = self.published(i).isoformat().replace("+00:00", "Z")
         paras = "".join(
             f"<p>Paragraph {k} of announcement {i}: the independent office published an update "
-            f"on its investigation into the conduct of officers from the force.</p>" for k in range(8))
-        return (f'<!doctype html><html><head><title>Announcement {i}</title>'
-                f'<meta property="article:published_time" content="{when}"></head><body>'
-                f'<main><article><h1>Announcement {i}</h1><time datetime="{when}">{when}</time>'
-                f"{paras}</article></main></body></html>").encode()
+            f"on its investigation into the conduct of officers from the force.</p>"
+            for k in range(8)
+        )
+        return (
+            f"<!doctype html><html><head><title>Announcement {i}</title>"
+            f'<meta property="article:published_time" content="{when}"></head><body>'
+            f'<main><article><h1>Announcement {i}</h1><time datetime="{when}">{when}</time>'
+            f"{paras}</article></main></body></html>"
+        ).encode()
 
     def feed(self, base: str) -> bytes:
         items = "".join(
             f"<item><title>Announcement {i}</title><link>{base}/article/{i}</link>"
             f"<guid>{base}/article/{i}</guid><pubDate>{format_datetime(self.published(i), usegmt=True)}</pubDate>"
-            f"<description>Summary {i}</description></item>\n" for i in range(min(self.limit, self.articles)))
-        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
-                f"<link>{base}/</link><description>bench</description>\n{items}</channel></rss>").encode()
+            f"<description>Summary {i}</description></item>\n"
+            for i in range(min(self.limit, self.articles))
+        )
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
+            f"<link>{base}/</link><description>bench</description>\n{items}</channel></rss>"
+        ).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -93,10 +108,18 @@ class Handler(BaseHTTPRequestHandler):
         kind, body, ctype = "other", b"not found", "text/plain"
         if url.path == "/feed.xml":
             kind, body, ctype = "feed", site.feed(base), "application/rss+xml"
-        elif url.path.startswith("/article/") and url.path[9:].isdigit() and int(url.path[9:]) < site.articles:
-            kind, body, ctype = "article", site.article(int(url.path[9:])), "text/html; charset=utf-8"
+        elif (
+            url.path.startswith("/article/")
+            and url.path[9:].isdigit()
+            and int(url.path[9:]) < site.articles
+        ):
+            kind, body, ctype = (
+                "article",
+                site.article(int(url.path[9:])),
+                "text/html; charset=utf-8",
+            )
         code = 404 if kind == "other" else 200
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16] if code == 200 else None
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"' if code == 200 else None
         if etag and self.headers.get("If-None-Match") == etag:
             code = 304
         with site.lock:
@@ -109,14 +132,19 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--newest", default="2026-11-20T12:00:00+00:00")
     ap.add_argument("--every-hours", type=float, default=3.5)
     ap.add_argument("--port-file")
     a = ap.parse_args()
-    Handler.site = Site(a.articles, datetime.fromisoformat(a.newest.replace("Z", "+00:00")),
-                        timedelta(hours=a.every_hours))
+    Handler.site = Site(
+        a.articles,
+        datetime.fromisoformat(a.newest.replace("Z", "+00:00")),
+        timedelta(hours=a.every_hours),
+    )
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     if a.port_file:

@@ -34,10 +34,22 @@ WORDS = (
     "learning outcome death contact custody pursuit vehicle restraint arrest statement public "
     "interest accountability review appeal criminal charge the of and to a in that was is for"
 ).split()
-FORCES = ["Metropolitan Police Service", "West Midlands Police", "Kent Police", "Essex Police",
-          "Merseyside Police", "Thames Valley Police"]
-STATUSES = ["Investigation ongoing", "Investigation complete", "Report published",
-            "Referred to CPS", "Disciplinary proceedings", "Closed"]
+FORCES = [
+    "Metropolitan Police Service",
+    "West Midlands Police",
+    "Kent Police",
+    "Essex Police",
+    "Merseyside Police",
+    "Thames Valley Police",
+]
+STATUSES = [
+    "Investigation ongoing",
+    "Investigation complete",
+    "Report published",
+    "Referred to CPS",
+    "Disciplinary proceedings",
+    "Closed",
+]
 
 
 def _sentence(r: random.Random) -> str:
@@ -51,21 +63,32 @@ def make_page(i: int, gen: int = 0, size_kb: int = 100) -> str:
     status = STATUSES[(r.randrange(len(STATUSES)) + gen) % len(STATUSES)]
     day = 1 + (i + gen) % 28
     title = f"{force}: investigation {2020 + i % 6}/{i:05d}"
-    out = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />',
-           f"<title>{title} | IOPC</title>\n"]
-    out += [f'<link rel="stylesheet" href="/css/{k}-{r.getrandbits(64):x}.css" />\n' for k in range(12)]
+    out = [
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />',
+        f"<title>{title} | IOPC</title>\n",
+    ]
+    out += [
+        f'<link rel="stylesheet" href="/css/{k}-{r.getrandbits(64):x}.css" />\n' for k in range(12)
+    ]
     out.append('</head><body><header role="banner"><nav role="navigation"><ul>\n')
     for s in range(10):
         out.append(f'<li><a href="/section-{s}">Section {s}</a><ul>')
-        out += [f'<li><a href="/section-{s}/{r.choice(WORDS)}-{c}">{r.choice(WORDS)} {c}</a></li>\n'
-                for c in range(14)]
+        out += [
+            f'<li><a href="/section-{s}/{r.choice(WORDS)}-{c}">{r.choice(WORDS)} {c}</a></li>\n'
+            for c in range(14)
+        ]
         out.append("</ul></li>\n")
     out.append("</ul></nav></header>\n")
     out.append(f'<div class="breadcrumb"><a href="/">Home</a> {title}</div>\n<main role="main">')
     out.append(f'<article><h1 class="page-title">{title}</h1>\n<dl class="investigation-fields">\n')
-    fields = [("Status", status), ("Force", force), ("Date", f"{day} March 202{i % 6}"),
-              ("Type", "Use of force"), ("Reference", f"{2020 + i % 6}/{i:06d}"),
-              ("Last updated", f"{day:02d}/0{1 + gen % 9}/2026")]
+    fields = [
+        ("Status", status),
+        ("Force", force),
+        ("Date", f"{day} March 202{i % 6}"),
+        ("Type", "Use of force"),
+        ("Reference", f"{2020 + i % 6}/{i:06d}"),
+        ("Last updated", f"{day:02d}/0{1 + gen % 9}/2026"),
+    ]
     out += [f"<div><dt>{k}</dt><dd>{v}</dd></div>\n" for k, v in fields]
     out.append('</dl>\n<div class="field--name-body">\n')
     size, target, n = sum(map(len, out)), size_kb * 1024 - 12_000, 0
@@ -76,8 +99,10 @@ def make_page(i: int, gen: int = 0, size_kb: int = 100) -> str:
         out.append(f"<p>{text}</p>\n")
         size, n = size + len(text) + 8, n + 1
     out.append('</div></article>\n<aside class="related"><ul>\n')
-    out += [f'<li><a href="/investigations/case-{r.randrange(100000)}">{r.choice(FORCES)} {k}</a></li>\n'
-            for k in range(60)]
+    out += [
+        f'<li><a href="/investigations/case-{r.randrange(100000)}">{r.choice(FORCES)} {k}</a></li>\n'
+        for k in range(60)
+    ]
     out.append('</ul></aside></main>\n<footer role="contentinfo"><ul>\n')
     out += [f'<li><a href="/footer/{k}">{r.choice(WORDS)}</a></li>\n' for k in range(40)]
     out.append("</ul></footer></body></html>\n")
@@ -93,15 +118,22 @@ class State:
 
     def reset(self) -> None:
         with self.lock:
-            self.stats = {"requests": 0, "status": {}, "bytes_body": 0, "conditional_inm": 0,
-                          "conditional_ims": 0, "connections": 0, "max_in_flight": 0}
+            self.stats = {
+                "requests": 0,
+                "status": {},
+                "bytes_body": 0,
+                "conditional_inm": 0,
+                "conditional_ims": 0,
+                "connections": 0,
+                "max_in_flight": 0,
+            }
             self.in_flight = 0
 
     def page(self, i: int) -> tuple[int, bytes, str]:
         hit = self.cache.get(i)
         if hit is None or hit[0] != self.gen[i]:
             body = make_page(i, self.gen[i]).encode()
-            hit = (self.gen[i], body, '"%s"' % hashlib.sha1(body).hexdigest()[:20])
+            hit = (self.gen[i], body, f'"{hashlib.sha1(body).hexdigest()[:20]}"')
             self.cache[i] = hit
         return hit
 
@@ -140,7 +172,12 @@ class Handler(BaseHTTPRequestHandler):
         code = 404
         try:
             parts = url.path.strip("/").split("/")
-            if len(parts) != 2 or parts[0] != "case" or not parts[1].isdigit() or int(parts[1]) >= st.n:
+            if (
+                len(parts) != 2
+                or parts[0] != "case"
+                or not parts[1].isdigit()
+                or int(parts[1]) >= st.n
+            ):
                 return self._send(404, b"not found\n", [("Content-Type", "text/plain")])
             i = int(parts[1])
             with st.lock:
@@ -148,7 +185,10 @@ class Handler(BaseHTTPRequestHandler):
                 mtime = st.mtime[i]
             inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
             if inm:
-                fresh = etag in [t.strip().removeprefix("W/") for t in inm.split(",")] or inm.strip() == "*"
+                fresh = (
+                    etag in [t.strip().removeprefix("W/") for t in inm.split(",")]
+                    or inm.strip() == "*"
+                )
             elif ims:
                 try:
                     fresh = mtime <= email.utils.parsedate_to_datetime(ims).timestamp()
@@ -162,7 +202,11 @@ class Handler(BaseHTTPRequestHandler):
                 st.stats["conditional_inm"] += bool(inm)
                 st.stats["conditional_ims"] += bool(ims)
                 st.stats["bytes_body"] += 0 if fresh else len(body)
-            self._send(code, body, common + ([] if fresh else [("Content-Type", "text/html; charset=utf-8")]))
+            self._send(
+                code,
+                body,
+                common + ([] if fresh else [("Content-Type", "text/html; charset=utf-8")]),
+            )
         finally:
             with st.lock:
                 st.in_flight -= 1
@@ -194,7 +238,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")

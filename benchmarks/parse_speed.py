@@ -50,7 +50,9 @@ def timed(fn, items, min_seconds: float) -> tuple[float, int]:  # type: ignore[n
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--min-seconds", type=float, default=3.0)
     ap.add_argument("--json", type=Path)
@@ -71,29 +73,61 @@ def main() -> None:
     pages = []
     for i in range(a.pages):
         url = f"http://127.0.0.1/case/{i}"
-        pages.append((DocumentRef(url=url, external_id=url),
-                      Page(url=url, status=200, content_type="text/html", text=make_page(i))))
+        pages.append(
+            (
+                DocumentRef(url=url, external_id=url),
+                Page(url=url, status=200, content_type="text/html", text=make_page(i)),
+            )
+        )
     size = statistics.mean(len(p.text.encode()) for _, p in pages)
     docs = [source.parse(ref, page) for ref, page in pages]
     matcher = CaseMatcher([TrackedCase(name="Stephen Port", aliases=["Anthony Walgate"])])
     no_cases = CaseMatcher([])
 
-    results = {"pages": a.pages, "page_kb": size / 1024, "text_kb": statistics.mean(len(d.text) for d in docs) / 1024,
-               "generator": origin, "steps": {}}
+    results = {
+        "pages": a.pages,
+        "page_kb": size / 1024,
+        "text_kb": statistics.mean(len(d.text) for d in docs) / 1024,
+        "generator": origin,
+        "steps": {},
+    }
     steps = {
         "parse (page source)": (lambda rp: source.parse(*rp), pages),
         "content_hash": (lambda d: content_hash(d.title, d.text, d.fields), docs),
         "tracked-case aliases (none)": (lambda d: no_cases.tracked(d.title, d.text, d.force), docs),
-        "tracked-case aliases (1 case)": (lambda d: matcher.tracked(d.title, d.text, d.force), docs),
-        "case clues": (lambda d: find_clues(
-            title=d.title, text=d.text, fields=d.fields, force=d.force, case_key=d.case_key,
-            url="http://127.0.0.1/case/0", published_at=d.published_at), docs),
-        "classify (generated page text)": (lambda d: classify(d.title, d.text), docs[: max(3, a.pages // 4)]),
+        "tracked-case aliases (1 case)": (
+            lambda d: matcher.tracked(d.title, d.text, d.force),
+            docs,
+        ),
+        "case clues": (
+            lambda d: find_clues(
+                title=d.title,
+                text=d.text,
+                fields=d.fields,
+                force=d.force,
+                case_key=d.case_key,
+                url="http://127.0.0.1/case/0",
+                published_at=d.published_at,
+            ),
+            docs,
+        ),
+        "classify (generated page text)": (
+            lambda d: classify(d.title, d.text),
+            docs[: max(3, a.pages // 4)],
+        ),
     }
     for name, (fn, items) in steps.items():
         sec, passes = timed(fn, items, a.min_seconds)
-        results["steps"][name] = {"ms": sec * 1000, "per_s": 1 / sec, "passes": passes, "items": len(items)}
-        print(f"  {name:<34} {sec * 1000:8.2f} ms/page  {1 / sec:8.1f} pages/s  ({passes} passes)", flush=True)
+        results["steps"][name] = {
+            "ms": sec * 1000,
+            "per_s": 1 / sec,
+            "passes": passes,
+            "items": len(items),
+        }
+        print(
+            f"  {name:<34} {sec * 1000:8.2f} ms/page  {1 / sec:8.1f} pages/s  ({passes} passes)",
+            flush=True,
+        )
     if a.json:
         a.json.write_text(json.dumps(results, indent=1))
 

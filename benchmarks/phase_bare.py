@@ -41,10 +41,16 @@ async def main(port: int, n: int, conc: int, state: Path, out: Path) -> None:
         codes = await asyncio.gather(*(one(i) for i in range(n)))
         cycle_s, cycle_cpu = time.perf_counter() - w0, time.process_time() - c0
     state.write_text(json.dumps(validators))
-    out.write_text(json.dumps({
-        "import_s": IMPORT_S, "cycle_s": cycle_s, "cycle_cpu_s": cycle_cpu,
-        "codes": {str(k): codes.count(k) for k in set(codes)},
-    }))
+    out.write_text(
+        json.dumps(
+            {
+                "import_s": IMPORT_S,
+                "cycle_s": cycle_s,
+                "cycle_cpu_s": cycle_cpu,
+                "codes": {str(k): codes.count(k) for k in set(codes)},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -62,11 +62,26 @@ def time_cycles(record: dict[str, Any], sql: Counter[str]) -> None:
         record["cycle_cpu_s"] = time.process_time() - c0
         record["fetcher"] = dict(self.fetcher.stats)
         record["maxrss_mb_worker"] = self.worker_peak_mb
-        record["report"] = {k: getattr(report, k) for k in (
-            "discovered", "fetched", "not_modified", "unchanged", "new", "changed", "removed",
-            "baseline", "held", "deferred", "new_failed")} | {
-            "events": len(report.events), "errors": report.errors[:5],
-            "failure": str(report.failure) if report.failure else None}
+        record["report"] = {
+            k: getattr(report, k)
+            for k in (
+                "discovered",
+                "fetched",
+                "not_modified",
+                "unchanged",
+                "new",
+                "changed",
+                "removed",
+                "baseline",
+                "held",
+                "deferred",
+                "new_failed",
+            )
+        } | {
+            "events": len(report.events),
+            "errors": report.errors[:5],
+            "failure": str(report.failure) if report.failure else None,
+        }
         record["parsed"] = report.new + report.changed + report.unchanged
         record["sql"] = dict(sql)
         return report

@@ -57,9 +57,15 @@ _CUES = {
 }
 _CUE_RE = [(stage, re.compile(pattern, re.I)) for stage, pattern in _CUES.items()]
 _NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b[^.]{0,40}$", re.I)
-_FUTURE = re.compile(r"\b(?:will|would|could|may|might|should|if|whether|consider\w*|decide\w*)\b[^.]{0,40}$", re.I)
-_BACKGROUND = re.compile(r"\b(?:previously|earlier|last year|had been|in (?:19|20)\d\d|at the time|back in)\b", re.I)
-_CIVILIAN = re.compile(r"^(?:a|an|the)\s+(?:\d+-year-old\s+)?(?:man|woman|boy|girl|teenager|driver|suspect)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|would|could|may|might|should|if|whether|consider\w*|decide\w*)\b[^.]{0,40}$", re.I
+)
+_BACKGROUND = re.compile(
+    r"\b(?:previously|earlier|last year|had been|in (?:19|20)\d\d|at the time|back in)\b", re.I
+)
+_CIVILIAN = re.compile(
+    r"^(?:a|an|the)\s+(?:\d+-year-old\s+)?(?:man|woman|boy|girl|teenager|driver|suspect)\b", re.I
+)
 
 
 def cue_tokens(title: str, text: str) -> list[str]:
@@ -75,10 +81,14 @@ def cue_tokens(title: str, text: str) -> list[str]:
             for match in pattern.finditer(sentence):
                 before = sentence[: match.start()]
                 judged = (
-                    "neg" if _NEGATION.search(before)
-                    else "fut" if _FUTURE.search(before)
-                    else "bg" if _BACKGROUND.search(sentence)
-                    else "civ" if _CIVILIAN.search(sentence)
+                    "neg"
+                    if _NEGATION.search(before)
+                    else "fut"
+                    if _FUTURE.search(before)
+                    else "bg"
+                    if _BACKGROUND.search(sentence)
+                    else "civ"
+                    if _CIVILIAN.search(sentence)
                     else "plain"
                 )
                 tokens += [f"cue {stage} {judged} {where}", f"cue {stage} {judged}"]
@@ -99,7 +109,9 @@ def svm_with_cues(train_items, test_items):
 
     train_docs = [columns(i) for i in train_items]
     idf = features.learn_idf(train_docs)
-    model = LinearSVC(C=train.C).fit(features.matrix(train_docs, idf), [i.stage for i in train_items])
+    model = LinearSVC(C=train.C).fit(
+        features.matrix(train_docs, idf), [i.stage for i in train_items]
+    )
     return list(model.predict(features.matrix([columns(i) for i in test_items], idf)))
 
 

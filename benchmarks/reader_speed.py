@@ -52,8 +52,11 @@ def _reference_rate(items: list[tuple[str, str]]) -> float:
 def main() -> None:
     size = sum(path.stat().st_size for path in MODEL_DIR.iterdir())
     loads = [
-        float(subprocess.run([sys.executable, "-c", _LOAD], capture_output=True, text=True,
-                             check=True).stdout)
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _LOAD], capture_output=True, text=True, check=True
+            ).stdout
+        )
         for _ in range(3)
     ]
     items = corpus.load()

@@ -53,8 +53,13 @@ class Measured:
     stderr: str = ""
 
 
-def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 3600) -> Measured:
+def measure(
+    cmd: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 3600,
+) -> Measured:
     """Run cmd to completion; wall, user+sys CPU and peak RSS of that process (os.wait4)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -71,8 +76,14 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
         proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from reaping again
         out.seek(0)
         err.seek(0)
-        return Measured(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, proc.returncode,
-                        out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+        return Measured(
+            wall,
+            ru.ru_utime + ru.ru_stime,
+            ru.ru_maxrss / 1024,
+            proc.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
 
 
 # ---- the page server ---------------------------------------------------------------------------
@@ -84,14 +95,26 @@ class PageServer:
     def __init__(self, pages: int, workdir: Path, prefer_shared: bool = True) -> None:
         shared = SHARED / "serve_pages.py"
         self.script = shared if prefer_shared and shared.exists() else HERE / "pageserver.py"
-        self.which = ("shared ../shared/bench/serve_pages.py" if self.script == shared
-                      else "bundled benchmarks/pageserver.py")
+        self.which = (
+            "shared ../shared/bench/serve_pages.py"
+            if self.script == shared
+            else "bundled benchmarks/pageserver.py"
+        )
         port_file = workdir / f"port-{pages}"
         self.log = open(workdir / f"server-{pages}.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, str(self.script), "--pages", str(pages), "--pregen",
-             "--port-file", str(port_file)],
-            cwd=self.script.parent, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                str(self.script),
+                "--pages",
+                str(pages),
+                "--pregen",
+                "--port-file",
+                str(port_file),
+            ],
+            cwd=self.script.parent,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         for _ in range(12_000):  # pre-generating 5,000 pages takes minutes on a busy machine
             if port_file.exists() and port_file.read_text().strip():
@@ -147,9 +170,17 @@ class Row:
         rss = self.m.rss_mb
         if "maxrss_mb_self" in self.extra:
             rss = self.extra["maxrss_mb_self"] + self.extra.get("maxrss_mb_worker", 0)
-        return {"n": self.n, "tool": self.tool, "phase": self.phase, "wall_s": self.m.wall,
-                "cpu_s": self.m.cpu, "peak_rss_mb": rss, "rc": self.m.rc,
-                "server": self.stats, **self.extra}
+        return {
+            "n": self.n,
+            "tool": self.tool,
+            "phase": self.phase,
+            "wall_s": self.m.wall,
+            "cpu_s": self.m.cpu,
+            "peak_rss_mb": rss,
+            "rc": self.m.rc,
+            "server": self.stats,
+            **self.extra,
+        }
 
 
 class Tool:
@@ -170,13 +201,18 @@ class Ours(Tool):
         super().__init__(*a)
         urls = self.dir / "urls.txt"
         urls.write_text("".join(f"{self.server.base}/case/{i}\n" for i in range(self.n)))
-        (self.dir / "config.toml").write_text(config_toml(self.dir / "monitor.db", urls, self.n, self.conc))
+        (self.dir / "config.toml").write_text(
+            config_toml(self.dir / "monitor.db", urls, self.n, self.conc)
+        )
 
     def run(self, phase: str) -> tuple[Measured, dict[str, Any]]:
         out = self.dir / f"phase-{phase.replace('%', '').replace(' ', '_')}.json"
         env = dict(os.environ, PYTHONPATH=str(REPO))
-        m = measure([sys.executable, str(HERE / "phase_ours.py"), str(self.dir / "config.toml"), str(out)],
-                    env=env, cwd=REPO)
+        m = measure(
+            [sys.executable, str(HERE / "phase_ours.py"), str(self.dir / "config.toml"), str(out)],
+            env=env,
+            cwd=REPO,
+        )
         if m.rc != 0:
             raise RuntimeError(f"oversight-monitor phase failed:\n{m.stderr[-3000:]}")
         extra = json.loads(out.read_text())
@@ -211,8 +247,17 @@ class Bare(Tool):
 
     def run(self, phase: str) -> tuple[Measured, dict[str, Any]]:
         out = self.dir / "phase.json"
-        m = measure([sys.executable, str(HERE / "phase_bare.py"), str(self.server.port), str(self.n),
-                     str(self.conc), str(self.dir / "etags.json"), str(out)])
+        m = measure(
+            [
+                sys.executable,
+                str(HERE / "phase_bare.py"),
+                str(self.server.port),
+                str(self.n),
+                str(self.conc),
+                str(self.dir / "etags.json"),
+                str(out),
+            ]
+        )
         if m.rc != 0:
             raise RuntimeError(f"bare client failed:\n{m.stderr[-3000:]}")
         return m, json.loads(out.read_text())
@@ -229,26 +274,47 @@ class UrlWatch(Tool):
         super().__init__(*a)
         self.exe = venv / "bin" / self.name
         d = self.dir
-        (d / "urls.yaml").write_text("---\n".join(
-            f"name: case {i}\nurl: {self.server.base}/case/{i}\n" for i in range(self.n)))
+        (d / "urls.yaml").write_text(
+            "---\n".join(
+                f"name: case {i}\nurl: {self.server.base}/case/{i}\n" for i in range(self.n)
+            )
+        )
         (d / "config.yaml").write_text(
             "display: {new: true, error: true, unchanged: false, empty-diff: true}\n"
             "report:\n  text: {line_length: 75, details: true, footer: true, minimal: false, separate: false}\n"
             "  stdout: {enabled: true, color: false}\n  email: {enabled: false}\n"
-            if self.name == "urlwatch" else
-            "display: {new: true, error: true, unchanged: false, empty-diff: true}\n"
-            "report:\n  stdout: {enabled: true, color: false}\n")
+            if self.name == "urlwatch"
+            else "display: {new: true, error: true, unchanged: false, empty-diff: true}\n"
+            "report:\n  stdout: {enabled: true, color: false}\n"
+        )
         home = d / "home"
         home.mkdir(exist_ok=True)
-        self.env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-                        XDG_CACHE_HOME=str(home / ".cache"))
+        self.env = dict(
+            os.environ,
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_CACHE_HOME=str(home / ".cache"),
+        )
         self.env.pop("PYTHONPATH", None)
 
     def run(self, phase: str) -> tuple[Measured, dict[str, Any]]:
         d = self.dir
         time.sleep(1.2)  # urlwatch keys its cache by integer seconds: keep runs >1 s apart
-        m = measure([str(self.exe), self.jobs_flag, str(d / "urls.yaml"), "--config", str(d / "config.yaml"),
-                     "--cache", str(d / "cache.db"), "--hooks", str(d / "hooks.py")], env=self.env, cwd=d)
+        m = measure(
+            [
+                str(self.exe),
+                self.jobs_flag,
+                str(d / "urls.yaml"),
+                "--config",
+                str(d / "config.yaml"),
+                "--cache",
+                str(d / "cache.db"),
+                "--hooks",
+                str(d / "hooks.py"),
+            ],
+            env=self.env,
+            cwd=d,
+        )
         return m, {"report_lines": m.stdout.count("\n"), "rc": m.rc}
 
 
@@ -266,12 +332,21 @@ def ensure_peers(venv: Path, install: bool, want: list[str]) -> dict[str, str]:
             if not (venv / "bin" / "python").exists():
                 subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
             print(f"installing {tool} into {venv} …", flush=True)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", tool],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [str(venv / "bin" / "pip"), "install", "-q", tool],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         if exe.exists():
-            v = subprocess.run([str(venv / "bin" / "python"), "-c",
-                                f"import importlib.metadata as m; print(m.version({tool!r}))"],
-                               capture_output=True, text=True)
+            v = subprocess.run(
+                [
+                    str(venv / "bin" / "python"),
+                    "-c",
+                    f"import importlib.metadata as m; print(m.version({tool!r}))",
+                ],
+                capture_output=True,
+                text=True,
+            )
             found[tool] = v.stdout.strip() or "?"
     return found
 
@@ -285,9 +360,17 @@ def make_tool(name: str, server: PageServer, tdir: Path, conc: int, venv: Path) 
     return {"ours": Ours, "bare": Bare}[name](server, tdir, conc)
 
 
-def side_by_side(sizes: list[int], tools: list[str], conc: int, venv: Path, install: bool,
-                 webchanges_max: int, workdir: Path, prefer_shared: bool,
-                 urlwatch_max: int) -> dict[str, Any]:
+def side_by_side(
+    sizes: list[int],
+    tools: list[str],
+    conc: int,
+    venv: Path,
+    install: bool,
+    webchanges_max: int,
+    workdir: Path,
+    prefer_shared: bool,
+    urlwatch_max: int,
+) -> dict[str, Any]:
     peers = ensure_peers(venv, install, [t for t in tools if t in ("urlwatch", "webchanges")])
     rows: list[Row] = []
     server_kind = ""
@@ -301,10 +384,16 @@ def side_by_side(sizes: list[int], tools: list[str], conc: int, venv: Path, inst
                     print(f"  {name}: not installed, skipped", flush=True)
                     continue
                 if name == "webchanges" and n > webchanges_max:
-                    print(f"  webchanges: skipped at N={n} (> --webchanges-max {webchanges_max})", flush=True)
+                    print(
+                        f"  webchanges: skipped at N={n} (> --webchanges-max {webchanges_max})",
+                        flush=True,
+                    )
                     continue
                 if name == "urlwatch" and n > urlwatch_max:
-                    print(f"  urlwatch: skipped at N={n} (> --urlwatch-max {urlwatch_max})", flush=True)
+                    print(
+                        f"  urlwatch: skipped at N={n} (> --urlwatch-max {urlwatch_max})",
+                        flush=True,
+                    )
                     continue
                 tdir = workdir / f"n{n}"
                 runners.append(make_tool(name, server, tdir, conc, venv))
@@ -320,17 +409,26 @@ def side_by_side(sizes: list[int], tools: list[str], conc: int, venv: Path, inst
                     extra["load_1min"] = load
                     row = Row(n, tool.name, phase, m, server.admin("stats"), extra)
                     rows.append(row)
-                    print(f"  N={n:>5} {tool.name:<18} {phase:<11} wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
-                          f"rss {row.as_dict()['peak_rss_mb']:6.0f} MB  req {row.requests:>5} "
-                          f"(200 {row.status(200)}, 304 {row.status(304)})  load {load:.1f}", flush=True)
+                    print(
+                        f"  N={n:>5} {tool.name:<18} {phase:<11} wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
+                        f"rss {row.as_dict()['peak_rss_mb']:6.0f} MB  req {row.requests:>5} "
+                        f"(200 {row.status(200)}, 304 {row.status(304)})  load {load:.1f}",
+                        flush=True,
+                    )
         finally:
             server.stop()
-    return {"server": server_kind, "peers": peers, "conc": conc,
-            "rows": [r.as_dict() for r in rows]}
+    return {
+        "server": server_kind,
+        "peers": peers,
+        "conc": conc,
+        "rows": [r.as_dict() for r in rows],
+    }
 
 
 def _get(rows: list[dict[str, Any]], n: int, tool: str, phase: str) -> dict[str, Any] | None:
-    return next((r for r in rows if r["n"] == n and r["tool"] == tool and r["phase"] == phase), None)
+    return next(
+        (r for r in rows if r["n"] == n and r["tool"] == tool and r["phase"] == phase), None
+    )
 
 
 TARGETS = {"first": 3.0, "1% changed": 1.3, "unchanged": 1.15}  # wall ÷ bare client wall
@@ -342,25 +440,37 @@ def targets_md(rows: list[dict[str, Any]]) -> list[str]:
     sizes = sorted({r["n"] for r in rows})
     for phase, limit in TARGETS.items():
         for n in sizes:
-            ours, bare = _get(rows, n, "oversight-monitor", phase), _get(rows, n, "bare httpx", phase)
+            ours, bare = (
+                _get(rows, n, "oversight-monitor", phase),
+                _get(rows, n, "bare httpx", phase),
+            )
             if ours and bare:
                 ratio = ours["wall_s"] / bare["wall_s"]
-                out.append(f"| {phase}: wall ≤ {limit}× the bare client | {n} | {ratio:.2f}× | "
-                           f"{'yes' if ratio <= limit else '**no**'} |")
+                out.append(
+                    f"| {phase}: wall ≤ {limit}× the bare client | {n} | {ratio:.2f}× | "
+                    f"{'yes' if ratio <= limit else '**no**'} |"
+                )
     for n, limit in RSS_TARGETS.items():
         for phase in PHASES:
             ours, uw = _get(rows, n, "oversight-monitor", phase), _get(rows, n, "urlwatch", phase)
             if ours and uw:
                 ratio = ours["peak_rss_mb"] / uw["peak_rss_mb"]
-                out.append(f"| {phase}: peak RSS ≤ {limit} × urlwatch's | {n} | {ratio:.2f} | "
-                           f"{'yes' if ratio <= limit else '**no**'} |")
+                out.append(
+                    f"| {phase}: peak RSS ≤ {limit} × urlwatch's | {n} | {ratio:.2f} | "
+                    f"{'yes' if ratio <= limit else '**no**'} |"
+                )
     big = max(sizes, default=0)
     for phase in ("first", "unchanged"):
-        a, b = _get(rows, 1000, "oversight-monitor", phase), _get(rows, big, "oversight-monitor", phase)
+        a, b = (
+            _get(rows, 1000, "oversight-monitor", phase),
+            _get(rows, big, "oversight-monitor", phase),
+        )
         if a and b and big > 1000:
             ratio = (b["wall_s"] / big) / (a["wall_s"] / 1000)
-            out.append(f"| {phase}: time per page at {big:,} ≤ 1.2× that at 1,000 | {big} | "
-                       f"{ratio:.2f}× | {'yes' if ratio <= 1.2 else '**no**'} |")
+            out.append(
+                f"| {phase}: time per page at {big:,} ≤ 1.2× that at 1,000 | {big} | "
+                f"{ratio:.2f}× | {'yes' if ratio <= 1.2 else '**no**'} |"
+            )
     return out
 
 
@@ -369,7 +479,8 @@ def side_by_side_md(res: dict[str, Any]) -> str:
     out = [
         f"Server: {res['server']}. Concurrency for oversight-monitor and the bare client: "
         f"{res['conc']} connections. Peers: "
-        + (", ".join(f"{k} {v}" for k, v in res["peers"].items()) or "none") + ".",
+        + (", ".join(f"{k} {v}" for k, v in res["peers"].items()) or "none")
+        + ".",
         "",
         "`wall`/`CPU`/`RSS` are the whole process (interpreter start, imports, DB open included), "
         "measured with os.wait4; `cycle` is the time inside the poll itself (oversight-monitor: "
@@ -387,8 +498,11 @@ def side_by_side_md(res: dict[str, Any]) -> str:
         written = ""
         if "sql" in r:
             sql = r["sql"]
-            parts = [f"{k[5:8]} {k.split(':', 1)[1]} {v}" for k, v in sorted(sql.items())
-                     if k.startswith("rows_") and ":" in k]
+            parts = [
+                f"{k[5:8]} {k.split(':', 1)[1]} {v}"
+                for k, v in sorted(sql.items())
+                if k.startswith("rows_") and ":" in k
+            ]
             written = ", ".join(parts) or "0"
         phase = r["phase"]
         cycle = f"{r['cycle_s']:.2f}" if "cycle_s" in r else "–"
@@ -400,9 +514,13 @@ def side_by_side_md(res: dict[str, Any]) -> str:
             f"{st.get('connections', 0)} | "
             f"{st.get('bytes_body', 0) / 1e6:.2f} | {r.get('parsed', '–')} | {written or '–'} |"
         )
-    out += ["", "Ratios (oversight-monitor ÷ peer; below 1 means we are faster / smaller):", "",
-            "| N | run | cycle ÷ bare cycle | wall ÷ bare wall | wall ÷ urlwatch wall | urlwatch wall ÷ ours | RSS ÷ urlwatch RSS |",
-            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    out += [
+        "",
+        "Ratios (oversight-monitor ÷ peer; below 1 means we are faster / smaller):",
+        "",
+        "| N | run | cycle ÷ bare cycle | wall ÷ bare wall | wall ÷ urlwatch wall | urlwatch wall ÷ ours | RSS ÷ urlwatch RSS |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for n in sorted({r["n"] for r in rows}):
         for phase in PHASES:
             ours = _get(rows, n, "oversight-monitor", phase)
@@ -445,27 +563,65 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    return {"nproc": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
-            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-            "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+    }
+
+
+def section(results: dict[str, Any], key: str, run: Any, render: Any) -> list[str]:
+    """Run one optional section; a failure is reported in its place, the others still run."""
+    try:
+        results[key] = run()
+        return [render(results[key])]
+    except (RuntimeError, KeyError, OSError, ValueError) as exc:
+        print(f"{key} failed: {exc!r}", flush=True)
+        return [f"(this section failed: {exc!r})"]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="200,1000,5000", help="page counts for the side-by-side run ('' = skip)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--sizes", default="200,1000,5000", help="page counts for the side-by-side run ('' = skip)"
+    )
     ap.add_argument("--tools", default="ours,bare,urlwatch,webchanges")
-    ap.add_argument("--conc", type=int, default=8,
-                    help="connections for us and the bare client (32 was slower on 2 cores: see README)")
+    ap.add_argument(
+        "--conc",
+        type=int,
+        default=8,
+        help="connections for us and the bare client (32 was slower on 2 cores: see README)",
+    )
     ap.add_argument("--peer-venv", type=Path, default=PEER_VENV)
     ap.add_argument("--no-install", action="store_true", help="do not pip-install missing peers")
-    ap.add_argument("--urlwatch-max", type=int, default=5000,
-                    help="largest N to run urlwatch at (its repeat runs are O(N²))")
-    ap.add_argument("--webchanges-max", type=int, default=1000, help="largest N to run webchanges at (slow, ~1 GB at 1000)")
-    ap.add_argument("--bundled-server", action="store_true", help="use benchmarks/pageserver.py even if ../shared exists")
+    ap.add_argument(
+        "--urlwatch-max",
+        type=int,
+        default=5000,
+        help="largest N to run urlwatch at (its repeat runs are O(N²))",
+    )
+    ap.add_argument(
+        "--webchanges-max",
+        type=int,
+        default=1000,
+        help="largest N to run webchanges at (slow, ~1 GB at 1000)",
+    )
+    ap.add_argument(
+        "--bundled-server",
+        action="store_true",
+        help="use benchmarks/pageserver.py even if ../shared exists",
+    )
     ap.add_argument("--soak", action="store_true", help="daemon steady state (minutes)")
     ap.add_argument("--soak-cycles", type=int, default=500)
     ap.add_argument("--soak-pages", type=int, default=1000)
-    ap.add_argument("--economy", action="store_true", help="request economy of age tiers (feed source)")
+    ap.add_argument(
+        "--economy", action="store_true", help="request economy of age tiers (feed source)"
+    )
     ap.add_argument("--economy-days", type=int, default=7)
     ap.add_argument("--parse", action="store_true", help="parser throughput")
     ap.add_argument("--all", action="store_true", help="--soak --economy --parse as well")
@@ -477,40 +633,59 @@ def main() -> None:
         a.soak = a.economy = a.parse = True
 
     workdir = Path(tempfile.mkdtemp(prefix="om-bench-"))
-    results: dict[str, Any] = {"machine": machine(),
-                               "command": "python benchmarks/run.py " + " ".join(shlex.quote(x) for x in sys.argv[1:])}
-    md = [f"Command: `{results['command']}`", "",
-          f"Machine: {results['machine']['nproc']} CPUs ({results['machine']['cpu']}), Python "
-          f"{results['machine']['python']}, {results['machine']['platform']}; run {results['machine']['date']}.",
-          "", f"Load at the start (`uptime`): {results['machine']['uptime']}"]
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "command": "python benchmarks/run.py " + " ".join(shlex.quote(x) for x in sys.argv[1:]),
+    }
+    md = [
+        f"Command: `{results['command']}`",
+        "",
+        f"Machine: {results['machine']['nproc']} CPUs ({results['machine']['cpu']}), Python "
+        f"{results['machine']['python']}, {results['machine']['platform']}; run {results['machine']['date']}.",
+        "",
+        f"Load at the start (`uptime`): {results['machine']['uptime']}",
+    ]
     try:
         sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
         if sizes:
             print(f"side by side, N = {sizes}", flush=True)
-            res = side_by_side(sizes, [t.strip() for t in a.tools.split(",") if t.strip()], a.conc,
-                               a.peer_venv, not a.no_install, a.webchanges_max, workdir, not a.bundled_server,
-                               a.urlwatch_max)
+            res = side_by_side(
+                sizes,
+                [t.strip() for t in a.tools.split(",") if t.strip()],
+                a.conc,
+                a.peer_venv,
+                not a.no_install,
+                a.webchanges_max,
+                workdir,
+                not a.bundled_server,
+                a.urlwatch_max,
+            )
             results["side_by_side"] = res
+            (HERE / "results").mkdir(exist_ok=True)  # kept even if a later section fails
+            (HERE / "results" / "side_by_side.json").write_text(json.dumps(res, indent=1, default=str))
             md += ["", "### Side by side", "", side_by_side_md(res)]
         if a.parse:
             from benchmarks_md import parse_md  # type: ignore[import-not-found]
 
-            r = run_script("parse_speed.py", [], workdir, "parser throughput")
-            results["parse"] = r
-            md += ["", "### Parser throughput", "", parse_md(r)]
+            md += ["", "### Parser throughput", ""] + section(
+                results, "parse", lambda: run_script("parse_speed.py", [], workdir, "parser throughput"), parse_md
+            )
         if a.economy:
             from benchmarks_md import economy_md  # type: ignore[import-not-found]
 
-            r = run_script("economy.py", ["--days", str(a.economy_days)], workdir, "request economy")
-            results["economy"] = r
-            md += ["", "### Request economy (feed source, age tiers)", "", economy_md(r)]
+            md += ["", "### Request economy (feed source, age tiers)", ""] + section(
+                results, "economy",
+                lambda: run_script("economy.py", ["--days", str(a.economy_days)], workdir, "request economy"),
+                economy_md,
+            )
         if a.soak:
             from benchmarks_md import soak_md  # type: ignore[import-not-found]
 
-            r = run_script("soak.py", ["--cycles", str(a.soak_cycles), "--pages", str(a.soak_pages)]
-                           + (["--bundled-server"] if a.bundled_server else []), workdir, "soak")
-            results["soak"] = r
-            md += ["", "### Daemon steady state (soak)", "", soak_md(r)]
+            soak_args = ["--cycles", str(a.soak_cycles), "--pages", str(a.soak_pages)]
+            soak_args += ["--bundled-server"] if a.bundled_server else []
+            md += ["", "### Daemon steady state (soak)", ""] + section(
+                results, "soak", lambda: run_script("soak.py", soak_args, workdir, "soak"), soak_md
+            )
     finally:
         if a.keep:
             print(f"kept {workdir}")

@@ -15,6 +15,7 @@ Stage corrections export as a batch of the reader's corpus (`export`), which
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
+from monitor.diff import NO_EVENT_STAGE
 from monitor.errors import MonitorError
 from monitor.store.tables import (
     Case,
@@ -36,7 +38,6 @@ from monitor.store.tables import (
 from monitor.store.types import utcnow
 
 KINDS = ("stage", "detach", "attach", "not_a_case")
-NO_EVENT_STAGE = "not_a_case_update"
 
 
 class CorrectionError(MonitorError):
@@ -83,10 +84,8 @@ def detach(
     now: datetime | None = None,
 ) -> Done:
     """Take the announcement out of the case, for good."""
-    now = now or utcnow()
-    with Session(db) as session:
-        doc, _ = _current_reading(session, document_id)
-        case = _case(session, case_id)
+
+    def unlink(session: Session, case: Case) -> None:
         link = session.get(CaseDocument, (case.id, document_id))
         if link is None:
             raise CorrectionError(
@@ -94,11 +93,8 @@ def detach(
                 "see its page for the cases it is in"
             )
         session.delete(link)
-        correction = _add(session, "detach", who, why, now, document_id=document_id,
-                          case_id=case.id, old_stage=case.stage)
-        alerts = _rederive(session, config, [case], doc, correction, now)
-        session.commit()
-        return Done(correction.id, alerts)
+
+    return _move(db, config, "detach", unlink, document_id, case_id, who, why, now)
 
 
 def attach(
@@ -106,22 +102,16 @@ def attach(
     now: datetime | None = None,
 ) -> Done:
     """Put the announcement in the case (it stays: the recorder keeps existing links)."""
-    now = now or utcnow()
-    with Session(db) as session:
-        doc, _ = _current_reading(session, document_id)
-        case = _case(session, case_id)
+
+    def link(session: Session, case: Case) -> None:
         if case.not_a_case:
             raise CorrectionError(f"case {case.id} ({case.name}) was marked as no case")
         if session.get(CaseDocument, (case.id, document_id)) is not None:
             raise CorrectionError(f"announcement {document_id} is already in case {case.id}")
         session.add(CaseDocument(case_id=case.id, document_id=document_id,
                                  joined_by=f"attached by {who}: {why}"))
-        correction = _add(session, "attach", who, why, now, document_id=document_id,
-                          case_id=case.id, old_stage=case.stage)
-        session.flush()
-        alerts = _rederive(session, config, [case], doc, correction, now)
-        session.commit()
-        return Done(correction.id, alerts)
+
+    return _move(db, config, "attach", link, document_id, case_id, who, why, now)
 
 
 def mark_not_a_case(
@@ -295,6 +285,24 @@ def _found_case(session: Session, doc: DocumentRow, update: StageUpdate, now: da
         founding_key=f"doc:{doc.source_id}:{doc.external_id}"[:300], now=now,
     )
     return joined[0].case
+
+
+def _move(
+    db: DbEngine, config: Config, kind: str, change: Callable[[Session, Case], None],
+    document_id: int, case_id: int, who: str, why: str, now: datetime | None,
+) -> Done:
+    """A detach or attach: `change` checks and edits the link; the correction is recorded with
+    the stage the case had, and the case's stage re-derived, in the same transaction."""
+    now = now or utcnow()
+    with Session(db) as session:
+        doc, _ = _current_reading(session, document_id)
+        case = _case(session, case_id)
+        change(session, case)
+        correction = _add(session, kind, who, why, now, document_id=document_id,
+                          case_id=case.id, old_stage=case.stage)  # flushes the change too
+        alerts = _rederive(session, config, [case], doc, correction, now)
+        session.commit()
+        return Done(correction.id, alerts)
 
 
 def _add(session: Session, kind: str, who: str, why: str, now: datetime, **fields: Any

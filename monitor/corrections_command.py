@@ -6,6 +6,7 @@ The same corrections as the web page's maintainer forms (monitor/corrections.py)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,19 @@ def correct() -> None:
     """Correct what the monitor read: a stage, a case's announcements, a case that is none."""
 
 
-@correct.command("stage")
-@config_option
-@click.argument("document", type=int)
-@click.argument("stage")
-@by_option
-@why_option
+def correction(name: str, **arguments: type) -> Callable[[Callable[..., None]], click.Command]:
+    """A `correct NAME` subcommand: --config, then ARGUMENTS (name → type) in order, --by, --why."""
+
+    def command(run: Callable[..., None]) -> click.Command:
+        run = by_option(why_option(run))
+        for argument, kind in reversed(arguments.items()):
+            run = click.argument(argument, type=kind)(run)
+        return correct.command(name)(config_option(run))
+
+    return command
+
+
+@correction("stage", document=int, stage=str)
 def correct_stage(config_path: Path, document: int, stage: str, who: str, why: str) -> None:
     """Set the stage of announcement DOCUMENT (its number) to STAGE (a stage id)."""
     from monitor.corrections import correct_stage as run
@@ -39,12 +47,7 @@ def correct_stage(config_path: Path, document: int, stage: str, who: str, why: s
     _run(run, config_path, document_id=document, stage=stage, who=who, why=why)
 
 
-@correct.command("detach")
-@config_option
-@click.argument("document", type=int)
-@click.argument("case", type=int)
-@by_option
-@why_option
+@correction("detach", document=int, case=int)
 def correct_detach(config_path: Path, document: int, case: int, who: str, why: str) -> None:
     """Take announcement DOCUMENT out of case CASE; no later reading puts it back."""
     from monitor.corrections import detach
@@ -52,12 +55,7 @@ def correct_detach(config_path: Path, document: int, case: int, who: str, why: s
     _run(detach, config_path, document_id=document, case_id=case, who=who, why=why)
 
 
-@correct.command("attach")
-@config_option
-@click.argument("document", type=int)
-@click.argument("case", type=int)
-@by_option
-@why_option
+@correction("attach", document=int, case=int)
 def correct_attach(config_path: Path, document: int, case: int, who: str, why: str) -> None:
     """Put announcement DOCUMENT in case CASE."""
     from monitor.corrections import attach
@@ -65,11 +63,7 @@ def correct_attach(config_path: Path, document: int, case: int, who: str, why: s
     _run(attach, config_path, document_id=document, case_id=case, who=who, why=why)
 
 
-@correct.command("not-a-case")
-@config_option
-@click.argument("case", type=int)
-@by_option
-@why_option
+@correction("not-a-case", case=int)
 def correct_not_a_case(config_path: Path, case: int, who: str, why: str) -> None:
     """Mark case CASE as no case: it leaves the lists and never alerts."""
     from monitor.corrections import mark_not_a_case

@@ -165,24 +165,19 @@ def _websearch(query_terms: list[str]) -> str:
     return " ".join(f'"{t}"' if " " in t else t for t in query_terms)
 
 
+# Each filter's condition; its parameter is named after the Filters field.
+_FILTER_SQL = {
+    "source": "d.source_id = :source",
+    "force": "coalesce(u.force, v.force) = :force",
+    "stage": "u.stage = :stage",
+    "since": "u.effective_at >= :since",
+    "until": "u.effective_at < :until",
+}
+
+
 def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
-    clauses, params = [], {}
-    if filters.source:
-        clauses.append("d.source_id = :source")
-        params["source"] = filters.source
-    if filters.force:
-        clauses.append("coalesce(u.force, v.force) = :force")
-        params["force"] = filters.force
-    if filters.stage:
-        clauses.append("u.stage = :stage")
-        params["stage"] = filters.stage
-    if filters.since:
-        clauses.append("u.effective_at >= :since")
-        params["since"] = filters.since
-    if filters.until:
-        clauses.append("u.effective_at < :until")
-        params["until"] = filters.until
-    return "".join(f" AND {c}" for c in clauses), params
+    params = {name: value for name in _FILTER_SQL if (value := getattr(filters, name))}
+    return "".join(f" AND {_FILTER_SQL[name]}" for name in params), params
 
 
 def _cases_of(session: Session, document_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

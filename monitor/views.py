@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from monitor import baseline
 from monitor.config import Config
+from monitor.diff import NO_EVENT_STAGE
 from monitor.redact import redact
 from monitor.store.tables import (
     Case,
@@ -60,7 +61,7 @@ LISTED = (
     ~(
         (Case.tracked == False)  # noqa: E712 - SQL expression
         & col(Case.key).startswith("doc:")
-        & (Case.stage == "not_a_case_update")
+        & (Case.stage == NO_EVENT_STAGE)
         & col(Case.reported_status).is_(None)
     ),
 )
@@ -317,7 +318,7 @@ SHOWN_STATUSES = ("live", "baseline")
 
 def stage_choices() -> list[tuple[str, str]]:
     """(id, short label) of every real stage in lifecycle order, for filter menus."""
-    return [(s, short_label(s)) for s in stage_ids() if s != "not_a_case_update"]
+    return [(s, short_label(s)) for s in stage_ids() if s != NO_EVENT_STAGE]
 
 
 def slug(text: str) -> str:
@@ -452,9 +453,9 @@ def _event_dict(event: Event, case: Case) -> dict[str, Any]:
 def _headline(event: Event, case: Case, p: dict[str, Any], backwards: bool) -> str:
     to = short_label(event.to_stage, p.get("severity"))
     if p.get("correction"):
-        if event.to_stage == "not_a_case_update":
+        if event.to_stage == NO_EVENT_STAGE:
             return f"{case.name}: correction, not a case"
-        if event.from_stage == "not_a_case_update":
+        if event.from_stage == NO_EVENT_STAGE:
             return f"{case.name}: correction, a case at {to}"
         return f"{case.name}: correction, {to}, not {short_label(event.from_stage)}"
     if event.kind == "stage_changed":

@@ -15,9 +15,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitor.errors import ParseError
-from monitor.models import Document, DocumentRef, NotModified, Page
-from sources import article, hearings, html, iopc, urls
+from monitor.models import Document, DocumentRef, Page
+from sources import article, hearings, html, iopc, pager, urls
 from sources.base import Source, SourceContext
 
 HOSTS = ("www.cps.gov.uk", "cps.gov.uk")
@@ -55,29 +54,19 @@ class CpsSource(Source):
     listing_never_empty = False  # the listing is never empty, but the filtered set can be
 
     async def discover(self, ctx: SourceContext) -> AsyncIterator[DocumentRef]:
-        wanted = re.compile(self.options.title_pattern, re.I)
-        area = f"area={self.options.area}&" if self.options.area is not None else ""
-        for n in range(self.options.max_pages):
-            query = f"?{area}page={n}" if n or area else ""
-            page = await ctx.fetch(self.url(self.options.listing) + query.rstrip("&"))
-            if isinstance(page, NotModified):
-                break
-            tree = html.parse(page.text)
-            refs = self.items(tree, page.url)
-            if n == 0 and not refs:  # checked before filtering: a quiet week is not a redesign
-                raise ParseError("CPS news listing parsed to no items; the layout may have "
-                                 "changed", url=page.url)  # fmt: skip
-            for ref in refs:
-                if wanted.search(ref.title or ""):
-                    yield ref
-            if not tree.css_first(f'a[href*="page={n + 1}"]'):
-                break
+        o = self.options
+        wanted = re.compile(o.title_pattern, re.I)
+        area = f"area={o.area}" if o.area is not None else ""
+        # Emptiness is checked before filtering: a quiet week is not a redesign.
+        async for ref in pager.walk(ctx, self.url(o.listing), self.items, query=area,
+                                    max_pages=o.max_pages, empty="CPS news listing"):  # fmt: skip
+            if wanted.search(ref.title or ""):
+                yield ref
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = urls.canonical(href, self.root, HOSTS)
-            if urls.host(url) != urls.host(self.root) or not ARTICLE.match(urls.path(url)):
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
+            if not ARTICLE.match(urls.path(url)):
                 continue
             old = refs.get(url)
             if old is None or len(text) > len(old.title or ""):  # image links lack text

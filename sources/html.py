@@ -243,6 +243,17 @@ def links(
     return out
 
 
+def site_links(
+    tree: LexborHTMLParser, base: str, root: str, aliases: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    """(canonical URL, link text) of each `links()` link onto `root`'s host, in page order;
+    links on the `aliases` hosts are moved onto `root` first (urls.canonical)."""
+    for href, text in links(tree, base):
+        url = urls.canonical(href, root, aliases)
+        if urls.host(url) == urls.host(root):
+            yield url, text
+
+
 def json_ld(tree: LexborHTMLParser, kind: str) -> list[dict]:
     """Every JSON-LD object of @type `kind`, however deeply the site nests them."""
     found: list[dict] = []

@@ -12,9 +12,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitor.errors import ParseError
-from monitor.models import Document, DocumentRef, NotModified, Page
-from sources import article, html, urls
+from monitor.models import Document, DocumentRef, Page
+from sources import article, html, pager, urls
 from sources.base import Source, SourceContext
 
 HOSTS = ("www.policeconduct.gov.uk", "policeconduct.gov.uk", "www.ipcc.gov.uk", "ipcc.gov.uk")
@@ -52,38 +51,31 @@ class IopcSource(Source):
     Options = IopcOptions
     article = ARTICLE  # which links on a listing are documents
 
-    def canonical(self, url: str) -> str:
-        return urls.canonical(url, self.root, HOSTS)
-
     async def discover(self, ctx: SourceContext) -> AsyncIterator[DocumentRef]:
-        seen: set[str] = set()
+        seen: set[str] = set()  # a story listed twice (news and learning) is yielded once
+
+        def unseen(tree, base: str) -> list[DocumentRef]:
+            return [r for r in self.items(tree, base) if r.url not in seen]
+
         for listing in self.options.listings:
-            for n in range(self.options.max_pages):
-                page = await ctx.fetch(self.url(listing) + (f"?page={n}" if n else ""))
-                if isinstance(page, NotModified):
-                    break
-                tree = html.parse(page.text)
-                refs = [r for r in self.items(tree, page.url) if r.url not in seen]
-                if n == 0 and not refs and not seen:
-                    raise ParseError("IOPC listing parsed to no items; the layout may have changed")
-                for ref in refs:
-                    seen.add(ref.url)
-                    yield ref
-                if not tree.css_first(f'a[href*="page={n + 1}"]'):
-                    break  # no pager link onward: the last page
+            # Only the first listing with nothing new at all means a redesign.
+            empty = "IOPC listing" if not seen else None
+            async for ref in pager.walk(ctx, self.url(listing), unseen, empty=empty,
+                                        max_pages=self.options.max_pages):  # fmt: skip
+                seen.add(ref.url)
+                yield ref
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         """Article links in page order; node ids from Drupal teasers where present."""
         teaser_ids = {
-            self.canonical(url): t.attributes["data-history-node-id"]
+            urls.canonical(url, self.root, HOSTS): t.attributes["data-history-node-id"]
             for t in tree.css("[data-history-node-id]")
             for a in t.css("a[href]")
             if (url := urls.join(base, a.attributes["href"] or ""))
         }
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = self.canonical(href)
-            if urls.host(url) != urls.host(self.root) or not self.article.match(urls.path(url)):
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
+            if not self.article.match(urls.path(url)):
                 continue
             node = teaser_ids.get(url) or (m.group(1) if (m := NODE.search(url)) else None)
             old = refs.get(url)

@@ -15,9 +15,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitor.errors import ParseError
-from monitor.models import Document, DocumentRef, NotModified, Page
-from sources import article, hearings, html, urls
+from monitor.models import Document, DocumentRef, Page
+from sources import article, hearings, html, pager, urls
 from sources.base import Source, SourceContext
 
 HOSTS = ("pirc.scot", "www.pirc.scot", "pirc.scotland.gov.uk")
@@ -53,26 +52,16 @@ class PircSource(Source):
 
     async def discover(self, ctx: SourceContext) -> AsyncIterator[DocumentRef]:
         for listing in self.options.listings:
-            for n in range(1, self.options.max_pages + 1):
-                page = await ctx.fetch(self.url(listing) + (f"?page={n}" if n > 1 else ""))
-                if isinstance(page, NotModified):
-                    break
-                tree = html.parse(page.text)
-                refs = self.items(tree, page.url)
-                # The live list can be empty (nothing under investigation); news never is.
-                if n == 1 and not refs and listing != LIVE:
-                    raise ParseError(f"PIRC listing {listing} parsed to no items; the layout "
-                                     "may have changed", url=page.url)  # fmt: skip
-                for ref in refs:
-                    yield ref
-                if not tree.css_first(f'a[href*="page={n + 1}"]'):
-                    break
+            # The live list can be empty (nothing under investigation); news never is.
+            empty = f"PIRC listing {listing}" if listing != LIVE else None
+            async for ref in pager.walk(ctx, self.url(listing), self.items, first=1,
+                                        max_pages=self.options.max_pages, empty=empty):  # fmt: skip
+                yield ref
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = urls.canonical(href, self.root, HOSTS)
-            if urls.host(url) == urls.host(self.root) and status_of(urls.path(url)):
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
+            if status_of(urls.path(url)):
                 refs.setdefault(url, DocumentRef(url, urls.path(url).rstrip("/"), text or None))
         return list(refs.values())
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from monitor.errors import ParseError
 from monitor.models import Document, DocumentRef, NotModified, Page
@@ -51,18 +52,22 @@ MISCONDUCT = "misconduct"
 HEARING_PATH = re.compile(r"/(mis|misconduct-hearings|misconduct-outcomes)/")
 
 
+def known_force(table: dict[str, object]) -> AfterValidator:
+    """An option check: the force key must be a row of `table`; the error lists the rows."""
+
+    def check(force: str) -> str:
+        if force not in table:
+            raise ValueError(f"unknown force {force!r}; known: {', '.join(sorted(table))}")
+        return force
+
+    return AfterValidator(check)
+
+
 class PoliceUkOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    force: str
+    force: Annotated[str, known_force(FORCES)]
     news_path: str | None = None  # override the table's listing path
     misconduct_url: str | None = None  # path of the force's misconduct hearings/outcomes page
-
-    @field_validator("force")
-    @classmethod
-    def _known(cls, force: str) -> str:
-        if force not in FORCES:
-            raise ValueError(f"unknown force {force!r}; known: {', '.join(sorted(FORCES))}")
-        return force
 
 
 class PoliceUkSource(Source):
@@ -99,10 +104,10 @@ class PoliceUkSource(Source):
         if isinstance(page, NotModified):
             return []
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(html.parse(page.text), page.url):
-            url = urls.canonical(href, self.root, tuple(self.allowed_hosts))
+        tree, hosts = html.parse(page.text), tuple(self.allowed_hosts)
+        for url, text in html.site_links(tree, page.url, self.root, hosts):
             where = urls.path(url)
-            if urls.host(url) != urls.host(self.root) or "?" in url or not item(where, prefixes):
+            if "?" in url or not item(where, prefixes):
                 continue
             if extra and MISCONDUCT not in where.lower():
                 continue

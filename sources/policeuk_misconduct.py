@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.errors import ParseError
 from monitor.models import Document, DocumentRef, NotModified, Page
@@ -39,17 +40,10 @@ OUTCOME = re.compile(r"\boutcome\b|\bfound proven\b|\bdismissed\b", re.I)
 
 class PoliceUkMisconductOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    force: str
+    force: Annotated[str, policeuk.known_force(FORCES)]
     hearings_path: str = HEARINGS  # "" when the force publishes no notices on the platform
     outcomes_path: str | None = None  # None: /foi-ai/<force area>/misconduct-outcomes/; "": none
     outcome_years: int = Field(1, ge=0)  # newest year indexes read per cycle (more: backfill)
-
-    @field_validator("force")
-    @classmethod
-    def _known(cls, force: str) -> str:
-        if force not in FORCES:
-            raise ValueError(f"unknown force {force!r}; known: {', '.join(sorted(FORCES))}")
-        return force
 
 
 class PoliceUkMisconductSource(Source):
@@ -95,10 +89,9 @@ class PoliceUkMisconductSource(Source):
         prefix = YEAR.sub("/", prefix)  # a year index's items sit beside it, under the root
         refs: dict[str, DocumentRef] = {}
         years: list[str] = []
-        for href, text in html.links(tree, page.url):
-            url = urls.canonical(href, self.root, tuple(self.allowed_hosts))
+        for url, text in html.site_links(tree, page.url, self.root, tuple(self.allowed_hosts)):
             where = urls.path(url)
-            if urls.host(url) != urls.host(self.root) or "?" in url or not where.startswith(prefix):
+            if "?" in url or not where.startswith(prefix):
                 continue
             if YEAR.search(where) and where.rstrip("/").count("/") == prefix.count("/"):
                 years.append(url)

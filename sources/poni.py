@@ -15,9 +15,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitor.errors import ParseError
-from monitor.models import Document, DocumentRef, NotModified, Page
-from sources import article, hearings, html, urls
+from monitor.models import Document, DocumentRef, Page
+from sources import article, hearings, html, pager, urls
 from sources.base import Source, SourceContext
 
 HOSTS = ("www.policeombudsman.org", "policeombudsman.org")
@@ -51,26 +50,17 @@ class PoniSource(Source):
 
     async def discover(self, ctx: SourceContext) -> AsyncIterator[DocumentRef]:
         for listing in self.options.listings:
-            for n in range(1, self.options.max_pages + 1):
-                page = await ctx.fetch(self.url(listing) + (f"?page={n}" if n > 1 else ""))
-                if isinstance(page, NotModified):
-                    break
-                tree = html.parse(page.text)
-                refs = self.items(tree, page.url)
-                if n == 1 and not refs and listing != CURRENT:  # nothing open can be true
-                    raise ParseError(f"Police Ombudsman listing {listing} parsed to no items; "
-                                     "the layout may have changed", url=page.url)  # fmt: skip
-                for ref in refs:
-                    yield ref
-                if not tree.css_first(f'a[href*="page={n + 1}"]'):
-                    break
+            # Nothing under investigation can be true; news and statements are never empty.
+            empty = f"Police Ombudsman listing {listing}" if listing != CURRENT else None
+            async for ref in pager.walk(ctx, self.url(listing), self.items, first=1,
+                                        max_pages=self.options.max_pages, empty=empty):  # fmt: skip
+                yield ref
 
     def items(self, tree, base: str) -> list[DocumentRef]:
         refs: dict[str, DocumentRef] = {}
-        for href, text in html.links(tree, base):
-            url = urls.canonical(href, self.root, HOSTS)
+        for url, text in html.site_links(tree, base, self.root, HOSTS):
             where = urls.path(url).lower().rstrip("/")
-            if urls.host(url) == urls.host(self.root) and status_of(where):
+            if status_of(where):
                 refs.setdefault(where, DocumentRef(url, where, text or None))
         return list(refs.values())
 

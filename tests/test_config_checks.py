@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from monitor.app import build_sources
 from monitor.cli import main
 from monitor.config import parse_config
 from monitor.errors import ConfigError
@@ -138,8 +139,6 @@ def test_a_string_where_a_list_belongs_says_to_write_brackets_not_remove_quotes(
 
 
 def test_a_bad_plugin_option_reads_like_the_other_config_errors():
-    from monitor.app import build_sources
-
     config = parse_config(
         "[[sources]]\nid = 'kent'\nplugin = 'policeuk'\noptions = { force = 'kentt' }\n"
     )
@@ -148,3 +147,17 @@ def test_a_bad_plugin_option_reads_like_the_other_config_errors():
     message = str(caught.value)
     assert "Value error" not in message
     assert "sources 'kent' options (policeuk): force: unknown force 'kentt'" in message
+
+
+@pytest.mark.parametrize(
+    ("plugin", "known"), [("policeuk", "kent, leics"), ("policeuk_misconduct", "kent, leics, met")]
+)
+def test_a_police_uk_force_not_in_the_table_is_refused_listing_the_known_ones(plugin, known):
+    config = parse_config(f"[[sources]]\nid = 'x'\nplugin = '{plugin}'\n"
+                          "options = { force = 'kentt' }\n")  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        build_sources(config)
+    message = str(caught.value)
+    assert f"sources 'x' options ({plugin}): force: " in message
+    assert "unknown force 'kentt'; known: " in message
+    assert all(f" {key}," in message for key in known.split(", "))

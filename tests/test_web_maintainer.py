@@ -289,6 +289,21 @@ def test_search_page_ranks_highlights_and_filters(site):
     assert bad.status_code == 400 and "is not a date like 2024-01-31" in bad.text
 
 
+def test_search_filters_by_force_and_stage_and_all_filters_must_hold(site):
+    db, _ = site
+    everything = search_documents(db, "officers", tz="Europe/London")
+    first = everything[0]
+    assert len({(f["force"], f["stage_id"]) for f in everything}) > 1  # the filters must bite
+    for filters, keep in (
+        (Filters(force=first["force"]), lambda f: f["force"] == first["force"]),
+        (Filters(stage=first["stage_id"]), lambda f: f["stage_id"] == first["stage_id"]),
+        (Filters(force=first["force"], stage=first["stage_id"]),
+         lambda f: (f["force"], f["stage_id"]) == (first["force"], first["stage_id"])),
+    ):  # fmt: skip
+        found = search_documents(db, "officers", tz="Europe/London", filters=filters)
+        assert [f["id"] for f in found] == [f["id"] for f in everything if keep(f)]
+
+
 def test_search_treats_query_syntax_as_words(site):
     db, _ = site
     for words in ('"unbalanced', "NEAR(a b)", "officer*", "-", "AND OR NOT", "title:x"):

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from monitor.cases.hearings import KINDS
 from monitor.cases.officers import trails
+from monitor.diff import NO_EVENT_STAGE
 from monitor.store.tables import (
     Case,
     CaseDocument,
@@ -27,8 +28,6 @@ from monitor.store.tables import (
     Hearing,
     StageUpdate,
 )
-
-NO_EVENT_STAGE = "not_a_case_update"
 
 
 @dataclass(frozen=True, slots=True)
