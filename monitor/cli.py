@@ -265,7 +265,13 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
     if found is None and config.case(case):  # tracked, not yet recorded by a check
         found = views.configured_case(config.case(case))
     if found is None:
-        raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
+        from monitor.config_checks import did_you_mean
+
+        names = [r["name"] for r in views.with_configured_cases(
+            views.case_list(db, tz=config.monitor.timezone), config.cases)]
+        raise click.UsageError(
+            f"no case matches {case!r}{did_you_mean(case, names)} (see `oversight-monitor cases`)"
+        )
     if as_json:
         _print_json(found)
         return

@@ -104,6 +104,16 @@ def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     assert "no case matches 'Nobody'" in out
 
 
+def test_history_of_a_misspelt_case_suggests_the_name(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[cases]]\nname = 'Stephen Port'\n")
+    invoke("check", "-c", str(path))
+    code, out = invoke("history", "-c", str(path), "Stephen Prot")
+    assert code == 2
+    assert "no case matches 'Stephen Prot'; did you mean 'Stephen Port'?" in out
+    assert "config error" not in out  # the config is fine; the argument is not
+
+
 def test_json_log_format_writes_json_lines(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(
