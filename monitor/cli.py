@@ -335,7 +335,12 @@ def search(
     )
     rows = document_search(db, words, tz=config.monitor.timezone, filters=filters)
     if as_json:
-        _print_json(rows)
+        # The markers are private-use characters for the web page; here they read as [ ].
+        def plain(value: Any) -> Any:
+            return value.replace(MARK_START, "[").replace(MARK_END, "]") \
+                if isinstance(value, str) else value
+
+        _print_json([{k: plain(v) for k, v in r.items()} for r in rows])
         return
     if not rows:
         say(f"no announcement mentions {words!r}")

@@ -312,3 +312,20 @@ def test_the_readme_exit_code_table_is_the_one_the_program_uses():
             cli.EXIT_INTERRUPTED}  # fmt: skip
     assert documented == used
 
+
+
+def test_search_json_marks_matches_with_brackets_not_private_use_characters(tmp_path, site):
+    url = site.add("a", title="Death in custody in Lewisham", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/1", body="An investigation into a death.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
+        "retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
+    )
+    assert invoke("check", "-c", str(path))[0] == 0
+    code, out = invoke("search", "-c", str(path), "Lewisham", "--json")
+    assert code == 0, out
+    found = json.loads(out)
+    assert found[0]["title_marked"] == "Death in custody in [Lewisham]"
+    assert "\ue000" not in out and "\ue001" not in out
