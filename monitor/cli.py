@@ -405,20 +405,22 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     if as_json:
         _print_json(rows)
         return
-    say(f"{'source':<14} {'status':<9} {'last success':<17} {'next run':<17} {'fails':>5}  "
+    width = max([14, *(len(r["source_id"]) + 1 for r in rows)])
+    say(f"{'source':<{width}} {'status':<9} {'last success':<17} {'next run':<17} {'fails':>5}  "
         "last error")
     tz = config.monitor.timezone
     for r in rows:
         err = f"{r['last_error_kind']}: {cause_first(r['last_error_message'] or '')}"
         say(
-            f"{r['source_id']:<14} {r['status']:<9} {_when(r['last_success_at'], 'never', tz):<17} "
+            f"{r['source_id']:<{width}} {r['status']:<9} "
+            f"{_when(r['last_success_at'], 'never', tz):<17} "
             f"{_when(r['next_run_at'], '-', tz):<17} {r['consecutive_failures']:>5}  "
             f"{err[:120] if r['last_error_kind'] else ''}"
         )
         if r["baseline"]:  # a first listing still being absorbed
             from monitor.baseline import describe
 
-            say(f"{'':<14} {describe(r['baseline'])}")
+            say(f"{'':<{width}} {describe(r['baseline'])}")
 
 
 def _when(iso: str | None, missing: str, tz: str) -> str:

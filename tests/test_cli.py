@@ -329,3 +329,18 @@ def test_search_json_marks_matches_with_brackets_not_private_use_characters(tmp_
     found = json.loads(out)
     assert found[0]["title_marked"] == "Death in custody in [Lewisham]"
     assert "\ue000" not in out and "\ue001" not in out
+
+
+def test_sources_health_table_lines_up_long_source_ids(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))  # makes the database
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n"
+                    "[[sources]]\nid = 'met-misconduct-hearings'\nplugin = 'policeuk_misconduct'\n"
+                    "options = { force = 'met' }\n")
+    code, out = invoke("sources", "-c", str(path))
+    assert code == 0, out
+    lines = out.splitlines()
+    assert len(lines) == 3, out
+    columns = {line.index(word) for line, word in zip(lines, ("status", "new", "new"), strict=True)}
+    assert len(columns) == 1, out
