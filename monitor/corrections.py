@@ -15,7 +15,6 @@ Stage corrections export as a batch of the reader's corpus (`export`), which
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,17 +83,7 @@ def detach(
     now: datetime | None = None,
 ) -> Done:
     """Take the announcement out of the case, for good."""
-
-    def unlink(session: Session, case: Case) -> None:
-        link = session.get(CaseDocument, (case.id, document_id))
-        if link is None:
-            raise CorrectionError(
-                f"announcement {document_id} is not in case {case.id} ({case.name}); "
-                "see its page for the cases it is in"
-            )
-        session.delete(link)
-
-    return _move(db, config, "detach", unlink, document_id, case_id, who, why, now)
+    return _move(db, config, "detach", document_id, case_id, who, why, now)
 
 
 def attach(
@@ -102,16 +91,38 @@ def attach(
     now: datetime | None = None,
 ) -> Done:
     """Put the announcement in the case (it stays: the recorder keeps existing links)."""
+    return _move(db, config, "attach", document_id, case_id, who, why, now)
 
-    def link(session: Session, case: Case) -> None:
-        if case.not_a_case:
+
+def _move(
+    db: DbEngine, config: Config, kind: str, document_id: int, case_id: int, who: str, why: str,
+    now: datetime | None,
+) -> Done:
+    """Detach or attach, the correction and the case's re-derived stage in one transaction."""
+    now = now or utcnow()
+    with Session(db) as session:
+        doc, _ = _current_reading(session, document_id)
+        case = _case(session, case_id)
+        link = session.get(CaseDocument, (case.id, document_id))
+        if kind == "detach":
+            if link is None:
+                raise CorrectionError(
+                    f"announcement {document_id} is not in case {case.id} ({case.name}); "
+                    "see its page for the cases it is in"
+                )
+            session.delete(link)
+        elif case.not_a_case:
             raise CorrectionError(f"case {case.id} ({case.name}) was marked as no case")
-        if session.get(CaseDocument, (case.id, document_id)) is not None:
+        elif link is not None:
             raise CorrectionError(f"announcement {document_id} is already in case {case.id}")
-        session.add(CaseDocument(case_id=case.id, document_id=document_id,
-                                 joined_by=f"attached by {who}: {why}"))
-
-    return _move(db, config, "attach", link, document_id, case_id, who, why, now)
+        else:
+            session.add(CaseDocument(case_id=case.id, document_id=document_id,
+                                     joined_by=f"attached by {who}: {why}"))
+        correction = _add(session, kind, who, why, now, document_id=document_id,
+                          case_id=case.id, old_stage=case.stage)  # flushes the change too
+        alerts = _rederive(session, config, [case], doc, correction, now)
+        session.commit()
+        return Done(correction.id, alerts)
 
 
 def mark_not_a_case(
@@ -285,24 +296,6 @@ def _found_case(session: Session, doc: DocumentRow, update: StageUpdate, now: da
         founding_key=f"doc:{doc.source_id}:{doc.external_id}"[:300], now=now,
     )
     return joined[0].case
-
-
-def _move(
-    db: DbEngine, config: Config, kind: str, change: Callable[[Session, Case], None],
-    document_id: int, case_id: int, who: str, why: str, now: datetime | None,
-) -> Done:
-    """A detach or attach: `change` checks and edits the link; the correction is recorded with
-    the stage the case had, and the case's stage re-derived, in the same transaction."""
-    now = now or utcnow()
-    with Session(db) as session:
-        doc, _ = _current_reading(session, document_id)
-        case = _case(session, case_id)
-        change(session, case)
-        correction = _add(session, kind, who, why, now, document_id=document_id,
-                          case_id=case.id, old_stage=case.stage)  # flushes the change too
-        alerts = _rederive(session, config, [case], doc, correction, now)
-        session.commit()
-        return Done(correction.id, alerts)
 
 
 def _add(session: Session, kind: str, who: str, why: str, now: datetime, **fields: Any

@@ -34,6 +34,15 @@ def published(tree: LexborHTMLParser, tz: str, *printed: str | None) -> Dated:
     return Dated(None, "relative" if "relative" in notes else "missing")
 
 
+def head(
+    tree: LexborHTMLParser, *furniture: str, within: tuple[str, ...] = ("main", "article")
+) -> tuple[str | None, list[str]]:
+    """The page's title (its h1, else og:title) and the visible lines of its first `within`
+    region, less the lines matching a `furniture` pattern (share buttons, banners)."""
+    title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
+    return title, html.strip_lines(html.lines(html.region(tree, *within)), *furniture)
+
+
 def strptime(text: str | None, fmt: str, tz: str) -> Dated:
     """A date printed in a known strftime format, read in the source's zone."""
     try:

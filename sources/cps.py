@@ -75,8 +75,7 @@ class CpsSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         tree = html.parse(page.text)
-        title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
-        lines = html.strip_lines(html.lines(html.region(tree, "main", "article")), *FURNITURE)
+        title, lines = article.head(tree, *FURNITURE)
         stamp = next((x for x in lines[:6] if re.search(r"\d{4}\s*\|\s*News|^\d\d/\d\d/\d{4}$", x)),
                      None)  # fmt: skip
         dated = article.published(tree, self.timezone, stamp)

@@ -88,8 +88,7 @@ class IopcSource(Source):
         tree = html.parse(page.text)
         for tip in tree.css(GLOSSARY):
             tip.decompose()
-        title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
-        lines = html.strip_lines(html.lines(html.region(tree, "main", "article")), *BOILERPLATE)
+        title, lines = article.head(tree, *BOILERPLATE)
         # Date and content-type label sit just under the title; only look there.
         head = lines[:6]
         kind = next((line for line in head if line in TYPES), None)

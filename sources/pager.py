@@ -18,21 +18,12 @@ Items = Callable[..., list[DocumentRef]]  # items(tree, base_url) -> the page's 
 
 
 async def walk(
-    ctx: SourceContext,
-    listing: str,
-    items: Items,
-    *,
-    max_pages: int,
-    first: int = 0,
-    query: str = "",
-    empty: str | None = None,
-) -> AsyncIterator[DocumentRef]:
-    """Yield `items(tree, url)` of each page of `listing` (an absolute URL) in turn.
-
-    `query` ("area=3") goes before `page=N` on every page, the first included. `empty` names
-    the listing in the ParseError raised when its first page has no items (a redesign);
-    None for a listing that can truly be empty.
-    """
+    ctx: SourceContext, listing: str, items: Items, *, max_pages: int, first: int = 0,
+    query: str = "", empty: str | None = None,
+) -> AsyncIterator[DocumentRef]:  # fmt: skip
+    """Yield `items(tree, url)` of each page of `listing` (an absolute URL) in turn. `query`
+    ("area=3") goes before `page=N` on every page; `empty` names the listing in the ParseError
+    raised when its first page has no items, None for a listing that can truly be empty."""
     for n in range(first, first + max_pages):
         params = f"{query}&page={n}" if query else f"page={n}"
         page = await ctx.fetch(listing if n == first and not query else f"{listing}?{params}")

@@ -67,8 +67,7 @@ class PircSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         tree = html.parse(page.text)
-        title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
-        lines = html.strip_lines(html.lines(html.region(tree, "main", "article")), *FURNITURE)
+        title, lines = article.head(tree, *FURNITURE)
         stamp = next((x for x in lines[:6] if STAMP.match(x)), None)
         dated = article.published(tree, self.timezone, stamp)
         body = [x for x in lines if x != stamp]

@@ -121,8 +121,7 @@ class PoliceUkSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         tree = html.parse(page.text)
-        title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
-        lines = html.strip_lines(html.lines(html.region(tree, "main", "article")), *BOILERPLATE)
+        title, lines = article.head(tree, *BOILERPLATE)
         stamp = next((x for x in lines[:8] if PUBLISHED.match(x)), None)
         dated = article.published(tree, self.timezone, stamp)
         found = html.fields(tree)

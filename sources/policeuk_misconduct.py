@@ -101,8 +101,7 @@ class PoliceUkMisconductSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         tree = html.parse(page.text)
-        title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
-        lines = html.strip_lines(html.lines(html.region(tree, "main")), *policeuk.BOILERPLATE)
+        title, lines = article.head(tree, *policeuk.BOILERPLATE, within=("main",))
         stamp = next((x for x in lines[:8] if policeuk.PUBLISHED.match(x)), None)
         dated = article.published(tree, self.timezone, stamp)
         body = [x for x in lines if x != stamp and x != title]

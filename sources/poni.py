@@ -66,8 +66,7 @@ class PoniSource(Source):
 
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         tree = html.parse(page.text)
-        title = html.first_text(tree, "h1") or html.meta(tree, "og:title")
-        lines = html.strip_lines(html.lines(html.region(tree, "main", "article")), *FURNITURE)
+        title, lines = article.head(tree, *FURNITURE)
         found = html.fields(tree)
         printed = html.field(found, "Published Date") or html.field(found, "Published")
         dotted = DOTTED.search(printed or "")

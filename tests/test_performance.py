@@ -202,4 +202,7 @@ def test_a_big_feed_is_parsed_off_the_event_loop():
 
     count, took, ticks = asyncio.run(main())
     assert count == 3000
-    assert ticks >= max(3, int(took / 0.005 / 4))  # the loop kept running while it parsed
+    # On the loop the parse would allow one tick at most; off it, the ticker shares the GIL with
+    # the parsing thread (one switch per 5 ms), so it gets a fraction of the ticks, less on a
+    # loaded machine.
+    assert ticks >= max(3, int(took / 0.005 / 10))
