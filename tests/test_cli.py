@@ -344,3 +344,12 @@ def test_sources_health_table_lines_up_long_source_ids(tmp_path):
     assert len(lines) == 3, out
     columns = {line.index(word) for line, word in zip(lines, ("status", "new", "new"), strict=True)}
     assert len(columns) == 1, out
+
+
+def test_run_with_a_misspelt_plugin_refuses_without_making_a_database(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopcc'\n")
+    code, out = invoke("run", "-c", str(path))
+    assert code == 2, out
+    assert "no source plugin called 'iopcc' is installed; did you mean 'iopc'?" in out
+    assert not (tmp_path / "m.db").exists()  # a mistake in the config leaves nothing behind
