@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.exc import ArgumentError
 
-from monitor.config import Config, SourceConfig
+from monitor.config import Config, SourceConfig, describe_error
 from monitor.errors import ConfigError
 from monitor.store import open_database
 from sources.base import Source
@@ -48,7 +48,7 @@ def build_sources(config: Config, only: str | None = None) -> list[ConfiguredSou
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or '(options)'}: "
-                f"{'unknown option' if e['type'] == 'extra_forbidden' else e['msg']}"
+                f"{'unknown option' if e['type'] == 'extra_forbidden' else describe_error(e)}"
                 for e in exc.errors()
             )
             raise ConfigError(

@@ -265,7 +265,13 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
     if found is None and config.case(case):  # tracked, not yet recorded by a check
         found = views.configured_case(config.case(case))
     if found is None:
-        raise ConfigError(f"no case matches {case!r}; see `oversight-monitor cases`")
+        from monitor.config_checks import did_you_mean
+
+        names = [r["name"] for r in views.with_configured_cases(
+            views.case_list(db, tz=config.monitor.timezone), config.cases)]
+        raise click.UsageError(
+            f"no case matches {case!r}{did_you_mean(case, names)} (see `oversight-monitor cases`)"
+        )
     if as_json:
         _print_json(found)
         return
@@ -320,6 +326,7 @@ def search(
     from monitor.views import document_search
 
     config, db = _config_and_db(config_path)
+    _check_search_filters(config, db, source, stage)
     zone = ZoneInfo(config.monitor.timezone)
     filters = Filters(
         source=source, force=force, stage=stage,
@@ -328,7 +335,12 @@ def search(
     )
     rows = document_search(db, words, tz=config.monitor.timezone, filters=filters)
     if as_json:
-        _print_json(rows)
+        # The markers are private-use characters for the web page; here they read as [ ].
+        def plain(value: Any) -> Any:
+            return value.replace(MARK_START, "[").replace(MARK_END, "]") \
+                if isinstance(value, str) else value
+
+        _print_json([{k: plain(v) for k, v in r.items()} for r in rows])
         return
     if not rows:
         say(f"no announcement mentions {words!r}")
@@ -339,6 +351,32 @@ def search(
         say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
         if snippet:
             say(f"{'':<12} {' '.join(snippet.split())[:200]}")
+
+
+def _check_search_filters(config: Any, db: Any, source: str | None, stage: str | None) -> None:
+    """A filter naming no stage or source would only ever answer "nothing found"."""
+    from sqlalchemy import text
+
+    from monitor.config_checks import did_you_mean
+    from monitor.stages.vocabulary import STAGES
+
+    if stage and stage not in STAGES:
+        raise click.UsageError(
+            f"--stage: {stage!r} is not a stage id{did_you_mean(stage, STAGES)} "
+            "(the ids are listed in docs/stages.md)"
+        )
+    ids = [s.id for s in config.sources]
+    if source and source not in ids:
+        # A source taken out of the config keeps its announcements: those can still be searched.
+        with db.connect() as conn:
+            stored = conn.execute(text("SELECT 1 FROM document WHERE source_id = :s LIMIT 1"),
+                                  {"s": source}).first()
+        if stored:
+            return
+        raise click.UsageError(
+            f"--source: no source {source!r} in the config{did_you_mean(source, ids)} "
+            f"(configured: {', '.join(ids) or 'none'})"
+        )
 
 
 @main.command("sources")
@@ -355,9 +393,10 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
         if as_json:
             _print_json(rows)
             return
+        width = max((len(r["id"]) for r in rows), default=0)
         for r in rows:
             say(
-                f"{r['id']:<10} every {r['interval']:<8} {r['name']}  "
+                f"{r['id']:<{width}} every {r['interval']:<8} {r['name']}  "
                 f"({', '.join(r['hosts']) or 'hosts from config'})"
             )
         return
@@ -366,20 +405,22 @@ def sources_cmd(config_path: Path, list_plugins: bool, as_json: bool) -> None:
     if as_json:
         _print_json(rows)
         return
-    say(f"{'source':<14} {'status':<9} {'last success':<17} {'next run':<17} {'fails':>5}  "
+    width = max([14, *(len(r["source_id"]) + 1 for r in rows)])
+    say(f"{'source':<{width}} {'status':<9} {'last success':<17} {'next run':<17} {'fails':>5}  "
         "last error")
     tz = config.monitor.timezone
     for r in rows:
         err = f"{r['last_error_kind']}: {cause_first(r['last_error_message'] or '')}"
         say(
-            f"{r['source_id']:<14} {r['status']:<9} {_when(r['last_success_at'], 'never', tz):<17} "
+            f"{r['source_id']:<{width}} {r['status']:<9} "
+            f"{_when(r['last_success_at'], 'never', tz):<17} "
             f"{_when(r['next_run_at'], '-', tz):<17} {r['consecutive_failures']:>5}  "
             f"{err[:120] if r['last_error_kind'] else ''}"
         )
         if r["baseline"]:  # a first listing still being absorbed
             from monitor.baseline import describe
 
-            say(f"{'':<14} {describe(r['baseline'])}")
+            say(f"{'':<{width}} {describe(r['baseline'])}")
 
 
 def _when(iso: str | None, missing: str, tz: str) -> str:

@@ -211,14 +211,22 @@ _TYPE_NAMES = {
 }
 
 
-def _message(err: Any) -> str:
+def _fix_for(kind: str, given: Any) -> str:
+    """What to write instead, when text in quotes was given for another type."""
+    if not isinstance(given, str) or kind == "string_type":
+        return ""
+    if kind == "list_type":  # 'Kent' for ['Kent']: the quotes are right, the brackets missing
+        return f' (write it as a list: ["{given}"])'
+    return " (remove the quotes)"
+
+
+def describe_error(err: Any) -> str:
     """pydantic's error as an operator reads it: no 'Value error,' internals."""
     kind, given = err["type"], err.get("input")
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see config.example.toml)"
     if kind in _TYPE_NAMES:
-        quoted = " (remove the quotes)" if isinstance(given, str) and kind != "string_type" else ""
-        return f"must be {_TYPE_NAMES[kind]}, not {given!r}{quoted}"
+        return f"must be {_TYPE_NAMES[kind]}, not {given!r}{_fix_for(kind, given)}"
     if kind == "value_error":
         return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
     if kind == "literal_error":
@@ -248,7 +256,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
     except ValidationError as exc:
         problems = [
             config_checks.Problem(
-                config_checks.location(err["loc"], raw), _message(err), lines.find(err["loc"])
+                config_checks.location(err["loc"], raw), describe_error(err), lines.find(err["loc"])
             )
             for err in exc.errors()
         ]

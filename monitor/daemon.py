@@ -97,8 +97,8 @@ class Daemon:
     ) -> None:
         self.config_path = config_path
         self.config: Config = load_config(config_path)
+        self.sources = build_sources(self.config)  # first: a config mistake makes no database
         self.db = database(self.config, create_empty=create_db)
-        self.sources = build_sources(self.config)
         self.storage = StorageWatch(self.db, [s.id for s in self.sources], self._tell_maintainers)
         self.web = web
         if web:  # refuse a bad address before anything starts

@@ -67,6 +67,34 @@ def test_sources_list_shows_installed_plugins_with_hosts():
     assert "www.policeconduct.gov.uk" in plugins["iopc"]["hosts"]
 
 
+def test_sources_list_lines_up_long_plugin_ids():
+    code, out = invoke("sources", "--list")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert any(line.startswith("policeuk_misconduct ") for line in lines), out
+    # One column for the intervals, whatever the length of the id before it.
+    assert len({line.index(" every ") for line in lines}) == 1, out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--stage", "dismissed", "'dismissed' is not a stage id; did you mean 'outcome_dismissal'"),
+        ("--source", "iopcc", "no source 'iopcc' in the config; did you mean 'iopc'"),
+    ],
+)
+def test_search_filter_that_names_nothing_is_bad_usage_not_an_empty_answer(
+    tmp_path, option, value, expected
+):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))  # makes the database
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n")
+    code, out = invoke("search", "-c", str(path), "Port", option, value)
+    assert code == 2, out
+    assert expected in out
+
+
 def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("[monitor]\ndatabase = 'm.db'\n")
@@ -74,6 +102,16 @@ def test_history_of_unknown_case_is_a_clear_error(tmp_path):
     code, out = invoke("history", "-c", str(path), "Nobody")
     assert code == 2
     assert "no case matches 'Nobody'" in out
+
+
+def test_history_of_a_misspelt_case_suggests_the_name(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[cases]]\nname = 'Stephen Port'\n")
+    invoke("check", "-c", str(path))
+    code, out = invoke("history", "-c", str(path), "Stephen Prot")
+    assert code == 2
+    assert "no case matches 'Stephen Prot'; did you mean 'Stephen Port'?" in out
+    assert "config error" not in out  # the config is fine; the argument is not
 
 
 def test_json_log_format_writes_json_lines(tmp_path):
@@ -274,3 +312,44 @@ def test_the_readme_exit_code_table_is_the_one_the_program_uses():
             cli.EXIT_INTERRUPTED}  # fmt: skip
     assert documented == used
 
+
+
+def test_search_json_marks_matches_with_brackets_not_private_use_characters(tmp_path, site):
+    url = site.add("a", title="Death in custody in Lewisham", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/1", body="An investigation into a death.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'm.db'\n[http]\ncontact = 't@example.org'\nmin_delay_seconds = 0\n"
+        "retries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
+    )
+    assert invoke("check", "-c", str(path))[0] == 0
+    code, out = invoke("search", "-c", str(path), "Lewisham", "--json")
+    assert code == 0, out
+    found = json.loads(out)
+    assert found[0]["title_marked"] == "Death in custody in [Lewisham]"
+    assert "\ue000" not in out and "\ue001" not in out
+
+
+def test_sources_health_table_lines_up_long_source_ids(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n")
+    invoke("check", "-c", str(path))  # makes the database
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopc'\n"
+                    "[[sources]]\nid = 'met-misconduct-hearings'\nplugin = 'policeuk_misconduct'\n"
+                    "options = { force = 'met' }\n")
+    code, out = invoke("sources", "-c", str(path))
+    assert code == 0, out
+    lines = out.splitlines()
+    assert len(lines) == 3, out
+    columns = {line.index(word) for line, word in zip(lines, ("status", "new", "new"), strict=True)}
+    assert len(columns) == 1, out
+
+
+def test_run_with_a_misspelt_plugin_refuses_without_making_a_database(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopcc'\n")
+    code, out = invoke("run", "-c", str(path))
+    assert code == 2, out
+    assert "no source plugin called 'iopcc' is installed; did you mean 'iopc'?" in out
+    assert not (tmp_path / "m.db").exists()  # a mistake in the config leaves nothing behind

@@ -132,6 +132,23 @@ def test_a_webhook_on_a_metadata_address_is_refused_too():
     assert "line 2, health.urls[0]: 169.254.169.254 is a link-local or cloud metadata" in message
 
 
+def test_a_string_where_a_list_belongs_says_to_write_brackets_not_remove_quotes():
+    message = refused(subscriber("forces = 'Metropolitan Police Service'"))
+    assert "remove the quotes" not in message
+    assert "[\"Metropolitan Police Service\"]" in message
+
+
+def test_a_bad_plugin_option_reads_like_the_other_config_errors():
+    config = parse_config(
+        "[[sources]]\nid = 'kent'\nplugin = 'policeuk'\noptions = { force = 'kentt' }\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        build_sources(config)
+    message = str(caught.value)
+    assert "Value error" not in message
+    assert "sources 'kent' options (policeuk): force: unknown force 'kentt'" in message
+
+
 @pytest.mark.parametrize(
     ("plugin", "known"), [("policeuk", "kent, leics"), ("policeuk_misconduct", "kent, leics, met")]
 )

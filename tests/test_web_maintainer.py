@@ -402,3 +402,18 @@ def test_upcoming_page_lists_dates_with_calendar_links(site):
     assert ics.headers["content-type"].startswith("text/calendar")
     assert "Empress State Building" in ics.text and ics.text.count("BEGIN:VEVENT") == 1
     assert client.get("/hearings/999.ics").status_code == 404
+
+
+def test_csv_dates_are_in_the_monitor_timezone_so_a_date_only_announcement_keeps_its_day():
+    from monitor.web.export import timeline_csv
+
+    entry = {  # 5 July 2019, a date-only announcement: stored as 4 July 23:00 UTC
+        "date": "2019-07-04T23:00:00+00:00", "kind": "announcement",
+        "stage_label": "reflective practice", "case_stage": "reflective_practice",
+        "backwards": False, "note": None, "officers": 9, "severity": "misconduct",
+        "evidence": "Nine officers.", "title": "Outcome", "source_id": "iopc",
+        "url": "https://iopc.example/1", "joined_by": None, "correction": None,
+    }
+    rows = list(csv.reader(io.StringIO(
+        timeline_csv({"timeline": [entry]}, {"iopc": "IOPC"}, "Europe/London"))))
+    assert rows[1][0] == "2019-07-05T00:00:00+01:00"

@@ -197,7 +197,7 @@ class Pages:
 
         case = self._case(request)
         return Response(
-            timeline_csv(case, self.source_names), media_type="text/csv; charset=utf-8",
+            timeline_csv(case, self.source_names, self.tz), media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="case-{case["id"]}.csv"'},
         )
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from monitor.redact import redact
 
@@ -14,14 +16,17 @@ COLUMNS = (
 )
 
 
-def timeline_csv(case: dict[str, Any], source_names: dict[str, str]) -> str:
+def timeline_csv(case: dict[str, Any], source_names: dict[str, str], tz: str) -> str:
+    """Dates in [monitor] timezone, as on the pages: a date-only announcement of 5 July is
+    stored as 4 July 23:00 UTC and would otherwise land on the wrong day in a spreadsheet."""
+    zone = ZoneInfo(tz)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for e in case["timeline"]:
         c = e.get("correction")
         writer.writerow(_safe(v) for v in (
-            e["date"], e["kind"], e["stage_label"], e["case_stage"] or "",
+            _local(e["date"], zone), e["kind"], e["stage_label"], e["case_stage"] or "",
             "yes" if e["backwards"] else "", e["note"] or "", e["officers"] or "",
             (e["severity"] or "").replace("_", " "), e["evidence"] or "", e["title"],
             source_names.get(e["source_id"], e["source_id"]), e["url"], e["joined_by"] or "",
@@ -29,6 +34,13 @@ def timeline_csv(case: dict[str, Any], source_names: dict[str, str]) -> str:
             if c else "",
         ))
     return out.getvalue()
+
+
+def _local(value: str | None, zone: ZoneInfo) -> str:
+    if not value:
+        return ""
+    parsed = datetime.fromisoformat(value)
+    return (parsed.astimezone(zone) if parsed.tzinfo else parsed).isoformat()
 
 
 def _safe(value: object) -> str:
