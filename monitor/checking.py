@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import tempfile
 from pathlib import Path
 
 import click
 from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, select
 
-from monitor.app import build_sources, database
-from monitor.config import load_config
+from monitor.app import ConfiguredSource, build_sources, database
+from monitor.config import Config, load_config
 from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
 from monitor.redact import redact
@@ -25,8 +27,26 @@ async def run_check(
 ) -> list[CycleReport]:
     ONE_RUN.set(True)  # the sources' cycles below inherit it: no "next cycle" in their logs
     config = load_config(config_path)
-    db = database(config, create_empty=create_db)
-    sources = build_sources(config, only=source_id)
+    sources = build_sources(config, only=source_id)  # first: a mistyped plugin creates nothing
+    with contextlib.ExitStack() as stack:
+        if dry_run and _missing_sqlite_file(config.database_url):
+            # A dry run writes nothing: with no database yet it reads as a first run would,
+            # into a throwaway one.
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="om-dry-run-"))
+            scratch_db = config.monitor.model_copy(update={"database": f"{scratch}/dry-run.db"})
+            config = config.model_copy(update={"monitor": scratch_db})
+        db = database(config, create_empty=create_db)
+        stack.callback(db.dispose)
+        return await _check(config, db, sources, dry_run)
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    return url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
+
+
+async def _check(
+    config: Config, db: DbEngine, sources: list[ConfiguredSource], dry_run: bool
+) -> list[CycleReport]:
     async with Fetcher(config.http) as fetcher:
         engine = Engine(config, db, fetcher)
         # Sources run side by side; the fetcher keeps each host polite.

@@ -353,3 +353,26 @@ def test_run_with_a_misspelt_plugin_refuses_without_making_a_database(tmp_path):
     assert code == 2, out
     assert "no source plugin called 'iopcc' is installed; did you mean 'iopc'?" in out
     assert not (tmp_path / "m.db").exists()  # a mistake in the config leaves nothing behind
+
+
+def test_check_with_a_misspelt_plugin_refuses_without_making_a_database(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[monitor]\ndatabase = 'm.db'\n[[sources]]\nid = 'iopcc'\n")
+    code, out = invoke("check", "-c", str(path))
+    assert code == 2, out
+    assert not (tmp_path / "m.db").exists()
+
+
+def test_a_dry_run_with_no_database_yet_reads_the_source_and_leaves_no_database(tmp_path, site):
+    url = site.add("a", title="Death in custody", status="Investigation ongoing",
+                   force="Kent Police", reference="2024/1", body="An investigation into a death.")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[monitor]\ndatabase = 'data/m.db'\n[http]\ncontact = 't@example.org'\n"
+        "min_delay_seconds = 0\nretries = 0\n[[sources]]\nid = 'cases'\nplugin = 'page'\n"
+        f"options = {{ urls = ['{url}'] }}\n"
+    )
+    code, out = invoke("check", "-c", str(path), "--dry-run")
+    assert code == 0, out
+    assert "cases: 1 listed" in out  # it did read the page, as a first run would
+    assert not (tmp_path / "data").exists()  # …into a throwaway database
