@@ -21,6 +21,7 @@ import click
 from monitor import __version__
 from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.redact import redact
+from monitor.report import without_next_step
 from monitor.terminal import say
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_STORE_FOR_NOW = 1, 2, 3, 4
@@ -105,7 +106,7 @@ class Group(click.Group):
             say(f"config error: {exc}", err=True)
             ctx.exit(EXIT_CONFIG)
         except StoreError as exc:
-            say(f"database error: {exc}", err=True)
+            say(f"database error: {without_next_step(str(exc))}", err=True)
             ctx.exit(EXIT_STORE_FOR_NOW if exc.transient else EXIT_STORE)
         except MonitorError as exc:
             say(f"error: {exc}", err=True)

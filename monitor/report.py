@@ -44,7 +44,10 @@ class CycleReport:
 
 
 # The fetcher's messages end with what the daemon will do; `check` runs once, so it drops it.
-_NEXT_STEP = re.compile(r"[;,] (?:will retry|will try again) next cycle")
+# What a daemon will do next, which a one-shot command must not promise.
+_NEXT_STEP = re.compile(
+    r"[;,] (?:will retry|will try again) next cycle|, the work is tried again each cycle"
+)
 
 
 def without_next_step(message: str) -> str:

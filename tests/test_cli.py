@@ -376,3 +376,12 @@ def test_a_dry_run_with_no_database_yet_reads_the_source_and_leaves_no_database(
     assert code == 0, out
     assert "cases: 1 listed" in out  # it did read the page, as a first run would
     assert not (tmp_path / "data").exists()  # …into a throwaway database
+
+
+def test_a_one_shot_command_on_an_unreachable_database_promises_no_next_cycle(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[monitor]\ndatabase = 'postgres://nobody@127.0.0.1:{free_port()}/m'\n")
+    code, out = invoke("sources", "-c", str(path))
+    assert code == 4, out
+    assert "cannot reach the database server" in out and "nothing was lost" in out
+    assert "each cycle" not in out  # `sources` runs once: no cycle will try again
