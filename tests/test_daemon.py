@@ -147,13 +147,18 @@ def stalled_daemon(tmp_path: Path) -> tuple[subprocess.Popen[str], StallingServe
     return proc, server
 
 
+def signal_and_time(proc: subprocess.Popen, sig: int, *, timeout: float) -> tuple[float, str]:
+    """Send `sig`, wait for the exit; how long it took and what it wrote to stderr."""
+    started = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=timeout)
+    return time.monotonic() - started, err
+
+
 def test_a_stop_during_network_retries_takes_under_two_seconds_without_a_traceback(tmp_path):
     proc, server = stalled_daemon(tmp_path)
     try:
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=10)
-        took = time.monotonic() - started
+        took, err = signal_and_time(proc, signal.SIGTERM, timeout=10)
     finally:
         proc.kill()
         server.close()
@@ -168,10 +173,7 @@ def test_a_second_interrupt_exits_at_once_with_130(tmp_path):
     try:
         proc.send_signal(signal.SIGINT)
         time.sleep(0.2)
-        started = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-        took = time.monotonic() - started
+        took, err = signal_and_time(proc, signal.SIGINT, timeout=10)
     finally:
         proc.kill()
         server.close()
@@ -272,10 +274,7 @@ def test_a_stop_does_not_wait_for_a_send_hung_on_a_silent_server(tmp_path):
     proc = start_daemon(config)
     try:
         wait_until(lambda: hook.accepted)  # the "source failing" note is being sent
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=20)
-        took = time.monotonic() - started
+        took, err = signal_and_time(proc, signal.SIGTERM, timeout=20)
     finally:
         proc.kill()
         hook.close()
