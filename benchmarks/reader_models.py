@@ -217,6 +217,65 @@ def sentence_pooling(train_items, test_items, weight=0.25):
     return predicted
 
 
+# Who the event happens to and what kind of page it is (monitor/stages/subjects.py), as
+# columns of their own beside the n-grams (tried for issue 14's false events).
+_OPENING_STATEMENTS = 3
+
+
+def _subject_columns(item):
+    from monitor.stages import subjects
+    from monitor.stages.reader import _can_be_evidence
+    from monitor.stages.sentences import split_sentences
+
+    statements = [s.text for s in split_sentences(item.text[: features.READ_CHARS])
+                  if _can_be_evidence(s.text)][:_OPENING_STATEMENTS]
+    extra = subjects.columns(item.title, statements, features.N_FEATURES)
+    return np.concatenate([train._columns(item), extra])
+
+
+def svm_subjects(train_items, test_items):
+    """+ who the event happens to (police or civilian subject, police as object) and page-kind
+    cues (explainer, round-up, statistics, statement, pending), hashed into columns."""
+    train_docs = [_subject_columns(i) for i in train_items]
+    idf = features.learn_idf(train_docs)
+    model = LinearSVC(C=train.C).fit(features.matrix(train_docs, idf),
+                                     [i.stage for i in train_items])
+    return list(model.predict(features.matrix([_subject_columns(i) for i in test_items], idf)))
+
+
+def _subject_block(items, weight):
+    """The subject and page-kind tokens of each item as a block of their own, each row scaled
+    to length `weight` (so a handful of tokens is not drowned by thousands of n-grams)."""
+    from scipy import sparse
+
+    from monitor.stages import subjects
+    from monitor.stages.reader import _can_be_evidence
+    from monitor.stages.sentences import split_sentences
+
+    rows = []
+    for item in items:
+        statements = [s.text for s in split_sentences(item.text[: features.READ_CHARS])
+                      if _can_be_evidence(s.text)][:_OPENING_STATEMENTS]
+        found = np.unique(subjects.columns(item.title, statements, 2**12))
+        values = np.full(len(found), weight / max(np.sqrt(len(found)), 1.0))
+        rows.append(sparse.csr_matrix((values, (np.zeros(len(found)), found)), shape=(1, 2**12)))
+    return sparse.vstack(rows).tocsr()
+
+
+def _svm_subject_block(weight):
+    def candidate(train_items, test_items):
+        from scipy import sparse
+
+        train_docs = [train._columns(i) for i in train_items]
+        idf = features.learn_idf(train_docs)
+        x = sparse.hstack([features.matrix(train_docs, idf), _subject_block(train_items, weight)])
+        model = LinearSVC(C=train.C).fit(x.tocsr(), [i.stage for i in train_items])
+        test = sparse.hstack([features.matrix([train._columns(i) for i in test_items], idf),
+                              _subject_block(test_items, weight)])
+        return list(model.predict(test.tocsr()))
+    return candidate
+
+
 _HELD_OUT: dict[frozenset, tuple] = {}
 
 
@@ -253,6 +312,9 @@ CANDIDATES = {
     "svm_lede_block": _svm_with(["lede"]),
     "svm_negation_background_modal": _svm_with(["neg", "bg", "modal"]),
     "sentence_pooling": sentence_pooling,
+    "svm_subjects": svm_subjects,
+    "svm_subject_block_0.5": _svm_subject_block(0.5),
+    "svm_subject_block_1": _svm_subject_block(1.0),
 }
 
 

@@ -1,0 +1,85 @@
+"""Who an event happens to, and what kind of page tells it: a few extra hashed columns.
+
+The n-grams see "jailed" in "Man jailed for making false allegations against officers" and in
+"PC jailed for assault" alike. These columns say, for every event word in the headline and the
+opening statements, whether the nearest person before it is police ("PC", "officer",
+"constable", a rank) or a civilian ("man", "driver", "protesters", "a 47-year-old"), and whether
+police are only the object ("assaulting a PC", "against officers"). Page-kind columns mark
+explainers, glossaries, round-ups, statistics, statements about media reports and decisions
+still pending ("considering whether to reopen"). Cheap regex windows, no parser.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+
+_EVENT = re.compile(
+    r"\b(?:charged|convicted|jailed|sentenced|found\s+(?:not\s+)?guilty|acquitted|cleared"
+    r"|arrested|dismissed|sacked|pleaded|appeared|will\s+appear|faces?|facing|investigat\w*"
+    r"|referred|served|warning|case\s+to\s+answer|suspended|reinstated|accused|denied"
+    r"|admitted|prosecut\w*|reopen\w*|re-?investigat\w*|inquest)\b", re.I)
+_POLICE = re.compile(
+    r"\b(?:pcs?|dcs?|ds|sgt|sergeants?|constables?|officers?|detectives?|inspectors?"
+    r"|superintendents?|chief|police(?:man|woman|men|women)?|forces?|met)\b", re.I)
+_CIVILIAN = re.compile(
+    r"\b(?:man|woman|men|women|boys?|girls?|teenagers?|youths?|drivers?|motorists?|cyclists?"
+    r"|protesters?|demonstrators?|people|person|father|mother|residents?|suspects?"
+    r"|defendants?|prisoners?|\d+-year-old|nine|several)\b", re.I)
+# Police as the object of someone else's act: "assaulting a PC", "against Lincoln officers".
+_POLICE_OBJECT = re.compile(
+    r"\b(?:assault\w*|against|impersonat\w*|attack\w*|injur\w*|spat\s+at|bit|threaten\w*)"
+    r"\s+(?:(?:a|an|the|two|three|\w+shire|[A-Z]\w+)\s+){0,3}(?:police\s+)?"
+    r"(?:officers?|pcs?|constables?|police)\b", re.I)
+_PAGE_KINDS = {
+    "explainer": r"\b(?:what\s+(?:is|are|happens)|how\s+(?:do|does|to|we)|guide|glossary|faqs?"
+                 r"|frequently\s+asked|explain\w*|blog|our\s+(?:standards|role|policy)|policy"
+                 r"|conference|guidance|reminds?)\b",
+    "roundup": r"\b(?:round-?up|newsletter|this\s+month|in\s+brief|weekly|monthly|this\s+week"
+               r"|in\s+this\s+edition|past\s+month)\b",
+    "statistics": r"\b(?:statistics|figures|data|referrals\s+made|foi|freedom\s+of\s+information"
+                  r"|annual|received|review\s+of|published\s+(?:a|its|our)\s+(?:review|report))\b",
+    "statement": r"\b(?:statement|clarif\w*|media\s+reports?|reports\s+(?:today|about)"
+                 r"|we\s+are\s+aware|social\s+media)\b",
+    "pending": r"\b(?:whether|considering|still\s+(?:deciding|assessing|waiting)|awaiting"
+               r"|waiting|expected\s+to|calls?\s+for|delayed|put\s+back|in\s+limbo)\b",
+}
+_PAGE_RE = [(kind, re.compile(pattern, re.I)) for kind, pattern in _PAGE_KINDS.items()]
+_WINDOW = 60  # characters before an event word searched for its subject
+_SALT = 0x91
+
+
+def tokens(title: str, statements: list[str]) -> list[str]:
+    """The subject and page-kind tokens of a headline and the opening statements."""
+    found = []
+    for where, sentence in [("head", title)] + [("lede", s) for s in statements]:
+        for match in _EVENT.finditer(sentence):
+            before = sentence[max(0, match.start() - _WINDOW) : match.start()]
+            people = [(m.end(), "police") for m in _POLICE.finditer(before)]
+            people += [(m.end(), "civilian") for m in _CIVILIAN.finditer(before)]
+            # The grammatical subject is mostly the first person named ("A man who claimed
+            # officers assaulted him was jailed"); the nearest one catches "..., PC X was".
+            first = min(people)[1] if people else "unnamed"
+            nearest = max(people)[1] if people else "unnamed"
+            event = match.group(0).split()[0].lower()[:8]
+            found += [f"who {first} {where}", f"who {first} {event}",
+                      f"near {nearest} {where}"]
+        if _POLICE_OBJECT.search(sentence):
+            found.append(f"police object {where}")
+        for kind, pattern in _PAGE_RE:
+            if pattern.search(sentence):
+                found.append(f"page {kind} {where}")
+    return found
+
+
+def columns(title: str, statements: list[str], n_features: int) -> np.ndarray:
+    """The tokens hashed into the model's columns (fixed CRC32: stable between releases)."""
+    found = tokens(title, statements)
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    hashes = np.array([zlib.crc32(t.encode()) for t in found], dtype=np.uint64)
+    from monitor.stages.features import _mix
+
+    return _mix(hashes, _SALT).astype(np.int64) % n_features
