@@ -1,4 +1,7 @@
-"""Who an event happens to, and what kind of page tells it: a few extra hashed columns.
+"""Who an event happens to, and what kind of page tells it: a candidate's extra columns.
+
+Used by the `svm_subject*` rows of benchmarks/reader_models.py (issue 14's false events); not
+part of the shipped reader (see docs/stages.md, "How the model was chosen").
 
 The n-grams see "jailed" in "Man jailed for making false allegations against officers" and in
 "PC jailed for assault" alike. These columns say, for every event word in the headline and the
