@@ -18,7 +18,7 @@ from monitor.cli import _config_and_db, _print_json, config_option, json_option
 from monitor.config import Config
 from monitor.redact import redact
 from monitor.store.tables import Delivery, Event
-from monitor.terminal import say
+from monitor.terminal import plain, say
 from notifications.outbox import DEAD, DIGEST, PENDING, SENT, WITHDRAWN, _payload
 
 STATUSES = (PENDING, DIGEST, SENT, DEAD, WITHDRAWN)
@@ -68,10 +68,10 @@ def listed(
         {
             "id": d.id, "status": d.status, "subscriber": d.subscriber,
             "channel": _channel(config, d, e.kind), "event_id": e.id, "kind": e.kind,
-            "subject": redact(subject_for(e.kind, _payload(e))),
+            "subject": _shown(subject_for(e.kind, _payload(e))),
             "created_at": _local(d.created_at, zone), "sent_at": _local(d.sent_at, zone),
             "attempts": d.attempts,
-            "last_error": redact(d.last_error) if d.last_error else None,
+            "last_error": _shown(d.last_error) if d.last_error else None,
         }
         for d, e in found
     ]
@@ -83,7 +83,14 @@ def _channel(config: Config, delivery: Delivery, kind: str) -> str:
     from notifications.outbox import resolve_url
 
     url, _ = resolve_url(config, delivery.subscriber, delivery.channel_key, kind)
-    return privacy_url(url) if url else f"channel {delivery.channel_key} (no longer configured)"
+    if url is None:
+        return f"channel {delivery.channel_key} (no longer configured)"
+    return privacy_url(url).split("?", 1)[0]  # apprise's options (?method=POST&…) are noise
+
+
+def _shown(text: str) -> str:
+    """Masked and without control characters, in the JSON too: scripts echo it to terminals."""
+    return plain(redact(text))
 
 
 def _local(when: datetime | None, zone: ZoneInfo) -> str | None:
