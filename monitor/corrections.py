@@ -385,7 +385,8 @@ def _follow_up(
 def _withdraw_unsent(session: Session, case: Case, now: datetime) -> list[Event]:
     """Withdraw the case's latest correction follow-ups that no channel has been sent yet
     (newest first); a new follow-up of the same case makes them moot. The walk stops at the
-    first stage alert that went out (or is being sent), or that was no correction."""
+    first stage alert that went out (or is being sent, or was given up), or that was no
+    correction."""
     from notifications.outbox import DIGEST, PENDING, WITHDRAWN
 
     unsent = (PENDING, DIGEST, WITHDRAWN)
@@ -401,6 +402,9 @@ def _withdraw_unsent(session: Session, case: Case, now: datetime) -> list[Event]
                for r in rows):
             break
         moot.append(event)
+    for event in moot:
+        event.status = WITHDRAWN  # off the recent-alerts page and the Atom feeds too
+        session.add(event)
     ids = [e.id for e in moot]
     if ids:
         # Conditional, so a row a sender claimed meanwhile is left to it.

@@ -269,6 +269,8 @@ def test_a_correction_undone_before_the_outbox_ran_sends_nothing(desk, tmp_path,
     assert posted_titles(httpserver) == []
     assert statuses(desk) == ["withdrawn"]
     assert port(desk)["stage"] == "reinvestigation"
+    # Nor does the undone follow-up stay in the recent alerts (web page, Atom feeds).
+    assert not any("correction" in e["headline"] for e in recent_events(desk.db))
 
 
 def test_a_second_correction_before_the_outbox_ran_sends_only_the_net_change(
@@ -288,6 +290,8 @@ def test_a_second_correction_before_the_outbox_ran_sends_only_the_net_change(
     assert deliver_due(desk.db, config).sent == 1
     assert posted_titles(httpserver) == [net]
     assert statuses(desk) == ["withdrawn", "sent"]
+    assert [e["headline"] for e in recent_events(desk.db) if "correction" in e["headline"]] == [
+        "Stephen Port: correction, case to answer for misconduct, not re-investigation"]
 
 
 def test_a_follow_up_already_sent_is_followed_by_another(desk, tmp_path, httpserver):
