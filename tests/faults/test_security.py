@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor.app import database
 from monitor.cli import main
+from monitor.config import load_config
 from tests.faults.newsroom import Newsroom, listing_source
 from tests.faults.rig import Rig, case_fields, page_source
 from tests.servers import CaseSite, free_port
