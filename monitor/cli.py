@@ -57,6 +57,7 @@ LAZY_COMMANDS = {
     "serve": "monitor.web.command:serve",
     "correct": "monitor.corrections_command:correct",
     "corrections": "monitor.corrections_command:corrections",
+    "outbox": "notifications.outbox_command:outbox",
 }
 # Options of the group that may also be written after the subcommand (`run --log-level debug`).
 GLOBAL_OPTIONS = ("--log-level", "--log-format")

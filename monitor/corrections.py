@@ -4,9 +4,12 @@ Each correction is a row (who, when, why, and what the monitor had), made in one
 with what it changes: the reading of the announcement's current version, the case's documents,
 the case's stage (re-derived as the recorder derives it, so the history follows), and, when the
 case's stage changes, the follow-up alert through the outbox ("correction: Stephen Port is at
-inquest, not re-investigation"). A stage correction rewrites the reading of that version, which
-the recorder reuses whenever it meets the same version again; a detachment is checked by
-`monitor/cases/linking.py`, so no later reading puts the announcement back in the case.
+inquest, not re-investigation"). A follow-up not yet sent when the next correction of the same
+case comes is withdrawn (never sent), and only the net change is told, or nothing when the
+case is back where its followers last heard it was. A stage correction rewrites the reading of
+that version, which the recorder reuses whenever it meets the same version again; a detachment
+is checked by `monitor/cases/linking.py`, so no later reading puts the announcement back in the
+case.
 
 Stage corrections export as a batch of the reader's corpus (`export`), which
 `oversight-monitor train --corrections FILE` trains on.
@@ -15,12 +18,14 @@ Stage corrections export as a batch of the reader's corpus (`export`), which
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import Engine as DbEngine
+from sqlalchemy import or_
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from monitor.config import Config
@@ -30,8 +35,10 @@ from monitor.store.tables import (
     Case,
     CaseDocument,
     Correction,
+    Delivery,
     DocumentRow,
     DocumentVersion,
+    Event,
     StageUpdate,
 )
 from monitor.store.types import utcnow
@@ -47,6 +54,8 @@ class CorrectionError(MonitorError):
 class Done:
     correction_id: int
     alerts: list[str]  # the follow-up subjects sent, e.g. "correction: Stephen Port is at …"
+    # Subjects of earlier follow-ups, not yet sent, that this correction made moot.
+    withdrawn: list[str] = field(default_factory=list)
 
 
 # ---- the four corrections -------------------------------------------------------------------
@@ -73,9 +82,9 @@ def correct_stage(
         cases = _cases_of(session, document_id)
         if not cases and stage != NO_EVENT_STAGE:
             cases = [_found_case(session, doc, update, now)]
-        alerts = _rederive(session, config, cases, doc, correction, now)
+        done = _rederive(session, config, cases, doc, correction, now)
         session.commit()
-        return Done(correction.id, alerts)
+        return done
 
 
 def detach(
@@ -120,9 +129,9 @@ def _move(
                                      joined_by=f"attached by {who}: {why}"))
         correction = _add(session, kind, who, why, now, document_id=document_id,
                           case_id=case.id, old_stage=case.stage)  # flushes the change too
-        alerts = _rederive(session, config, [case], doc, correction, now)
+        done = _rederive(session, config, [case], doc, correction, now)
         session.commit()
-        return Done(correction.id, alerts)
+        return done
 
 
 def mark_not_a_case(
@@ -145,13 +154,13 @@ def mark_not_a_case(
                           old_stage=case.stage, new_stage=NO_EVENT_STAGE)
         case.not_a_case, case.updated_at = True, now
         session.add(case)
-        alerts = []
+        alert, withdrawn = None, []
         if case.stage != NO_EVENT_STAGE:  # its followers heard of it as a case
             doc = _newest_document(session, case.id)
-            alerts.append(_follow_up(session, config, case, case.stage, NO_EVENT_STAGE, doc,
-                                     correction, now, case.severity))
+            alert, withdrawn = _follow_up(session, config, case, case.stage, NO_EVENT_STAGE,
+                                          doc, correction, now, case.severity)
         session.commit()
-        return Done(correction.id, [a for a in alerts if a])
+        return Done(correction.id, [alert] if alert else [], withdrawn)
 
 
 # ---- reading them back ----------------------------------------------------------------------
@@ -314,32 +323,45 @@ def _add(session: Session, kind: str, who: str, why: str, now: datetime, **field
 def _rederive(
     session: Session, config: Config, cases: list[Case], doc: DocumentRow,
     correction: Correction, now: datetime,
-) -> list[str]:
+) -> Done:
     """Re-derive each case's stage; tell its followers where the stage changed."""
     from monitor.recorder import recompute_case
 
     _lock(session, [c.id for c in cases if c.id is not None])
-    alerts = []
+    alerts: list[str | None] = []
+    withdrawn: list[str] = []
     for case in cases:
         before, severity_before = case.stage, case.severity
         recompute_case(session, case, now)
         if case.stage != before and not case.not_a_case:
-            alerts.append(_follow_up(session, config, case, before, case.stage, doc,
-                                     correction, now, severity_before))
-    return [a for a in alerts if a]
+            alert, moot = _follow_up(session, config, case, before, case.stage, doc,
+                                     correction, now, severity_before)
+            alerts.append(alert)
+            withdrawn.extend(moot)
+    return Done(correction.id, [a for a in alerts if a], withdrawn)
 
 
 def _follow_up(
     session: Session, config: Config, case: Case, before: str, after: str,
     doc: DocumentRow | None, correction: Correction, now: datetime,
     severity_before: str | None = None,
-) -> str | None:
-    """The follow-up alert, in the outbox with the correction; its subject, or None."""
+) -> tuple[str | None, list[str]]:
+    """The follow-up alert, in the outbox with the correction: its subject (None when there
+    is nothing to tell), and the subjects of the earlier follow-ups it withdrew."""
     from monitor.recorder import add_event, event_payload
-    from monitor.store.tables import Event
     from notifications.outbox import enqueue
     from notifications.render import subject_for
 
+    moot = _withdraw_unsent(session, case, now)
+    withdrawn = [subject_for(e.kind, json.loads(e.payload_json or "{}")) for e in moot]
+    if moot:
+        # Its followers last heard of the stage before the oldest withdrawn follow-up: tell
+        # them the net change, or nothing if the case is back there.
+        oldest = moot[-1]
+        before = oldest.from_stage or before
+        severity_before = json.loads(oldest.payload_json or "{}").get("from_severity")
+        if before == after:
+            return None, withdrawn
     version = session.get(DocumentVersion, doc.current_version_id) if doc else None
     payload = event_payload(
         case, title=doc.title if doc else None, url=doc.url if doc else None,
@@ -355,9 +377,44 @@ def _follow_up(
         payload_json=json.dumps(payload), status="live", created_at=now,
     ))
     if event is None:
-        return None
+        return None, withdrawn
     enqueue(session, event, config, text=version.text if version else "", now=now)
-    return subject_for(event.kind, payload)
+    return subject_for(event.kind, payload), withdrawn
+
+
+def _withdraw_unsent(session: Session, case: Case, now: datetime) -> list[Event]:
+    """Withdraw the case's latest correction follow-ups that no channel has been sent yet
+    (newest first); a new follow-up of the same case makes them moot. The walk stops at the
+    first stage alert that went out (or is being sent, or was given up), or that was no
+    correction."""
+    from notifications.outbox import DIGEST, PENDING, WITHDRAWN
+
+    unsent = (PENDING, DIGEST, WITHDRAWN)
+    moot: list[Event] = []
+    for event in session.exec(
+        select(Event).where(Event.case_id == case.id, Event.kind == "stage_changed")
+        .order_by(col(Event.id).desc())
+    ):
+        if not event.dedupe_key.startswith("correction:"):
+            break
+        rows = session.exec(select(Delivery).where(Delivery.event_id == event.id)).all()
+        if any(r.status not in unsent or (r.claimed_until and r.claimed_until > now)
+               for r in rows):
+            break
+        moot.append(event)
+    for event in moot:
+        event.status = WITHDRAWN  # off the recent-alerts page and the Atom feeds too
+        session.add(event)
+    ids = [e.id for e in moot]
+    if ids:
+        # Conditional, so a row a sender claimed meanwhile is left to it.
+        session.exec(
+            sql_update(Delivery).where(
+                col(Delivery.event_id).in_(ids), col(Delivery.status).in_((PENDING, DIGEST)),
+                or_(col(Delivery.claimed_until).is_(None), col(Delivery.claimed_until) < now),
+            ).values(status=WITHDRAWN, claimed_until=None, claimed_by=None)
+        )
+    return moot
 
 
 def _lock(session: Session, case_ids: list[int]) -> None:

@@ -122,7 +122,11 @@ def _open(config_path: Path) -> tuple[Any, Any]:
 
 def _report(done: Any) -> None:
     say(f"correction {done.correction_id} recorded")
+    for subject in done.withdrawn:
+        say(f"follow-up alert withdrawn before it was sent: {subject}")
     for subject in done.alerts:
         say(f"follow-up alert queued: {subject}")
-    if not done.alerts:
+    if done.withdrawn and not done.alerts:
+        say("the case is back where its followers last heard it was, so no follow-up alert")
+    elif not done.alerts:
         say("no case changed stage, so no follow-up alert")

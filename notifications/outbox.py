@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PENDING, DIGEST, SENT, DEAD = "pending", "digest", "sent", "dead"
+# Never sent: a later correction of the same case made it moot (monitor/corrections.py).
+WITHDRAWN = "withdrawn"
 # Longer than any send can take (apprise's socket timeouts are seconds), short enough that a
 # row held by a killed daemon is retried soon.
 LEASE = timedelta(minutes=5)
@@ -293,7 +295,6 @@ def record(
 ) -> str:
     """Store the result of one send for the rows it carried; returns sent, retry or dead."""
     table = Delivery.__table__
-    error = redact(error) if error else error  # a channel's error may quote its URL
     error = redact(error) if error else error  # a channel's error may quote its URL
     with engine.begin() as conn:
         attempts = max(conn.execute(select(table.c.attempts).where(table.c.id.in_(ids))).scalars())

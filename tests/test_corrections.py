@@ -224,3 +224,88 @@ def test_general_news_corrected_to_a_case_event_becomes_a_case(desk):
     [event] = recent_events(desk.db, case_id=case["id"])
     assert event["headline"] == (
         "Update on the Kent custody death: correction, a case at investigation opened")
+
+
+# ---- a correction undone, or corrected again, before its follow-up went out ------------------
+
+
+def hooked(desk, tmp_path, httpserver):
+    """The desk's subscriber on a real local webhook server."""
+    from monitor.config import load_config
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"[monitor]\ndatabase = '{tmp_path / 'cases.db'}'\n\n[[subscribers]]\nname = 'calendar'\n"
+        f"urls = ['json://127.0.0.1:{httpserver.port}/hook']\n"
+    )
+    desk.config = load_config(path)
+    return desk.config
+
+
+def posted_titles(httpserver) -> list[str]:
+    return [json.loads(request.get_data())["title"] for request, _ in httpserver.log]
+
+
+def statuses(desk) -> list[str]:
+    with Session(desk.db) as session:
+        return [d.status for d in session.exec(select(Delivery).order_by(Delivery.id))]
+
+
+def test_a_correction_undone_before_the_outbox_ran_sends_nothing(desk, tmp_path, httpserver):
+    from notifications.outbox import deliver_due
+
+    config = hooked(desk, tmp_path, httpserver)
+    doc = document_id(desk, "met", 7)
+    first = correct_stage(desk.db, config, document_id=doc, stage="inquest", who="alice",
+                          why="jury findings")
+    undone = CliRunner().invoke(main, ["correct", "stage", "-c", str(tmp_path / "config.toml"),
+                                       str(doc), "reinvestigation", "--by", "alice",
+                                       "--why", "I misread it myself"])
+    assert undone.exit_code == 0, undone.output
+    assert f"follow-up alert withdrawn before it was sent: {first.alerts[0]}" in undone.output
+    assert "back where its followers last heard it was, so no follow-up alert" in undone.output
+    assert deliver_due(desk.db, config).sent == 0
+    assert posted_titles(httpserver) == []
+    assert statuses(desk) == ["withdrawn"]
+    assert port(desk)["stage"] == "reinvestigation"
+    # Nor does the undone follow-up stay in the recent alerts (web page, Atom feeds).
+    assert not any("correction" in e["headline"] for e in recent_events(desk.db))
+
+
+def test_a_second_correction_before_the_outbox_ran_sends_only_the_net_change(
+    desk, tmp_path, httpserver
+):
+    from notifications.outbox import deliver_due
+
+    config = hooked(desk, tmp_path, httpserver)
+    doc = document_id(desk, "met", 7)
+    first = correct_stage(desk.db, config, document_id=doc, stage="inquest", who="alice",
+                          why="jury findings")
+    second = correct_stage(desk.db, config, document_id=doc, stage="case_to_answer", who="bo",
+                           why="it says case to answer")
+    assert second.withdrawn == first.alerts
+    [net] = second.alerts
+    assert net.endswith(", not re-investigation")  # from what subscribers last heard
+    assert deliver_due(desk.db, config).sent == 1
+    assert posted_titles(httpserver) == [net]
+    assert statuses(desk) == ["withdrawn", "sent"]
+    assert [e["headline"] for e in recent_events(desk.db) if "correction" in e["headline"]] == [
+        "Stephen Port: correction, case to answer for misconduct, not re-investigation"]
+
+
+def test_a_follow_up_already_sent_is_followed_by_another(desk, tmp_path, httpserver):
+    from notifications.outbox import deliver_due
+
+    config = hooked(desk, tmp_path, httpserver)
+    doc = document_id(desk, "met", 7)
+    first = correct_stage(desk.db, config, document_id=doc, stage="inquest", who="alice",
+                          why="jury findings")
+    assert deliver_due(desk.db, config).sent == 1
+    back = correct_stage(desk.db, config, document_id=doc, stage="reinvestigation", who="alice",
+                         why="it was a re-investigation after all")
+    assert back.withdrawn == []
+    assert back.alerts == [
+        "correction: Stephen Port is at re-investigation, not inquest findings"]
+    assert deliver_due(desk.db, config).sent == 1
+    assert posted_titles(httpserver) == [*first.alerts, *back.alerts]

@@ -199,7 +199,8 @@ class Delivery(SQLModel, table=True):
     subscriber: str = Field(max_length=64)
     # A hash of the apprise URL: the URL itself may hold secrets and stays in config.
     channel_key: str = Field(max_length=32)
-    # pending → sent | dead;  digest: waiting for the subscriber's next digest.
+    # pending → sent | dead | withdrawn (a later correction made it moot, never sent);
+    # digest: waiting for the subscriber's next digest.
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(index=True, sa_type=UTCDateTime)
