@@ -661,8 +661,11 @@ def main() -> None:
                 a.urlwatch_max,
             )
             results["side_by_side"] = res
-            (HERE / "results").mkdir(exist_ok=True)  # kept even if a later section fails
-            (HERE / "results" / "side_by_side.json").write_text(json.dumps(res, indent=1, default=str))
+            if a.readme:  # recorded (kept even if a later section fails) only when asked
+                (HERE / "results").mkdir(exist_ok=True)
+                (HERE / "results" / "side_by_side.json").write_text(
+                    json.dumps(res, indent=1, default=str)
+                )
             md += ["", "### Side by side", "", side_by_side_md(res)]
         if a.parse:
             from benchmarks_md import parse_md  # type: ignore[import-not-found]
