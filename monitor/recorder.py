@@ -31,9 +31,6 @@ from monitor.text import fold
 if TYPE_CHECKING:  # the reader (numpy, its model) is not needed to record a quiet cycle
     from monitor.stages.reader import Classification
 
-if TYPE_CHECKING:
-    from monitor.stages.reader import Classification
-
 # Called for each new live event inside the same transaction (the notifications outbox).
 Enqueue = Callable[[Session, Event, str], Any]
 
