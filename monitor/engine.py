@@ -31,7 +31,7 @@ from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
 from monitor.lease import claim, release
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
-from monitor.recorder import Observed, save_validators
+from monitor.recorder import Observed, record, save_validators
 from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
@@ -407,8 +407,6 @@ class Engine:
     ) -> None:
         """One document, its classification, cases and events: one transaction."""
         assert item.document is not None and item.page is not None
-        from monitor.recorder import record
-
         obs = self._observe(sc, source, item)
         with Session(self.db) as session:
             events = record(
@@ -425,8 +423,6 @@ class Engine:
         self, sc: SourceConfig, source: Source, items: list[_Fetched], now: datetime
     ) -> None:
         """New pages of a baseline, silently, hundreds to a transaction (runs in a thread)."""
-        from monitor.recorder import record
-
         with Session(self.db) as session:
             for item in items:
                 record(
