@@ -13,6 +13,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, select
 
 from monitor.app import ConfiguredSource, build_sources, database
+from monitor.baseline import describe
 from monitor.config import Config, load_config
 from monitor.engine import CycleReport, Engine
 from monitor.http.fetcher import Fetcher
@@ -108,8 +109,6 @@ def print_reports(reports: list[CycleReport], *, as_json: bool) -> None:
                 " — the first listing recorded silently; what appeared since is news"
             )
         if r.progress:
-            from monitor.baseline import describe
-
             note += f" — {describe(r.progress)}"
         note += " — ALERTS HELD by the mass-change guard" if r.held else ""
         say(
