@@ -123,14 +123,12 @@ def _split(walked: str) -> list[str]:
     return [line for line in (clean(chunk) for chunk in walked.split("\n")) if line]
 
 
-def _walk(
-    node: LexborNode, parts: list[str], skip: set[int], region: int = -1, heading: bool = False
-) -> None:
+def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) -> None:
     # An explicit stack, not recursion: a page nested thousands of elements deep is read, not
     # a RecursionError. Each entry: the children left to read, inside a heading?, what to
     # append once they are read.
     stack: list[tuple[Iterator[LexborNode], bool, str]] = [
-        (node.iter(include_text=True), heading, "")
+        (node.iter(include_text=True), False, "")
     ]
     while stack:
         children, heading, after = stack[-1]
