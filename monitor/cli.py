@@ -456,10 +456,8 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
     if settling and settling not in {s.id for s in config.sources}:
         known = ", ".join(s.id for s in config.sources) or "none"
         raise click.UsageError(f"no source with id {settling!r} in the config (known: {known})")
-    if release_source or discard_source:
-        count = views.settle_held(
-            db, config, release_source or discard_source, release=bool(release_source)
-        )
+    if settling:
+        count = views.settle_held(db, config, settling, release=bool(release_source))
         say(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
         return
     rows = views.held_events(db)
