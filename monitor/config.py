@@ -262,7 +262,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         ]
         raise ConfigError(_listing(name, problems)) from None
     _register_url_secrets(config)
-    found = config_checks.problems(config, raw, text)
+    found = config_checks.problems(config, raw, lines)
     if found:
         raise ConfigError(_listing(name, found))
     config.path = path.resolve() if path else None

@@ -44,9 +44,8 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f"; did you mean {folded[near[0]]!r}?" if near else ""
 
 
-def problems(config: Config, raw: dict[str, Any], text: str) -> list[Problem]:
+def problems(config: Config, raw: dict[str, Any], lines: TomlLines) -> list[Problem]:
     """Everything wrong in a config that pydantic accepted, in file order."""
-    lines = TomlLines(text)
     found: list[Problem] = []
 
     def add(loc: Sequence[str | int], message: str, _value: object = None) -> None:
