@@ -48,7 +48,7 @@ def problems(config: Config, raw: dict[str, Any], lines: TomlLines) -> list[Prob
     """Everything wrong in a config that pydantic accepted, in file order."""
     found: list[Problem] = []
 
-    def add(loc: Sequence[str | int], message: str, _value: object = None) -> None:
+    def add(loc: Sequence[str | int], message: str) -> None:
         # The line is found by the value as written in the file (before ${ENV} expansion).
         written = _raw_at(raw, loc)
         line = lines.find(loc, written if isinstance(written, str) else None)
@@ -82,12 +82,11 @@ def _unique_names(config: Config, add: Any) -> None:
         seen: set[str] = set()
         for i, name in enumerate(names):
             if name in seen:
-                add((table, i, key), f"{name!r} is used twice; names must be unique", name)
+                add((table, i, key), f"{name!r} is used twice; names must be unique")
             seen.add(name)
     for i, sub in enumerate(config.subscribers):
         if sub.name == "maintainers":
-            add(("subscribers", i, "name"), "'maintainers' is reserved for [health] urls",
-                sub.name)
+            add(("subscribers", i, "name"), "'maintainers' is reserved for [health] urls")
 
 
 def _subscriber_names(config: Config, add: Any) -> None:
@@ -105,28 +104,28 @@ def _subscriber_names(config: Config, add: Any) -> None:
             if stage not in STAGES:
                 add(("subscribers", i, "stages", j),
                     f"{stage!r} is not a stage id{did_you_mean(stage, STAGES)} "
-                    "(the ids are listed in docs/stages.md)", stage)
+                    "(the ids are listed in docs/stages.md)")
         for j, source in enumerate(sub.sources):
             if source not in source_ids:
                 known = ", ".join(source_ids) or "none"
                 add(("subscribers", i, "sources", j),
                     f"no [[sources]] has id {source!r}{did_you_mean(source, source_ids)} "
-                    f"(configured: {known})", source)
+                    f"(configured: {known})")
         for j, force in enumerate(sub.forces):
             if force_key(force) not in official:
                 add(("subscribers", i, "forces", j),
-                    f"{force!r} is not a police force{did_you_mean(force, FORCE_NAMES)}", force)
+                    f"{force!r} is not a police force{did_you_mean(force, FORCE_NAMES)}")
         for j, case in enumerate(sub.cases):
             if case not in case_names:
                 add(("subscribers", i, "cases", j),
-                    f"no [[cases]] has the name {case!r}{did_you_mean(case, case_names)}", case)
+                    f"no [[cases]] has the name {case!r}{did_you_mean(case, case_names)}")
     for i, case in enumerate(config.cases):
         for j, force in enumerate(case.forces):
             # Tracked cases compare the official name (any case), so 'Met' would never match.
             if force.casefold() not in {f.casefold() for f in FORCE_NAMES}:
                 add(("cases", i, "forces", j),
                     f"{force!r} is not the official name of a police force"
-                    f"{_official_for(force, FORCE_NAMES, force_key)}", force)
+                    f"{_official_for(force, FORCE_NAMES, force_key)}")
 
 
 def _official_for(force: str, names: Sequence[str], key: Any) -> str:
@@ -143,7 +142,7 @@ def _channel_urls(config: Config, add: Any) -> None:
     for loc, url in places:
         problem = channel_problem(url)
         if problem:
-            add(loc, problem, None)
+            add(loc, problem)
 
 
 def source_urls(config: Config) -> list[str]:
@@ -199,11 +198,11 @@ def _fetched_urls(config: Config, add: Any) -> None:
             host = urlsplit(url).hostname or ""
         except ValueError:
             if loc[0] == "sources":  # a channel URL's shape is apprise's to judge
-                add(loc, "is not a valid URL", url)
+                add(loc, "is not a valid URL")
             continue
         if is_link_local(host):
             add(loc, f"{host} is a link-local or cloud metadata address; such URLs are refused "
-                "unless [http] allow_link_local = true", url)
+                "unless [http] allow_link_local = true")
 
 
 def channel_problem(url: str) -> str | None:
