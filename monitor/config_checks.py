@@ -133,10 +133,22 @@ def _official_for(force: str, names: Sequence[str], key: Any) -> str:
     return f"; did you mean {same[0]!r}?" if same else did_you_mean(force, names)
 
 
-def _channel_urls(config: Config, add: Any) -> None:
-    places = [(("health", "urls", j), url) for j, url in enumerate(config.health.urls)]
+def channel_urls(config: Config) -> list[str]:
+    """Every apprise URL: the [health] ones, then each subscriber's."""
+    return [url for _, url in _channel_url_places(config)]
+
+
+def _channel_url_places(config: Config) -> list[tuple[tuple[Any, ...], str]]:
+    places: list[tuple[tuple[Any, ...], str]] = [
+        (("health", "urls", j), url) for j, url in enumerate(config.health.urls)
+    ]
     for i, sub in enumerate(config.subscribers):
         places += [(("subscribers", i, "urls", j), url) for j, url in enumerate(sub.urls)]
+    return places
+
+
+def _channel_urls(config: Config, add: Any) -> None:
+    places = _channel_url_places(config)
     if not places:
         return  # apprise is only loaded when there is a URL to check
     for loc, url in places:
@@ -190,10 +202,7 @@ def _fetched_urls(config: Config, add: Any) -> None:
     """Source URLs, and channel URLs (a webhook is a request too), on no link-local address."""
     if config.http.allow_link_local:
         return
-    channels = [(("health", "urls", j), url) for j, url in enumerate(config.health.urls)]
-    for i, sub in enumerate(config.subscribers):
-        channels += [(("subscribers", i, "urls", j), url) for j, url in enumerate(sub.urls)]
-    for loc, url in _source_url_places(config) + channels:
+    for loc, url in _source_url_places(config) + _channel_url_places(config):
         try:
             host = urlsplit(url).hostname or ""
         except ValueError:
