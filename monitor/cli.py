@@ -264,8 +264,8 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
 
     config, db = _config_and_db(config_path)
     found = views.case_history(db, case, config.monitor.timezone)
-    if found is None and config.case(case):  # tracked, not yet recorded by a check
-        found = views.configured_case(config.case(case))
+    if found is None and (tracked := config.case(case)):  # not yet recorded by a check
+        found = views.configured_case(tracked)
     if found is None:
         from monitor.config_checks import did_you_mean
 
