@@ -97,6 +97,7 @@ def _subscriber_names(config: Config, add: Any) -> None:
     from notifications.subscriptions import force_key
 
     official = {force_key(f) for f in FORCE_NAMES}
+    official_folded = {f.casefold() for f in FORCE_NAMES}
     source_ids = [s.id for s in config.sources]
     case_names = [c.name for c in config.cases]
     for i, sub in enumerate(config.subscribers):
@@ -122,7 +123,7 @@ def _subscriber_names(config: Config, add: Any) -> None:
     for i, case in enumerate(config.cases):
         for j, force in enumerate(case.forces):
             # Tracked cases compare the official name (any case), so 'Met' would never match.
-            if force.casefold() not in {f.casefold() for f in FORCE_NAMES}:
+            if force.casefold() not in official_folded:
                 add(("cases", i, "forces", j),
                     f"{force!r} is not the official name of a police force"
                     f"{_official_for(force, FORCE_NAMES, force_key)}")
