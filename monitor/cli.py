@@ -264,8 +264,8 @@ def history(config_path: Path, case: str, as_json: bool) -> None:
 
     config, db = _config_and_db(config_path)
     found = views.case_history(db, case, config.monitor.timezone)
-    if found is None and config.case(case):  # tracked, not yet recorded by a check
-        found = views.configured_case(config.case(case))
+    if found is None and (tracked := config.case(case)):  # not yet recorded by a check
+        found = views.configured_case(tracked)
     if found is None:
         from monitor.config_checks import did_you_mean
 
@@ -324,7 +324,7 @@ def search(
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    from monitor.search import MARK_END, MARK_START, Filters
+    from monitor.search import Filters
     from monitor.views import document_search
 
     config, db = _config_and_db(config_path)
@@ -337,22 +337,26 @@ def search(
     )
     rows = document_search(db, words, tz=config.monitor.timezone, filters=filters)
     if as_json:
-        # The markers are private-use characters for the web page; here they read as [ ].
-        def plain(value: Any) -> Any:
-            return value.replace(MARK_START, "[").replace(MARK_END, "]") \
-                if isinstance(value, str) else value
-
-        _print_json([{k: plain(v) for k, v in r.items()} for r in rows])
+        _print_json([{k: _bracketed(v) for k, v in r.items()} for r in rows])
         return
     if not rows:
         say(f"no announcement mentions {words!r}")
     for r in rows:
         cases = "; ".join(r["cases"]) or "no case"
-        snippet = r["snippet"].replace(MARK_START, "[").replace(MARK_END, "]")
+        snippet = _bracketed(r["snippet"])
         say(f"{r['day'] or '(no date)':<12} #{r['id']} [{r['source_id']}] {r['title']}")
         say(f"{'':<12} {r['stage']} · {cases} · {r['url']}")
         if snippet:
             say(f"{'':<12} {' '.join(snippet.split())[:200]}")
+
+
+def _bracketed(value: Any) -> Any:
+    """Search highlights as [ ]: the markers are private-use characters for the web page."""
+    from monitor.search import MARK_END, MARK_START
+
+    if not isinstance(value, str):
+        return value
+    return value.replace(MARK_START, "[").replace(MARK_END, "]")
 
 
 def _check_search_filters(config: Any, db: Any, source: str | None, stage: str | None) -> None:
@@ -452,10 +456,8 @@ def held(config_path: Path, release_source: str | None, discard_source: str | No
     if settling and settling not in {s.id for s in config.sources}:
         known = ", ".join(s.id for s in config.sources) or "none"
         raise click.UsageError(f"no source with id {settling!r} in the config (known: {known})")
-    if release_source or discard_source:
-        count = views.settle_held(
-            db, config, release_source or discard_source, release=bool(release_source)
-        )
+    if settling:
+        count = views.settle_held(db, config, settling, release=bool(release_source))
         say(f"{'released' if release_source else 'discarded'} {count} held alert(s)")
         return
     rows = views.held_events(db)

@@ -262,7 +262,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         ]
         raise ConfigError(_listing(name, problems)) from None
     _register_url_secrets(config)
-    found = config_checks.problems(config, raw, text)
+    found = config_checks.problems(config, raw, lines)
     if found:
         raise ConfigError(_listing(name, found))
     config.path = path.resolve() if path else None
@@ -274,7 +274,7 @@ def _listing(name: str, problems: list[config_checks.Problem]) -> str:
 
 
 def _register_url_secrets(config: Config) -> None:
-    channels = [*config.health.urls, *(u for s in config.subscribers for u in s.urls)]
+    channels = config_checks.channel_urls(config)
     secrets: set[str] = set()
     if channels:
         from notifications.channels import hidden_parts  # apprise knows its plugins' secrets

@@ -44,12 +44,11 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f"; did you mean {folded[near[0]]!r}?" if near else ""
 
 
-def problems(config: Config, raw: dict[str, Any], text: str) -> list[Problem]:
+def problems(config: Config, raw: dict[str, Any], lines: TomlLines) -> list[Problem]:
     """Everything wrong in a config that pydantic accepted, in file order."""
-    lines = TomlLines(text)
     found: list[Problem] = []
 
-    def add(loc: Sequence[str | int], message: str, _value: object = None) -> None:
+    def add(loc: Sequence[str | int], message: str) -> None:
         # The line is found by the value as written in the file (before ${ENV} expansion).
         written = _raw_at(raw, loc)
         line = lines.find(loc, written if isinstance(written, str) else None)
@@ -83,12 +82,11 @@ def _unique_names(config: Config, add: Any) -> None:
         seen: set[str] = set()
         for i, name in enumerate(names):
             if name in seen:
-                add((table, i, key), f"{name!r} is used twice; names must be unique", name)
+                add((table, i, key), f"{name!r} is used twice; names must be unique")
             seen.add(name)
     for i, sub in enumerate(config.subscribers):
         if sub.name == "maintainers":
-            add(("subscribers", i, "name"), "'maintainers' is reserved for [health] urls",
-                sub.name)
+            add(("subscribers", i, "name"), "'maintainers' is reserved for [health] urls")
 
 
 def _subscriber_names(config: Config, add: Any) -> None:
@@ -99,6 +97,7 @@ def _subscriber_names(config: Config, add: Any) -> None:
     from notifications.subscriptions import force_key
 
     official = {force_key(f) for f in FORCE_NAMES}
+    official_folded = {f.casefold() for f in FORCE_NAMES}
     source_ids = [s.id for s in config.sources]
     case_names = [c.name for c in config.cases]
     for i, sub in enumerate(config.subscribers):
@@ -106,28 +105,28 @@ def _subscriber_names(config: Config, add: Any) -> None:
             if stage not in STAGES:
                 add(("subscribers", i, "stages", j),
                     f"{stage!r} is not a stage id{did_you_mean(stage, STAGES)} "
-                    "(the ids are listed in docs/stages.md)", stage)
+                    "(the ids are listed in docs/stages.md)")
         for j, source in enumerate(sub.sources):
             if source not in source_ids:
                 known = ", ".join(source_ids) or "none"
                 add(("subscribers", i, "sources", j),
                     f"no [[sources]] has id {source!r}{did_you_mean(source, source_ids)} "
-                    f"(configured: {known})", source)
+                    f"(configured: {known})")
         for j, force in enumerate(sub.forces):
             if force_key(force) not in official:
                 add(("subscribers", i, "forces", j),
-                    f"{force!r} is not a police force{did_you_mean(force, FORCE_NAMES)}", force)
+                    f"{force!r} is not a police force{did_you_mean(force, FORCE_NAMES)}")
         for j, case in enumerate(sub.cases):
             if case not in case_names:
                 add(("subscribers", i, "cases", j),
-                    f"no [[cases]] has the name {case!r}{did_you_mean(case, case_names)}", case)
+                    f"no [[cases]] has the name {case!r}{did_you_mean(case, case_names)}")
     for i, case in enumerate(config.cases):
         for j, force in enumerate(case.forces):
             # Tracked cases compare the official name (any case), so 'Met' would never match.
-            if force.casefold() not in {f.casefold() for f in FORCE_NAMES}:
+            if force.casefold() not in official_folded:
                 add(("cases", i, "forces", j),
                     f"{force!r} is not the official name of a police force"
-                    f"{_official_for(force, FORCE_NAMES, force_key)}", force)
+                    f"{_official_for(force, FORCE_NAMES, force_key)}")
 
 
 def _official_for(force: str, names: Sequence[str], key: Any) -> str:
@@ -135,16 +134,28 @@ def _official_for(force: str, names: Sequence[str], key: Any) -> str:
     return f"; did you mean {same[0]!r}?" if same else did_you_mean(force, names)
 
 
-def _channel_urls(config: Config, add: Any) -> None:
-    places = [(("health", "urls", j), url) for j, url in enumerate(config.health.urls)]
+def channel_urls(config: Config) -> list[str]:
+    """Every apprise URL: the [health] ones, then each subscriber's."""
+    return [url for _, url in _channel_url_places(config)]
+
+
+def _channel_url_places(config: Config) -> list[tuple[tuple[Any, ...], str]]:
+    places: list[tuple[tuple[Any, ...], str]] = [
+        (("health", "urls", j), url) for j, url in enumerate(config.health.urls)
+    ]
     for i, sub in enumerate(config.subscribers):
         places += [(("subscribers", i, "urls", j), url) for j, url in enumerate(sub.urls)]
+    return places
+
+
+def _channel_urls(config: Config, add: Any) -> None:
+    places = _channel_url_places(config)
     if not places:
         return  # apprise is only loaded when there is a URL to check
     for loc, url in places:
         problem = channel_problem(url)
         if problem:
-            add(loc, problem, None)
+            add(loc, problem)
 
 
 def source_urls(config: Config) -> list[str]:
@@ -192,19 +203,16 @@ def _fetched_urls(config: Config, add: Any) -> None:
     """Source URLs, and channel URLs (a webhook is a request too), on no link-local address."""
     if config.http.allow_link_local:
         return
-    channels = [(("health", "urls", j), url) for j, url in enumerate(config.health.urls)]
-    for i, sub in enumerate(config.subscribers):
-        channels += [(("subscribers", i, "urls", j), url) for j, url in enumerate(sub.urls)]
-    for loc, url in _source_url_places(config) + channels:
+    for loc, url in _source_url_places(config) + _channel_url_places(config):
         try:
             host = urlsplit(url).hostname or ""
         except ValueError:
             if loc[0] == "sources":  # a channel URL's shape is apprise's to judge
-                add(loc, "is not a valid URL", url)
+                add(loc, "is not a valid URL")
             continue
         if is_link_local(host):
             add(loc, f"{host} is a link-local or cloud metadata address; such URLs are refused "
-                "unless [http] allow_link_local = true", url)
+                "unless [http] allow_link_local = true")
 
 
 def channel_problem(url: str) -> str | None:

@@ -56,9 +56,6 @@ class DatabaseUnreachable(StoreError):
     transient = True
 
 
-STORE_KINDS = ("storage", "locked", "disk_full", "read_only", "corrupt", "unreachable")
-
-
 class FetchError(MonitorError):
     """A typed failure while getting or reading one URL; `kind` goes into the health table."""
 

@@ -43,8 +43,8 @@ class CycleReport:
         return self.failure is None and self.skipped is None
 
 
-# The fetcher's messages end with what the daemon will do; `check` runs once, so it drops it.
-# What a daemon will do next, which a one-shot command must not promise.
+# The fetcher's messages end with what the daemon will do next, which a one-shot command
+# (`check`) must not promise.
 _NEXT_STEP = re.compile(
     r"[;,] (?:will retry|will try again) next cycle|, the work is tried again each cycle"
 )

@@ -291,14 +291,13 @@ def _health_item(kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
     source = _one_line(p.get("source_name") or p.get("source_id") or "a source")
     count = int(p.get("count") or 0)
     held = p.get("held_alerts")  # None in notes written before it was counted
+    prefix = "Alerts held for " if held != 0 else ""
     subjects = {
         "source_failing": f"Source failing: {source}",
         "source_recovered": f"Source working again: {source}",
         "mass_change_held": (
-            f"{'Alerts held for ' if held != 0 else ''}{source}: its listing is empty"
-            if p.get("reason") == "emptied"
-            else f"{'Alerts held for ' if held != 0 else ''}{source}: {p.get('changed')} known "
-            "documents changed at once"
+            f"{prefix}{source}: its listing is empty" if p.get("reason") == "emptied"
+            else f"{prefix}{source}: {p.get('changed')} known documents changed at once"
         ),
         "dead_letters": f"{count} notification{'s' if count != 1 else ''} could not be delivered",
     }
