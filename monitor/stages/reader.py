@@ -174,11 +174,10 @@ def _can_be_evidence(sentence: str) -> bool:
 
 
 def _best_sentence(
-    sentences: list[Sentence], offsets: np.ndarray, weight: np.ndarray, idf: np.ndarray
+    candidates: list[Sentence], offsets: np.ndarray, weight: np.ndarray, idf: np.ndarray
 ) -> str | None:
     """The statement whose n-grams score highest for the stage, length-normalised.
     `offsets` count from the body's start; the headline's n-grams have negative offsets."""
-    candidates = sentences
     if not candidates:
         return None
     starts = np.array([s.start for s in candidates])

@@ -18,14 +18,13 @@ import numpy as np
 from sklearn.svm import LinearSVC
 
 from monitor.stages import corpus, features
-from monitor.stages.reader import MODEL_DIR, Reader
+from monitor.stages.reader import MODEL_DIR, NOT_A_CASE_UPDATE, Reader
 
 C = 0.5  # inverse regularisation, chosen by leave-one-batch-out accuracy (docs/stages.md)
 CALIBRATION_FOLDS = 4
 # The product's target for events read as not_a_case_update (silently dropped alerts). The
 # model's lean away from not_a_case_update is the smallest that meets it on held-out batches.
 MISSED_EVENTS_TARGET = 0.03
-NOT_A_CASE_UPDATE = "not_a_case_update"
 
 
 def fit(items: list[corpus.Item], *, temperature: float = 1.0, threshold: float = 0.0) -> Reader:
