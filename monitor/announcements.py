@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,7 @@ from monitor.textdiff import changed, word_diff
 def announcement(db: DbEngine, document_id: int, tz: str) -> dict[str, Any] | None:
     """Everything the announcement page shows; None if there is no such announcement."""
     from monitor.corrections import by_version, listed
-    from monitor.views import label, short_label
+    from monitor.views import _iso, label, short_label
 
     zone = ZoneInfo(tz)
     with Session(db) as session:
@@ -131,7 +130,3 @@ def evidence_marked(text: str, evidence: str | None) -> list[list[tuple[str, boo
             paragraphs.append(pieces)
         offset += len(block)
     return paragraphs
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

@@ -5,14 +5,13 @@ The same corrections as the web page's maintainer forms (monitor/corrections.py)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from monitor.cli import config_option
+from monitor.cli import _config_and_db, _print_json, config_option, json_option
 from monitor.terminal import say
 
 by_option = click.option(
@@ -76,12 +75,12 @@ def correct_not_a_case(config_path: Path, case: int, who: str, why: str) -> None
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the stage corrections as reader training data (JSON Lines) to FILE, "
                    "for `oversight-monitor train --corrections FILE`.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text (for scripts).")
+@json_option
 def corrections(config_path: Path, export_path: Path | None, as_json: bool) -> None:
     """List maintainers' corrections, newest first, or export them for training."""
     from monitor.corrections import corrections_list, export_file
 
-    _config, db = _open(config_path)
+    _config, db = _config_and_db(config_path)
     if export_path is not None:
         count = export_file(db, export_path)
         say(f"wrote {count} corrected reading(s) to {export_path}; train on them with "
@@ -89,7 +88,7 @@ def corrections(config_path: Path, export_path: Path | None, as_json: bool) -> N
         return
     rows = corrections_list(db)
     if as_json:
-        say(json.dumps(rows, indent=2))
+        _print_json(rows)
         return
     if not rows:
         say("no corrections yet")
@@ -106,18 +105,12 @@ def corrections(config_path: Path, export_path: Path | None, as_json: bool) -> N
 def _run(correction: Any, config_path: Path, **fields: Any) -> None:
     from monitor.corrections import CorrectionError
 
-    config, db = _open(config_path)
+    config, db = _config_and_db(config_path)
     try:
         done = correction(db, config, **fields)
     except CorrectionError as exc:
         raise click.UsageError(str(exc)) from None  # bad input: exit 2, one line
     _report(done)
-
-
-def _open(config_path: Path) -> tuple[Any, Any]:
-    from monitor.cli import _config_and_db
-
-    return _config_and_db(config_path)
 
 
 def _report(done: Any) -> None:

@@ -65,6 +65,7 @@ def search_documents(
         rows = session.execute(statement, {**params, "limit": limit}).mappings().all()
         cases = _cases_of(session, [r["id"] for r in rows])
     zone = ZoneInfo(tz)
+    from monitor.cases.history import local_day
     from monitor.views import short_label
 
     found = []
@@ -78,7 +79,7 @@ def search_documents(
             "url": r["url"],
             "source_id": r["source_id"],
             "date": effective.isoformat() if effective else None,
-            "day": effective.astimezone(zone).strftime("%d %b %Y") if effective else None,
+            "day": local_day(effective, zone),
             "stage_id": r["stage"],
             "stage": short_label(r["stage"], r["severity"]),
             "force": r["force"],

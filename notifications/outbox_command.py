@@ -19,7 +19,7 @@ from monitor.config import Config
 from monitor.redact import redact
 from monitor.store.tables import Delivery, Event
 from monitor.terminal import plain, say
-from notifications.outbox import DEAD, DIGEST, PENDING, SENT, WITHDRAWN, _payload
+from notifications.outbox import DEAD, DIGEST, PENDING, SENT, WITHDRAWN, _payload, resolve_url
 
 STATUSES = (PENDING, DIGEST, SENT, DEAD, WITHDRAWN)
 
@@ -80,7 +80,6 @@ def listed(
 def _channel(config: Config, delivery: Delivery, kind: str) -> str:
     """The channel in apprise's privacy form, or its key where the config no longer has it."""
     from notifications.channels import privacy_url
-    from notifications.outbox import resolve_url
 
     url, _ = resolve_url(config, delivery.subscriber, delivery.channel_key, kind)
     if url is None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.redact import redact
+from monitor.web.app import _parse  # the pages' own reading of a stored time
 
 COLUMNS = (
     "date", "what", "stage", "case stage after", "moved back", "note", "officers", "severity",
@@ -37,10 +37,7 @@ def timeline_csv(case: dict[str, Any], source_names: dict[str, str], tz: str) ->
 
 
 def _local(value: str | None, zone: ZoneInfo) -> str:
-    if not value:
-        return ""
-    parsed = datetime.fromisoformat(value)
-    return (parsed.astimezone(zone) if parsed.tzinfo else parsed).isoformat()
+    return _parse(value, zone).isoformat() if value else ""
 
 
 def _safe(value: object) -> str:

@@ -28,11 +28,12 @@ class Actions:
         """The signed-in maintainer and the posted form; 403 unless signed in with a valid CSRF
         token of this session."""
         form = await request.form()
-        who = self.maintainers.signed_in(request)
+        session = self.maintainers.session(request)  # the cookie, verified once
+        who = session.who if session else None
         if who is None:
             raise HTTPException(403, "Only a signed-in maintainer can do this. Sign in with "
                                      "the web token first.")
-        if not self.maintainers.csrf_ok(request, str(form.get("csrf") or "")):
+        if not self.maintainers.csrf_ok(session, str(form.get("csrf") or "")):
             raise HTTPException(403, "This form has expired or did not come from this site; "
                                      "open the page again and resend it.")
         return who, form
@@ -118,7 +119,8 @@ class Actions:
         if not self.maintainers.enabled:
             raise HTTPException(403, "Signing in needs [web] token in the config; without it, "
                                      "correct with `oversight-monitor correct`.")
-        if not self.maintainers.csrf_ok(request, str(form.get("csrf") or "")):
+        csrf = str(form.get("csrf") or "")
+        if not self.maintainers.csrf_ok(self.maintainers.session(request), csrf):
             raise HTTPException(403, "This form has expired or did not come from this site; "
                                      "open the sign-in page again.")
         who = " ".join(str(form.get("name") or "").split())[:128]

@@ -50,18 +50,13 @@ class Maintainers:
             return None
         return Session(str(data["sid"]), data.get("who"))
 
-    def signed_in(self, request: Request) -> str | None:
-        """The maintainer's name, if this request comes from a signed-in session."""
-        session = self.session(request)
-        return session.who if session else None
-
     def csrf(self, session: Session | None) -> str:
         if session is None:
             return ""
         return hmac.new(self._key, f"csrf:{session.sid}".encode(), "sha256").hexdigest()
 
-    def csrf_ok(self, request: Request, given: str) -> bool:
-        expected = self.csrf(self.session(request))
+    def csrf_ok(self, session: Session | None, given: str) -> bool:
+        expected = self.csrf(session)
         return bool(expected) and hmac.compare_digest(expected, given or "")
 
     def token_ok(self, given: str) -> bool:
