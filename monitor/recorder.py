@@ -177,10 +177,7 @@ def record(
         newest = set_stage(session, case, [update], now) if j.is_new else recompute_case(
             session, case, now
         )
-        record_hearings(
-            session, case, row.id, doc, now, obs.timezone, obs.page.url,
-            found=hearings, new_document=document_is_new,
-        )  # fmt: skip
+        record_hearings(session, case, row.id, now, found=hearings, new_document=document_is_new)
         change = CaseChange(
             case_key=case.key,
             is_new_case=j.is_new,

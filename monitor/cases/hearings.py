@@ -81,20 +81,15 @@ def record_hearings(
     session: Session,
     case: Case,
     document_id: int,
-    document: Document,
     now: datetime,
-    tz: str,
-    where: str = "",
     *,
-    found: list[Announced] | None = None,
+    found: list[Announced],
     new_document: bool = False,
 ) -> None:
     """Keep the case's dates from this document in step with its latest version.
 
-    `found`: the document's hearings_in() if already read; `new_document`: it has no rows yet.
+    `found`: the document's hearings_in(); `new_document`: it has no rows yet.
     """
-    if found is None:
-        found = hearings_in(document, tz, where)
     announced = {h.kind: h for h in found}
     rows = [] if new_document else session.exec(
         select(Hearing).where(Hearing.case_id == case.id, Hearing.document_id == document_id)
