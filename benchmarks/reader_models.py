@@ -23,10 +23,19 @@ from monitor.stages import corpus, features, train
 NONE = "not_a_case_update"
 
 
+_NO_SUBJECTS = np.zeros(0, dtype=np.int64)
+
+
+def _baseline(train_items):
+    """The shipped reader's training (train.fit) on the n-grams alone."""
+    return train.fit(train_items, subject_scale=0.0)
+
+
 def svm_baseline(train_items, test_items):
-    """The shipped reader's own training (train.fit): TF-IDF n-grams, linear SVM."""
-    reader = train.fit(train_items)
-    return [reader.classes[int(np.argmax(reader.scores(train._columns(i))))] for i in test_items]
+    """TF-IDF n-grams, linear SVM."""
+    reader = _baseline(train_items)
+    return [reader.classes[int(np.argmax(reader.scores(train._columns(i), _NO_SUBJECTS)))]
+            for i in test_items]
 
 
 # ruff: noqa: E501  (the cue table below keeps one regex per line)
@@ -100,7 +109,7 @@ def _cue_columns(title: str, text: str) -> np.ndarray:
     if not tokens:
         return np.zeros(0, dtype=np.int64)
     hashes = np.array([zlib.crc32(t.encode()) for t in tokens], dtype=np.uint64)
-    return features._mix(hashes, 0x71).astype(np.int64)
+    return features.mix(hashes, 0x71).astype(np.int64)
 
 
 def svm_with_cues(train_items, test_items):
@@ -119,13 +128,14 @@ def sentence_pick(train_items, test_items):
     """Per-sentence scoring: the document's scores plus those of its best sentence per stage."""
     from monitor.stages.sentences import split_sentences
 
-    reader = train.fit(train_items)
+    reader = _baseline(train_items)
     predicted = []
     for item in test_items:
-        scores = reader.scores(train._columns(item))
+        scores = reader.scores(train._columns(item), _NO_SUBJECTS)
         sentences = split_sentences(item.text[: features.READ_CHARS])
         if sentences:
-            per_sentence = np.array([reader.scores(features.ngrams(s.text)[0]) for s in sentences])
+            per_sentence = np.array([reader.scores(features.ngrams(s.text)[0], _NO_SUBJECTS)
+                                     for s in sentences])
             scores = scores + 0.5 * per_sentence.max(axis=0)
         predicted.append(reader.classes[int(np.argmax(scores))])
     return predicted
@@ -149,7 +159,7 @@ def _hashed(tokens, salt):
     if not tokens:
         return np.zeros(0, dtype=np.int64)
     hashes = np.array([zlib.crc32(t.encode()) for t in tokens], dtype=np.uint64)
-    return features._mix(hashes, salt).astype(np.int64)
+    return features.mix(hashes, salt).astype(np.int64)
 
 
 def _placed_columns(item, families):
@@ -203,12 +213,12 @@ def sentence_pooling(train_items, test_items, weight=0.25):
             labels.append(item.stage)
     idf = features.learn_idf(rows)
     by_sentence = LinearSVC(C=train.C).fit(features.matrix(rows, idf), labels)
-    reader = train.fit(train_items)
+    reader = _baseline(train_items)
     assert tuple(by_sentence.classes_) == reader.classes
     none = reader.classes.index(NONE)
     predicted = []
     for item in test_items:
-        scores = reader.scores(train._columns(item)).copy()
+        scores = reader.scores(train._columns(item), _NO_SUBJECTS).copy()
         found = sentences(item)
         best = (by_sentence.decision_function(features.matrix(found, idf)).max(axis=0)
                 if found else np.full(len(scores), -1.0))
@@ -217,104 +227,11 @@ def sentence_pooling(train_items, test_items, weight=0.25):
     return predicted
 
 
-# Who the event happens to and what kind of page it is (monitor/stages/subjects.py), as
-# columns of their own beside the n-grams (tried for issue 14's false events).
-_OPENING_STATEMENTS = 3
-
-
-def _subject_columns(item):
-    from benchmarks import reader_subjects as subjects
-    from monitor.stages.reader import _can_be_evidence
-    from monitor.stages.sentences import split_sentences
-
-    statements = [s.text for s in split_sentences(item.text[: features.READ_CHARS])
-                  if _can_be_evidence(s.text)][:_OPENING_STATEMENTS]
-    extra = subjects.columns(item.title, statements, features.N_FEATURES)
-    return np.concatenate([train._columns(item), extra])
-
-
-def svm_subjects(train_items, test_items):
-    """+ who the event happens to (police or civilian subject, police as object) and page-kind
-    cues (explainer, round-up, statistics, statement, pending), hashed into columns."""
-    train_docs = [_subject_columns(i) for i in train_items]
-    idf = features.learn_idf(train_docs)
-    model = LinearSVC(C=train.C).fit(features.matrix(train_docs, idf),
-                                     [i.stage for i in train_items])
-    return list(model.predict(features.matrix([_subject_columns(i) for i in test_items], idf)))
-
-
-def _subject_block(items, weight):
-    """The subject and page-kind tokens of each item as a block of their own, each row scaled
-    to length `weight` (so a handful of tokens is not drowned by thousands of n-grams)."""
-    from scipy import sparse
-
-    from benchmarks import reader_subjects as subjects
-    from monitor.stages.reader import _can_be_evidence
-    from monitor.stages.sentences import split_sentences
-
-    rows = []
-    for item in items:
-        statements = [s.text for s in split_sentences(item.text[: features.READ_CHARS])
-                      if _can_be_evidence(s.text)][:_OPENING_STATEMENTS]
-        found = np.unique(subjects.columns(item.title, statements, 2**12))
-        values = np.full(len(found), weight / max(np.sqrt(len(found)), 1.0))
-        rows.append(sparse.csr_matrix((values, (np.zeros(len(found)), found)), shape=(1, 2**12)))
-    return sparse.vstack(rows).tocsr()
-
-
-def _svm_subject_block(weight):
-    def candidate(train_items, test_items):
-        from scipy import sparse
-
-        train_docs = [train._columns(i) for i in train_items]
-        idf = features.learn_idf(train_docs)
-        x = sparse.hstack([features.matrix(train_docs, idf), _subject_block(train_items, weight)])
-        model = LinearSVC(C=train.C).fit(x.tocsr(), [i.stage for i in train_items])
-        test = sparse.hstack([features.matrix([train._columns(i) for i in test_items], idf),
-                              _subject_block(test_items, weight)])
-        return list(model.predict(test.tocsr()))
-    return candidate
-
-
-def _fit_with_block(train_items, weight):
-    """A linear SVM on the n-grams beside the subject block; returns a scoring function."""
-    from scipy import sparse
-
-    docs = [train._columns(i) for i in train_items]
-    idf = features.learn_idf(docs)
-    x = sparse.hstack([features.matrix(docs, idf), _subject_block(train_items, weight)])
-    model = LinearSVC(C=train.C).fit(x.tocsr(), [i.stage for i in train_items])
-
-    def scores(items):
-        rows = sparse.hstack([features.matrix([train._columns(i) for i in items], idf),
-                              _subject_block(items, weight)])
-        return model.decision_function(rows.tocsr())
-    return tuple(model.classes_), scores
-
-
-def _subject_block_leaning(weight):
-    def candidate(train_items, test_items):
-        """The subject block, leaning away from not_a_case_update as the shipped model does:
-        the smallest bias keeping missed events <= 3 % on held-out folds of the training
-        batches (train.held_out_logits' folds), never on the batch tested."""
-        batches = sorted({i.batch for i in train_items})
-        folds = [batches[n :: train.CALIBRATION_FOLDS] for n in range(train.CALIBRATION_FOLDS)]
-        logits, truth, classes = [], [], None
-        for fold in folds:
-            fold_classes, scores = _fit_with_block(
-                [i for i in train_items if i.batch not in fold], weight)
-            classes = classes or fold_classes
-            held = [i for i in train_items if i.batch in fold]
-            raw = scores(held)
-            logits += [[row[fold_classes.index(c)] if c in fold_classes else -50.0
-                        for c in classes] for row in raw]
-            truth += [i.stage for i in held]
-        bias = train.event_bias(np.array(logits), truth, classes)
-        classes, scores = _fit_with_block(train_items, weight)
-        raw = scores(test_items)
-        raw[:, classes.index(NONE)] += bias
-        return [classes[int(np.argmax(row))] for row in raw]
-    return candidate
+def svm_subject_block(train_items, test_items):
+    """+ the subject block (monitor/stages/subjects.py): who the event happens to and what
+    kind of page tells it, as columns of their own beside the n-grams (train.fit)."""
+    reader = train.fit(train_items)
+    return [reader.classes[int(np.argmax(train.scores(reader, i)))] for i in test_items]
 
 
 _HELD_OUT: dict[frozenset, tuple] = {}
@@ -329,7 +246,7 @@ def _leaning(train_items, test_items, **target):
     bias = train.event_bias(*_HELD_OUT[key], **target)
     reader = train.fit(train_items)
     reader.intercept[reader.classes.index(NONE)] += bias
-    return [reader.classes[int(np.argmax(reader.scores(train._columns(i))))] for i in test_items]
+    return [reader.classes[int(np.argmax(train.scores(reader, i)))] for i in test_items]
 
 
 def lean_for_missed_events(train_items, test_items):
@@ -353,10 +270,7 @@ CANDIDATES = {
     "svm_lede_block": _svm_with(["lede"]),
     "svm_negation_background_modal": _svm_with(["neg", "bg", "modal"]),
     "sentence_pooling": sentence_pooling,
-    "svm_subjects": svm_subjects,
-    "svm_subject_block_0.5": _svm_subject_block(0.5),
-    "svm_subject_block_1": _svm_subject_block(1.0),
-    "subject_block_lean_for_missed_events": _subject_block_leaning(0.5),
+    "svm_subject_block": svm_subject_block,
 }
 
 

@@ -24,7 +24,7 @@ _CHAR_MULTIPLIERS = np.array(
 _SALT = {3: 0x51, 4: 0x52, 5: 0x53, "word": 0x61, "pair": 0x62, "title": 0x63}
 
 
-def _mix(h: np.ndarray, salt: int) -> np.ndarray:
+def mix(h: np.ndarray, salt: int) -> np.ndarray:
     """A 64-bit finaliser (from MurmurHash3), so nearby inputs land in unrelated columns."""
     h = h ^ np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
     h ^= h >> np.uint64(33)
@@ -56,14 +56,14 @@ def ngrams(text: str) -> tuple[np.ndarray, np.ndarray]:
         h = np.zeros(count, dtype=np.uint64)
         for j in range(n):
             h += points[j : j + count] * _CHAR_MULTIPLIERS[j]
-        columns.append(_mix(h, _SALT[n]))
+        columns.append(mix(h, _SALT[n]))
         offsets.append(np.arange(count))
     starts, hashes = _words(points)
     if len(starts):
-        columns.append(_mix(hashes, _SALT["word"]))
+        columns.append(mix(hashes, _SALT["word"]))
         offsets.append(starts)
         if len(starts) > 1:
-            columns.append(_mix(hashes[:-1] * _P + hashes[1:], _SALT["pair"]))
+            columns.append(mix(hashes[:-1] * _P + hashes[1:], _SALT["pair"]))
             offsets.append(starts[:-1])
     if not columns:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -90,7 +90,7 @@ def title_columns(title: str) -> np.ndarray:
     differently from the same word in the body (headlines are short and sometimes wrong)."""
     low = title.lower()
     _, hashes = _words(np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64))
-    return _mix(hashes, _SALT["title"]).astype(np.int64)
+    return mix(hashes, _SALT["title"]).astype(np.int64)
 
 
 def read_part(title: str, text: str) -> tuple[str, int]:

@@ -1,6 +1,8 @@
 """Read one announcement: its stage, how sure the reading is, the sentence it rests on.
 
-The stage comes from a linear model trained on the corpus (train.py); the sentence quoted as
+The stage comes from a linear model trained on the corpus (train.py) over two blocks of columns:
+hashed n-grams of the text (features.py) and who the headline's and opening statements' events
+happen to and what kind of page tells them (subjects.py). The sentence quoted as
 evidence is the one that scores highest for that stage; officers, severity, route and force are
 read from that sentence and the headline by the rules in attributes.py and forces.py.
 The model is two plain files (NumPy arrays and JSON): loading it runs no code.
@@ -17,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from monitor.stages import attributes, features
+from monitor.stages import attributes, features, subjects
 from monitor.stages.forces import find_force
 from monitor.stages.sentences import Sentence, split_sentences
 from monitor.stages.vocabulary import label
@@ -66,30 +68,39 @@ class Reader:
     classes: tuple[str, ...]
     idf: np.ndarray  # one weight per hashed column
     weights: np.ndarray  # one row per hashed column, one column per class
+    subject_weights: np.ndarray  # one row per subject column (subjects.BLOCK), one per class
+    subject_scale: float  # the length of a document's subject row (0: the block is off)
     intercept: np.ndarray
     temperature: float
     threshold: float  # readings less sure than this are marked uncertain
     meta: dict[str, Any]
 
-    def scores(self, columns: np.ndarray) -> np.ndarray:
-        """Raw class scores (before calibration) of a document's columns, in `classes` order."""
-        return self._score(columns)[0]
+    def scores(self, columns: np.ndarray, subject_columns: np.ndarray) -> np.ndarray:
+        """Raw class scores (before calibration) of a document's n-gram and subject columns,
+        in `classes` order."""
+        return self._score(columns, subject_columns)[0]
 
-    def _score(self, columns: np.ndarray):
+    def _score(self, columns: np.ndarray, subject_columns: np.ndarray):
         """Class scores, and for each n-gram its row of weights and its IDF (for evidence)."""
         unique, inverse, counts = np.unique(columns, return_inverse=True, return_counts=True)
         rows = self.weights.take(unique, axis=0)
         idf = self.idf.take(unique)
         tf = (1.0 + np.log(counts)) * idf
         tf /= np.sqrt(np.dot(tf, tf)) or 1.0
-        return tf @ rows + self.intercept, rows, idf, inverse
+        logits = tf @ rows + self.intercept
+        if len(subject_columns):
+            value = self.subject_scale / np.sqrt(len(subject_columns))
+            logits += value * self.subject_weights.take(subject_columns, axis=0).sum(axis=0)
+        return logits, rows, idf, inverse
 
     def read(self, title: str, text: str) -> Classification:
         title, text = title or "", text or ""
         if not (title.strip() or text.strip()):
             return Classification(NOT_A_CASE_UPDATE, label(NOT_A_CASE_UPDATE), None)
         columns, offsets = features.document_ngrams(title, text)
-        logits, rows, idf, inverse = self._score(columns)
+        sentences = split_sentences(text[: features.READ_CHARS])
+        statements = _quotable(sentences)
+        logits, rows, idf, inverse = self._score(columns, subject_columns(title, statements))
         scaled = logits / self.temperature
         p = np.exp(scaled - scaled.max())
         p /= p.sum()
@@ -99,11 +110,8 @@ class Reader:
                       uncertain=float(p[first]) < self.threshold, force=find_force(title, text))
         if stage == NOT_A_CASE_UPDATE:
             return Classification(stage, label(stage), None, **common)
-        sentences = split_sentences(text[: features.READ_CHARS])
         # Per n-gram evidence weight for the chosen stage: its weight times its IDF.
         weight = rows[inverse, first] * idf[inverse]
-        # Statements: sentences that can be quoted (not banners, bylines or definitions).
-        statements = [s for s in sentences[:_EVIDENCE_SENTENCES] if _can_be_evidence(s.text)]
         evidence = _best_sentence(statements, offsets, weight, idf[inverse]) or title.strip()
         # The level is stated beside the news, in the headline, or in the opening sentences;
         # where the officers face both, the news is the higher (domain.md a.1 rule 2).
@@ -130,10 +138,12 @@ class Reader:
             directory / "reader.npz",
             idf=self.idf.astype(np.float16),
             weights=self.weights.astype(np.float16),
+            subject_weights=self.subject_weights.astype(np.float16),
             intercept=self.intercept.astype(np.float32),
         )
         settings = {"classes": list(self.classes), "temperature": self.temperature,
-                    "threshold": self.threshold, "meta": self.meta}
+                    "threshold": self.threshold, "subject_scale": self.subject_scale,
+                    "meta": self.meta}
         (directory / "reader.json").write_text(json.dumps(settings, indent=2) + "\n")
 
     @classmethod
@@ -146,6 +156,8 @@ class Reader:
                 # float16 on disk (a quarter of the size); float32 in memory, so reading a
                 # document's rows needs no conversion (measured: docs/stages.md, Speed)
                 weights=arrays["weights"].astype(np.float32),
+                subject_weights=arrays["subject_weights"].astype(np.float32),
+                subject_scale=settings["subject_scale"],
                 intercept=arrays["intercept"],
                 temperature=settings["temperature"],
                 threshold=settings["threshold"],
@@ -157,6 +169,7 @@ class Reader:
 # not navigation, a bare heading, a cookie banner or a byline.
 _EVIDENCE_SENTENCES = 80
 _SEVERITY_SENTENCES = 12
+_SUBJECT_STATEMENTS = 3  # who the news happens to is said in the opening statements
 _FURNITURE = re.compile(
     r"\b(?:cookies?|javascript|subscribe|newsletter|share\s+this|sign\s+up|read\s+more"
     r"|related\s+(?:news|articles|links|topics)|skip\s+to|privacy\s+policy|follow\s+us)\b",
@@ -164,6 +177,21 @@ _FURNITURE = re.compile(
 )
 _DEFINITION = re.compile(r"^(?:what\s+is|what\s+are|\w+(?:\s+\w+)?\s+(?:is|means)\s+(?:a|an|the)\s+"
                          r"(?:term|process|route|procedure)\b)", re.I)
+
+
+def subject_columns(title: str, statements: list[Sentence]) -> np.ndarray:
+    """The subject block's columns of an announcement: its headline and opening statements."""
+    return subjects.columns(title, [s.text for s in statements[:_SUBJECT_STATEMENTS]])
+
+
+def statements_of(text: str) -> list[Sentence]:
+    """The statements of the part of `text` the model reads."""
+    return _quotable(split_sentences(text[: features.READ_CHARS]))
+
+
+def _quotable(sentences: list[Sentence]) -> list[Sentence]:
+    """Statements: sentences that can be quoted (not banners, bylines or definitions)."""
+    return [s for s in sentences[:_EVIDENCE_SENTENCES] if _can_be_evidence(s.text)]
 
 
 def _can_be_evidence(sentence: str) -> bool:

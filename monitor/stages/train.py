@@ -17,26 +17,46 @@ from pathlib import Path
 import numpy as np
 from sklearn.svm import LinearSVC
 
-from monitor.stages import corpus, features
-from monitor.stages.reader import MODEL_DIR, NOT_A_CASE_UPDATE, Reader
+from monitor.stages import corpus, features, subjects
+from monitor.stages.reader import (
+    MODEL_DIR,
+    NOT_A_CASE_UPDATE,
+    Reader,
+    statements_of,
+    subject_columns,
+)
 
 C = 0.5  # inverse regularisation, chosen by leave-one-batch-out accuracy (docs/stages.md)
+# The length of a document's subject row beside its unit-length n-gram row: the natural 1.0,
+# not tuned (docs/stages.md, "How the model was chosen").
+SUBJECT_SCALE = 1.0
 CALIBRATION_FOLDS = 4
 # The product's target for events read as not_a_case_update (silently dropped alerts). The
 # model's lean away from not_a_case_update is the smallest that meets it on held-out batches.
 MISSED_EVENTS_TARGET = 0.03
 
 
-def fit(items: list[corpus.Item], *, temperature: float = 1.0, threshold: float = 0.0) -> Reader:
-    """A reader trained on `items` (no calibration: see `calibrate`)."""
+def fit(
+    items: list[corpus.Item], *, temperature: float = 1.0, threshold: float = 0.0,
+    subject_scale: float = SUBJECT_SCALE,
+) -> Reader:
+    """A reader trained on `items` (no calibration: see `calibrate`); `subject_scale=0`
+    trains on the n-grams alone."""
+    from scipy import sparse
+
     documents = [_columns(i) for i in items]
     idf = features.learn_idf(documents)
+    x = sparse.hstack([features.matrix(documents, idf),
+                       _subject_matrix(items, subject_scale)]).tocsr()
     model = LinearSVC(C=C)
-    model.fit(features.matrix(documents, idf), [i.stage for i in items])
+    model.fit(x, [i.stage for i in items])
+    weights = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
     return Reader(
         classes=tuple(model.classes_),
         idf=idf,
-        weights=np.ascontiguousarray(model.coef_.T, dtype=np.float32),
+        weights=weights[: features.N_FEATURES],
+        subject_weights=weights[features.N_FEATURES :],
+        subject_scale=subject_scale,
         intercept=model.intercept_.astype(np.float32),
         temperature=temperature,
         threshold=threshold,
@@ -45,6 +65,7 @@ def fit(items: list[corpus.Item], *, temperature: float = 1.0, threshold: float 
 
 
 _COLUMNS: dict[tuple[str, str], np.ndarray] = {}
+_SUBJECT_COLUMNS: dict[tuple[str, str], np.ndarray] = {}
 
 
 def _columns(item: corpus.Item) -> np.ndarray:
@@ -53,6 +74,35 @@ def _columns(item: corpus.Item) -> np.ndarray:
     if key not in _COLUMNS:
         _COLUMNS[key] = features.document_columns(item.title, item.text)
     return _COLUMNS[key]
+
+
+def _subject_columns(item: corpus.Item) -> np.ndarray:
+    """An item's subject columns, worked out once per process."""
+    key = (item.batch, item.id)
+    if key not in _SUBJECT_COLUMNS:
+        _SUBJECT_COLUMNS[key] = subject_columns(item.title, statements_of(item.text))
+    return _SUBJECT_COLUMNS[key]
+
+
+def _subject_matrix(items: list[corpus.Item], scale: float):
+    """The subject block of many items, each row of length `scale` (as Reader._score reads it)."""
+    from scipy import sparse
+
+    rows, cols, values = [], [], []
+    for row, item in enumerate(items):
+        found = _subject_columns(item) if scale else np.zeros(0, dtype=np.int64)
+        rows.append(np.full(len(found), row))
+        cols.append(found)
+        values.append(np.full(len(found), scale / max(np.sqrt(len(found)), 1.0)))
+    return sparse.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(items), subjects.BLOCK),
+    )
+
+
+def scores(reader: Reader, item: corpus.Item) -> np.ndarray:
+    """`reader`'s raw class scores of a corpus item."""
+    return reader.scores(_columns(item), _subject_columns(item))
 
 
 def held_out_logits(items: list[corpus.Item]) -> tuple[np.ndarray, list[str], tuple[str, ...]]:
@@ -64,7 +114,7 @@ def held_out_logits(items: list[corpus.Item]) -> tuple[np.ndarray, list[str], tu
         reader = fit([i for i in items if i.batch not in fold])
         classes = classes or reader.classes
         for item in (i for i in items if i.batch in fold):
-            logits = reader.scores(_columns(item))
+            logits = scores(reader, item)
             rows.append([logits[reader.classes.index(c)] if c in reader.classes else -50.0
                          for c in classes])
             truth.append(item.stage)
@@ -154,6 +204,7 @@ def build(corrections: Path | None = None) -> Reader:
         "C": C,
         "read_chars": features.READ_CHARS,
         "n_features": features.N_FEATURES,
+        "subject_scale": SUBJECT_SCALE,
         "temperature": temperature,
         "uncertain_below": threshold,
         "event_bias": reader.meta["event_bias"],

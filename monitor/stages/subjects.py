@@ -1,7 +1,4 @@
-"""Who an event happens to, and what kind of page tells it: a candidate's extra columns.
-
-Used by the `svm_subject*` rows of benchmarks/reader_models.py (issue 14's false events); not
-part of the shipped reader (see docs/stages.md, "How the model was chosen").
+"""Who an event happens to, and what kind of page tells it: the reader's second block of columns.
 
 The n-grams see "jailed" in "Man jailed for making false allegations against officers" and in
 "PC jailed for assault" alike. These columns say, for every event word in the headline and the
@@ -10,6 +7,9 @@ opening statements, whether the nearest person before it is police ("PC", "offic
 police are only the object ("assaulting a PC", "against officers"). Page-kind columns mark
 explainers, glossaries, round-ups, statistics, statements about media reports and decisions
 still pending ("considering whether to reopen"). Cheap regex windows, no parser.
+The tokens are hashed into a small block of their own (BLOCK columns) beside the n-grams, each
+document's row scaled to a fixed length, so a handful of tokens is not drowned by thousands of
+n-grams (docs/stages.md, "How the model was chosen").
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import re
 import zlib
 
 import numpy as np
+
+from monitor.stages.features import mix
 
 _EVENT = re.compile(
     r"\b(?:charged|convicted|jailed|sentenced|found\s+(?:not\s+)?guilty|acquitted|cleared"
@@ -52,6 +54,7 @@ _PAGE_KINDS = {
 _PAGE_RE = [(kind, re.compile(pattern, re.I)) for kind, pattern in _PAGE_KINDS.items()]
 _WINDOW = 60  # characters before an event word searched for its subject
 _SALT = 0x91
+BLOCK = 2**12
 
 
 def tokens(title: str, statements: list[str]) -> list[str]:
@@ -77,12 +80,11 @@ def tokens(title: str, statements: list[str]) -> list[str]:
     return found
 
 
-def columns(title: str, statements: list[str], n_features: int) -> np.ndarray:
-    """The tokens hashed into the model's columns (fixed CRC32: stable between releases)."""
+def columns(title: str, statements: list[str]) -> np.ndarray:
+    """The distinct block columns a headline and its opening statements touch (CRC32 and a
+    fixed finaliser: stable between releases)."""
     found = tokens(title, statements)
     if not found:
         return np.zeros(0, dtype=np.int64)
     hashes = np.array([zlib.crc32(t.encode()) for t in found], dtype=np.uint64)
-    from monitor.stages.features import _mix
-
-    return _mix(hashes, _SALT).astype(np.int64) % n_features
+    return np.unique(mix(hashes, _SALT).astype(np.int64) % BLOCK)
