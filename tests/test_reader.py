@@ -26,7 +26,7 @@ def test_shipped_model_was_trained_on_the_corpus_as_it_is_now() -> None:
 
 def test_model_files_load_without_running_code_and_stay_small() -> None:
     with np.load(MODEL_DIR / "reader.npz", allow_pickle=False) as arrays:
-        assert {"idf", "weights", "intercept"} <= set(arrays.files)
+        assert {"idf", "weights", "subject_weights", "intercept"} <= set(arrays.files)
         assert all(arrays[name].dtype != object for name in arrays.files)
     size = sum(path.stat().st_size for path in MODEL_DIR.iterdir())
     assert size <= 25 * 2**20
@@ -125,6 +125,20 @@ def test_the_stage_says_whether_the_news_has_officers_as_its_subject() -> None:
     plural = split_sentences("The officers will face a misconduct hearing on 1 April.")
     assert attributes.officers(plural[0].text, "Hearing date set", plural,
                                "proceedings_scheduled") is None
+
+
+def test_the_subject_block_tells_whose_event_it_is_and_what_kind_of_page() -> None:
+    from monitor.stages import subjects
+
+    civilian = subjects.tokens("Man jailed for making false allegations against officers", [])
+    assert "who civilian head" in civilian and "police object head" in civilian
+    officer = subjects.tokens("PC jailed for assault on a prisoner", [])
+    assert "who police head" in officer and "who civilian head" not in officer
+    explainer = subjects.tokens("What happens at a misconduct hearing?", [])
+    assert "page explainer head" in explainer
+    assert subjects.columns("", []).size == 0
+    columns = subjects.columns("PC jailed", ["A constable was jailed today for assault."])
+    assert columns.size and columns.max() < subjects.BLOCK and len(set(columns)) == columns.size
 
 
 def test_a_count_in_the_next_sentence_adds_to_the_news() -> None:
