@@ -49,9 +49,21 @@ _PAGE_KINDS = {
     "statement": r"\b(?:statement|clarif\w*|media\s+reports?|reports\s+(?:today|about)"
                  r"|we\s+are\s+aware|social\s+media)\b",
     "pending": r"\b(?:whether|considering|still\s+(?:deciding|assessing|waiting)|awaiting"
-               r"|waiting|expected\s+to|calls?\s+for|delayed|put\s+back|in\s+limbo)\b",
+               r"|waiting|expected\s+to|calls?\s+for|delayed|put\s+back|in\s+limbo|not\s+yet"
+               r"|yet\s+to|to\s+decide|will\s+(?:decide|consider|assess|publish|send|give)"
+               r"|decision\s+(?:is\s+)?(?:expected|due|awaited)|awaited|to\s+follow)\b",
+    "recap": r"\b(?:as\s+(?:reported|announced|published)\s+(?:at\s+the\s+time|earlier"
+             r"|previously|last)|icymi|in\s+case\s+you\s+missed|timeline|looks?\s+back"
+             r"|years?\s+on|anniversary|corrections?|clarifications?|year\s+in\s+review)\b",
 }
 _PAGE_RE = [(kind, re.compile(pattern, re.I)) for kind, pattern in _PAGE_KINDS.items()]
+# Police by name, not any "officer": prison, probation and immigration officers are not police.
+_POLICE_NAMED = re.compile(
+    r"\b(?:police|policing|constab\w*|pcs?|sergeants?|detectives?|iopc|ipcc|pirc|psni|met"
+    r"|(?<!prison )(?<!probation )(?<!immigration )(?<!detention )officers?|arrest\w*)\b", re.I)
+# A death's inquiry: an inquest into a death no police officer had a part in is not a case.
+_DEATH_INQUIRY = re.compile(r"\b(?:inquests?|coroners?|fatal\s+accident\s+inquiry|fai|jury)\b",
+                            re.I)
 _WINDOW = 60  # characters before an event word searched for its subject
 _SALT = 0x91
 BLOCK = 2**12
@@ -77,6 +89,11 @@ def tokens(title: str, statements: list[str]) -> list[str]:
         for kind, pattern in _PAGE_RE:
             if pattern.search(sentence):
                 found.append(f"page {kind} {where}")
+    opening = " ".join([title, *statements])
+    police = "police" if _POLICE_NAMED.search(opening) else "no police"
+    found.append(f"opening {police}")
+    if _DEATH_INQUIRY.search(opening):
+        found.append(f"inquiry {police}")
     return found
 
 
