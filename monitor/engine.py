@@ -423,12 +423,16 @@ class Engine:
         self, sc: SourceConfig, source: Source, items: list[_Fetched], now: datetime
     ) -> None:
         """New pages of a baseline, silently, hundreds to a transaction (runs in a thread)."""
+        from monitor.bulk_recorder import record_baseline
+
         with Session(self.db) as session:
-            for item in items:
-                record(
-                    session, self._observe(sc, source, item), now=now, event_status=None,
+            record_baseline(
+                session, [self._observe(sc, source, item) for item in items], now=now,
+                record_one=lambda obs: record(
+                    session, obs, now=now, event_status=None,
                     enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
-                )  # fmt: skip
+                ),
+            )  # fmt: skip
             session.commit()
         for item in items:
             item.recorded, item.document, item.reading = True, None, None

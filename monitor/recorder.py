@@ -73,17 +73,7 @@ def record(
     document_is_new = row is None
     previous_stage = None
     if row is None:
-        row = DocumentRow(
-            source_id=obs.source_id,
-            external_id=obs.ref.external_id,
-            url=obs.page.url,
-            title=doc.title,
-            content_hash=obs.content_hash,
-            published_at=doc.published_at,
-            first_seen_at=now,
-            last_seen_at=now,
-            last_fetched_at=now,
-        )
+        row = new_document_row(obs, now)
         session.add(row)
         session.flush()
     else:
@@ -92,49 +82,28 @@ def record(
         ).first()
 
     # A new document has no versions or readings yet: nothing to look up.
-    version = None if document_is_new else session.exec(
-        select(DocumentVersion).where(
-            DocumentVersion.document_id == row.id,
-            DocumentVersion.content_hash == obs.content_hash,
-        )
-    ).first()
+    version = (
+        None
+        if document_is_new
+        else session.exec(
+            select(DocumentVersion).where(
+                DocumentVersion.document_id == row.id,
+                DocumentVersion.content_hash == obs.content_hash,
+            )
+        ).first()
+    )
     if version is None:  # a page that flips back to an earlier text reuses that version
-        version = DocumentVersion(
-            document_id=row.id,
-            seen_at=now,
-            title=doc.title,
-            published_at=doc.published_at,
-            date_note=doc.date_note,
-            text=doc.text,
-            fields_json=json.dumps(doc.fields),
-            force=doc.force,
-            case_key=doc.case_key,
-            content_hash=obs.content_hash,
-        )
+        version = new_version(obs, row.id, now)
         session.add(version)
         session.flush()
-    update = None if document_is_new else session.exec(
-        select(StageUpdate).where(StageUpdate.version_id == version.id)
-    ).first()
+    update = (
+        None
+        if document_is_new
+        else session.exec(select(StageUpdate).where(StageUpdate.version_id == version.id)).first()
+    )
     cls = obs.classification
     if update is None:
-        update = StageUpdate(
-            document_id=row.id,
-            version_id=version.id,
-            stage=cls.stage,
-            evidence=cls.evidence,
-            officers=cls.officers,
-            severity=cls.severity,
-            route=cls.route,
-            force=cls.force or doc.force,
-            flags_json=json.dumps(sorted(cls.flags)),
-            reported_status=status_field(doc.fields),
-            confidence=cls.confidence,
-            runner_up=cls.runner_up,
-            uncertain=cls.uncertain,
-            effective_at=doc.published_at or version.seen_at,
-            created_at=now,
-        )
+        update = new_reading(obs, version, now)
         session.add(update)
 
     restored = row.removed_at is not None  # taken down earlier, back on the site now
@@ -154,10 +123,8 @@ def record(
         clues=obs.clues,
         force=cls.force or doc.force,
         title=doc.title,
-        makes_case=update.stage != NO_EVENT_STAGE
-        or bool(doc.case_key and doc.case_key.strip())
-        or update.reported_status is not None,
-        founding_key=_founding_key(obs),
+        makes_case=makes_case(obs, update),
+        founding_key=founding_key(obs),
         now=now,
         new_document=document_is_new,
     )
@@ -174,8 +141,10 @@ def record(
         severity_before = case.severity  # "Before" is worded as the earlier stage was
         before = (case.stage, case.reported_status)
         # A case this document starts has this one reading and no other to look up.
-        newest = set_stage(session, case, [update], now) if j.is_new else recompute_case(
-            session, case, now
+        newest = (
+            set_stage(session, case, [update], now)
+            if j.is_new
+            else recompute_case(session, case, now)
         )
         record_hearings(session, case, row.id, now, found=hearings, new_document=document_is_new)
         change = CaseChange(
@@ -206,10 +175,79 @@ def record(
 
         told = [j.case for j in joined if j.case.id in alerting and not j.case.not_a_case]
         events += record_restoration(
-            session, row, told, source_name=obs.source_name, now=now, status=event_status,
+            session,
+            row,
+            told,
+            source_name=obs.source_name,
+            now=now,
+            status=event_status,
             enqueue=lambda s, e: enqueue(s, e, doc.text),
         )
     return events
+
+
+def new_document_row(obs: Observed, now: datetime) -> DocumentRow:
+    """The row of a document seen for the first time (its current version is set once saved)."""
+    doc = obs.document
+    return DocumentRow(
+        source_id=obs.source_id,
+        external_id=obs.ref.external_id,
+        url=obs.page.url,
+        title=doc.title,
+        content_hash=obs.content_hash,
+        published_at=doc.published_at,
+        first_seen_at=now,
+        last_seen_at=now,
+        last_fetched_at=now,
+    )
+
+
+def new_version(obs: Observed, document_id: int | None, now: datetime) -> DocumentVersion:
+    doc = obs.document
+    return DocumentVersion(
+        document_id=document_id,
+        seen_at=now,
+        title=doc.title,
+        published_at=doc.published_at,
+        date_note=doc.date_note,
+        text=doc.text,
+        fields_json=json.dumps(doc.fields),
+        force=doc.force,
+        case_key=doc.case_key,
+        content_hash=obs.content_hash,
+    )
+
+
+def new_reading(obs: Observed, version: DocumentVersion, now: datetime) -> StageUpdate:
+    """The classification of `version`, as the reader gave it."""
+    doc, cls = obs.document, obs.classification
+    return StageUpdate(
+        document_id=version.document_id,
+        version_id=version.id,
+        stage=cls.stage,
+        evidence=cls.evidence,
+        officers=cls.officers,
+        severity=cls.severity,
+        route=cls.route,
+        force=cls.force or doc.force,
+        flags_json=json.dumps(sorted(cls.flags)),
+        reported_status=status_field(doc.fields),
+        confidence=cls.confidence,
+        runner_up=cls.runner_up,
+        uncertain=cls.uncertain,
+        effective_at=doc.published_at or version.seen_at,
+        created_at=now,
+    )
+
+
+def makes_case(obs: Observed, reading: StageUpdate) -> bool:
+    """A document that joins no case starts one only if it is about a case."""
+    key = obs.document.case_key
+    return (
+        reading.stage != NO_EVENT_STAGE
+        or bool(key and key.strip())
+        or reading.reported_status is not None
+    )
 
 
 def save_validators(session: Session, url: str, validators: Validators, now: datetime) -> None:
@@ -221,7 +259,7 @@ def save_validators(session: Session, url: str, validators: Validators, now: dat
     session.add(row)
 
 
-def _founding_key(obs: Observed) -> str:
+def founding_key(obs: Observed) -> str:
     """The key of a case this document starts: the reference it prints, else itself."""
     if obs.document.case_key and obs.document.case_key.strip():
         return f"ref:{fold(obs.document.case_key).strip()}"
@@ -248,6 +286,13 @@ def set_stage(
     session: Session, case: Case, updates: list[StageUpdate], now: datetime
 ) -> int | None:
     """recompute_case() given the case's current updates, newest first."""
+    newest = apply_stage(case, updates, now)
+    session.add(case)
+    return newest
+
+
+def apply_stage(case: Case, updates: list[StageUpdate], now: datetime) -> int | None:
+    """set_stage() on the case object alone (the bulk path writes the case afterwards)."""
     newest = updates[0].id if updates else None
     reporting = [u for u in updates if u.stage != NO_EVENT_STAGE]
     statuses = [u.reported_status for u in updates if u.reported_status]
@@ -260,7 +305,6 @@ def set_stage(
     else:
         case.stage, case.stage_since = NO_EVENT_STAGE, None
     case.updated_at = now
-    session.add(case)
     return newest
 
 

@@ -1,0 +1,285 @@
+"""Record a baseline's new documents a batch at a time: linking decided in memory, rows written
+with multi-row INSERTs.
+
+A first run records thousands of documents silently. One by one, record() costs each of them
+about 16 statements and 8 flushes; here a batch costs a few statements per table. The meaning
+is record()'s: the same rows are built (recorder.new_*), and a case is founded, joined and
+staged as join_cases() and set_stage() do it, document after document. What the in-memory
+linking does not cover goes through record() itself, after the batch so far is written, so it
+sees everything before it:
+
+- a document already in the database (an interrupted baseline recorded it);
+- a document naming a tracked case, or sharing a clue with a case already in the database;
+- a document that would merge two cases, or found a case whose key is taken.
+
+tests/test_bulk_recorder.py records one baseline both ways and compares every table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, SQLModel, col, select
+
+from monitor.cases.clues import Clue
+from monitor.cases.hearings import Announced, hearings_in
+from monitor.cases.linking import case_name, why_joined
+from monitor.recorder import (
+    Observed,
+    apply_stage,
+    founding_key,
+    makes_case,
+    new_document_row,
+    new_reading,
+    new_version,
+)
+from monitor.store.tables import (
+    Case,
+    CaseClue,
+    CaseDocument,
+    DocumentRow,
+    DocumentVersion,
+    Hearing,
+    HttpValidator,
+    StageUpdate,
+)
+
+# Columns unique together, by which new rows' ids are read back.
+_DOCUMENT = ("source_id", "external_id")
+_VERSION = ("document_id", "content_hash")
+
+
+@dataclass
+class _Taken:
+    """A document of the run and the rows it gets."""
+
+    obs: Observed
+    row: DocumentRow
+    version: DocumentVersion
+    reading: StageUpdate
+
+
+@dataclass
+class _NewCase:
+    """A case founded in this run, written with it."""
+
+    case: Case
+    members: list[tuple[_Taken, str]] = field(default_factory=list)  # with why it joined
+    clue_keys: dict[str, None] = field(default_factory=dict)
+    hearings: list[tuple[_Taken, list[Announced]]] = field(default_factory=list)
+
+
+def record_baseline(
+    session: Session,
+    batch: list[Observed],
+    *,
+    now: datetime,
+    record_one: Callable[[Observed], Any],
+) -> None:
+    """Record `batch` silently (no events), in order; `record_one` records a document the
+    in-memory linking does not cover (record() with no event status)."""
+    stored = _existing(session, DocumentRow.external_id, {o.ref.external_id for o in batch},
+                       DocumentRow.source_id.in_({o.source_id for o in batch}))  # fmt: skip
+    run = _Run(session, now, batch)
+    for at, obs in enumerate(batch):
+        if obs.ref.external_id not in stored and not obs.links and run.take(obs):
+            continue
+        run.write()
+        record_one(obs)
+        session.flush()
+        run = _Run(session, now, batch[at + 1 :])
+    run.write()
+
+
+class _Run:
+    """Documents taken since the last write, and the cases they found or join."""
+
+    def __init__(self, session: Session, now: datetime, ahead: list[Observed]) -> None:
+        self.session, self.now = session, now
+        # What the database already has that documents ahead may meet: record() handles those.
+        self.stored_clues = _existing(
+            session, CaseClue.key, {c.key for o in ahead for c in o.clues}
+        )
+        self.stored_case_keys = _existing(session, Case.key, {founding_key(o) for o in ahead})
+        self.taken: list[_Taken] = []
+        self.cases: list[_NewCase] = []  # in founding order: the order of their ids
+        self.by_clue: dict[str, list[int]] = {}  # clue key → indexes in self.cases
+
+    def take(self, obs: Observed) -> bool:
+        """Add `obs` to the run; False (and nothing changed) when record() must do it."""
+        if any(c.key in self.stored_clues for c in obs.clues):
+            return False
+        force = obs.classification.force or obs.document.force
+        chosen = self._sharing_clues(obs.clues, force)
+        if len(chosen) > 1:  # one matter after all: record() merges them
+            return False
+        row = new_document_row(obs, self.now)
+        version = new_version(obs, None, self.now)
+        taken = _Taken(obs, row, version, new_reading(obs, version, self.now))
+        if chosen:
+            (index, why), is_new = chosen[0], False
+        elif not makes_case(obs, taken.reading):
+            self.taken.append(taken)  # general news: in no case
+            return True
+        else:
+            key = founding_key(obs)
+            if key in self.stored_case_keys or any(c.case.key == key[:300] for c in self.cases):
+                return False
+            index, why, is_new = len(self.cases), "first announcement", True
+            self.cases.append(_NewCase(self._found(key, obs)))
+        self.taken.append(taken)
+        self._join(index, taken, why, is_new, force)
+        return True
+
+    def _sharing_clues(self, clues: list[Clue], force: str | None) -> list[tuple[int, str]]:
+        shared: dict[int, list[Clue]] = {}
+        for clue in clues:
+            for index in self.by_clue.get(clue.key, ()):
+                shared.setdefault(index, []).append(clue)
+        found = []
+        for index in sorted(shared):
+            why = why_joined(self.cases[index].case, shared[index], force)
+            if why:
+                found.append((index, why))
+        return found
+
+    def _found(self, key: str, obs: Observed) -> Case:
+        name = case_name(obs.clues, obs.document.title)
+        return Case(key=key[:300], name=name, tracked=False, created_at=self.now,
+                    updated_at=self.now)  # fmt: skip
+
+    def _join(self, index: int, taken: _Taken, why: str, is_new: bool, force: str | None) -> None:
+        """What join_cases() and record() do to a case the document joins."""
+        new_case, obs = self.cases[index], taken.obs
+        new_case.members.append((taken, why))
+        for clue in obs.clues:
+            new_case.clue_keys.setdefault(clue.key)
+            if index not in self.by_clue.setdefault(clue.key, []):
+                self.by_clue[clue.key].append(index)
+        case, cls = new_case.case, obs.classification
+        if cls.force and not case.force:
+            case.force = cls.force
+        # recompute_case(): the members' readings, newest first (later ids win a tie).
+        readings = [m.reading for m, _ in reversed(new_case.members)]
+        readings.sort(key=lambda r: r.effective_at, reverse=True)
+        apply_stage(case, [taken.reading] if is_new else readings, self.now)
+        hearings = obs.hearings
+        if hearings is None:
+            hearings = hearings_in(obs.document, obs.timezone, obs.page.url)
+        new_case.hearings.append((taken, hearings))
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def write(self) -> None:
+        if not self.taken:
+            return
+        session, taken = self.session, self.taken
+        session.flush()  # what record() left pending comes first
+        doc_ids = _insert(session, DocumentRow, [t.row for t in taken], key=_DOCUMENT)
+        for t, doc_id in zip(taken, doc_ids, strict=True):
+            t.row.id = t.version.document_id = t.reading.document_id = doc_id
+        version_ids = _insert(session, DocumentVersion, [t.version for t in taken], key=_VERSION)
+        for t, version_id in zip(taken, version_ids, strict=True):
+            t.version.id = t.row.current_version_id = t.reading.version_id = version_id
+        documents = DocumentRow.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(documents)
+            .where(documents.c.id == bindparam("doc_id"))
+            .values(current_version_id=bindparam("version_id")),
+            [{"doc_id": t.row.id, "version_id": t.version.id} for t in taken],
+        )
+        _insert(session, StageUpdate, [t.reading for t in taken])
+        self._write_validators()
+        self._write_cases()
+        self.taken, self.cases, self.by_clue = [], [], {}
+
+    def _write_validators(self) -> None:
+        """save_validators() for each document: the last word for a URL wins."""
+        latest = {
+            t.obs.ref.url: t.obs.page.validators
+            for t in self.taken
+            if t.obs.page.validators.etag or t.obs.page.validators.last_modified
+        }
+        if not latest:
+            return
+        rows = [
+            {"url": url, "etag": v.etag, "last_modified": v.last_modified, "updated_at": self.now}
+            for url, v in latest.items()
+        ]
+        stored = _existing(self.session, HttpValidator.url, set(latest))
+        table = HttpValidator.__table__  # type: ignore[attr-defined]
+        if new := [r for r in rows if r["url"] not in stored]:
+            self.session.execute(insert(table), new)
+        if old := [{**r, "at_url": r["url"]} for r in rows if r["url"] in stored]:
+            self.session.execute(
+                update(table).where(table.c.url == bindparam("at_url"))
+                .values(etag=bindparam("etag"), last_modified=bindparam("last_modified"),
+                        updated_at=bindparam("updated_at")),
+                old,
+            )  # fmt: skip
+
+    def _write_cases(self) -> None:
+        if not self.cases:
+            return
+        session = self.session
+        case_ids = _insert(session, Case, [c.case for c in self.cases], key=("key",))
+        for new_case, case_id in zip(self.cases, case_ids, strict=True):
+            new_case.case.id = case_id
+        members = [
+            CaseDocument(case_id=c.case.id, document_id=t.row.id, joined_by=why)
+            for c in self.cases
+            for t, why in c.members
+        ]
+        clues = [CaseClue(case_id=c.case.id, key=key) for c in self.cases for key in c.clue_keys]
+        hearings = [
+            Hearing(
+                case_id=c.case.id,
+                document_id=t.row.id,
+                kind=h.kind,
+                starts_at=h.starts_at,
+                all_day=h.all_day,
+                place=h.place,
+                updated_at=self.now,
+            )  # fmt: skip
+            for c in self.cases
+            for t, found in c.hearings
+            for h in {h.kind: h for h in found}.values()
+        ]
+        for model, rows in ((CaseDocument, members), (CaseClue, clues), (Hearing, hearings)):
+            _insert(session, model, rows)
+
+
+def _insert(
+    session: Session, model: type[SQLModel], rows: list[Any], *, key: tuple[str, ...] = ()
+) -> list[int]:
+    """One multi-row INSERT of `rows` (model instances). With `key` (columns unique together),
+    their new ids in order, read back by that key: INSERT … RETURNING keeps the rows' order on
+    PostgreSQL but SQLAlchemy sends it to SQLite one row at a time."""
+    if not rows:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    session.execute(insert(table), [_values(row, table.columns) for row in rows])
+    if not key:
+        return []
+    columns = [table.c[name] for name in key]
+    wanted = [tuple(getattr(row, name) for name in key) for row in rows]
+    query = select(table.c.id, *columns).where(
+        *(column.in_({w[i] for w in wanted}) for i, column in enumerate(columns))
+    )
+    ids = {tuple(found): row_id for row_id, *found in session.execute(query)}
+    return [ids[w] for w in wanted]
+
+
+def _values(row: SQLModel, columns: Iterable[Any]) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in columns if not (c.key == "id" and row.id is None)}
+
+
+def _existing(session: Session, column: Any, values: set[str], *where: Any) -> set[str]:
+    """Which of `values` the database has in `column`."""
+    if not values:
+        return set()
+    return set(session.exec(select(column).where(col(column).in_(values), *where)))
