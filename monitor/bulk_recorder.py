@@ -17,9 +17,10 @@ tests/test_bulk_recorder.py records one baseline both ways and compares every ta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -31,11 +32,11 @@ from monitor.cases.linking import case_name, why_joined
 from monitor.recorder import (
     Observed,
     apply_stage,
+    document_values,
     founding_key,
     makes_case,
-    new_document_row,
-    new_reading,
-    new_version,
+    reading_values,
+    version_values,
 )
 from monitor.store.tables import (
     Case,
@@ -55,12 +56,12 @@ _VERSION = ("document_id", "content_hash")
 
 @dataclass
 class _Taken:
-    """A document of the run and the rows it gets."""
+    """A document of the run and the column values of the rows it gets."""
 
     obs: Observed
-    row: DocumentRow
-    version: DocumentVersion
-    reading: StageUpdate
+    row: dict[str, Any]
+    version: dict[str, Any]
+    reading: SimpleNamespace  # read like a StageUpdate by apply_stage(); id None until written
 
 
 @dataclass
@@ -117,9 +118,15 @@ class _Run:
         chosen = self._sharing_clues(obs.clues, force)
         if len(chosen) > 1:  # one matter after all: record() merges them
             return False
-        row = new_document_row(obs, self.now)
-        version = new_version(obs, None, self.now)
-        taken = _Taken(obs, row, version, new_reading(obs, version, self.now))
+        reading = reading_values(
+            obs, document_id=None, version_id=None, seen_at=self.now, now=self.now
+        )
+        taken = _Taken(
+            obs,
+            document_values(obs, self.now),
+            version_values(obs, None, self.now),
+            SimpleNamespace(id=None, **reading),
+        )
         if chosen:
             (index, why), is_new = chosen[0], False
         elif not makes_case(obs, taken.reading):
@@ -181,18 +188,19 @@ class _Run:
         session.flush()  # what record() left pending comes first
         doc_ids = _insert(session, DocumentRow, [t.row for t in taken], key=_DOCUMENT)
         for t, doc_id in zip(taken, doc_ids, strict=True):
-            t.row.id = t.version.document_id = t.reading.document_id = doc_id
+            t.row["id"] = t.version["document_id"] = t.reading.document_id = doc_id
         version_ids = _insert(session, DocumentVersion, [t.version for t in taken], key=_VERSION)
         for t, version_id in zip(taken, version_ids, strict=True):
-            t.version.id = t.row.current_version_id = t.reading.version_id = version_id
+            t.reading.version_id = version_id
         documents = DocumentRow.__table__  # type: ignore[attr-defined]
         session.execute(
             update(documents)
             .where(documents.c.id == bindparam("doc_id"))
             .values(current_version_id=bindparam("version_id")),
-            [{"doc_id": t.row.id, "version_id": t.version.id} for t in taken],
+            [{"doc_id": t.reading.document_id, "version_id": t.reading.version_id} for t in taken],
         )
-        _insert(session, StageUpdate, [t.reading for t in taken])
+        readings = [{k: v for k, v in vars(t.reading).items() if k != "id"} for t in taken]
+        _insert(session, StageUpdate, readings)
         self._write_validators()
         self._write_cases()
         self.taken, self.cases, self.by_clue = [], [], {}
@@ -225,48 +233,44 @@ class _Run:
     def _write_cases(self) -> None:
         if not self.cases:
             return
-        session = self.session
-        case_ids = _insert(session, Case, [c.case for c in self.cases], key=("key",))
+        session, now = self.session, self.now
+        cases = [_values(c.case) for c in self.cases]
+        case_ids = _insert(session, Case, cases, key=("key",))
+        members, clues, hearings = [], [], []
         for new_case, case_id in zip(self.cases, case_ids, strict=True):
-            new_case.case.id = case_id
-        members = [
-            CaseDocument(case_id=c.case.id, document_id=t.row.id, joined_by=why)
-            for c in self.cases
-            for t, why in c.members
-        ]
-        clues = [CaseClue(case_id=c.case.id, key=key) for c in self.cases for key in c.clue_keys]
-        hearings = [
-            Hearing(
-                case_id=c.case.id,
-                document_id=t.row.id,
-                kind=h.kind,
-                starts_at=h.starts_at,
-                all_day=h.all_day,
-                place=h.place,
-                updated_at=self.now,
-            )  # fmt: skip
-            for c in self.cases
-            for t, found in c.hearings
-            for h in {h.kind: h for h in found}.values()
-        ]
+            for t, why in new_case.members:
+                doc_id = t.row["id"]
+                members.append({"case_id": case_id, "document_id": doc_id, "joined_by": why})
+            clues += [{"case_id": case_id, "key": key} for key in new_case.clue_keys]
+            for t, found in new_case.hearings:
+                hearings += [
+                    {"case_id": case_id, "document_id": t.row["id"], "kind": h.kind,
+                     "starts_at": h.starts_at, "all_day": h.all_day, "place": h.place,
+                     "updated_at": now}
+                    for h in {h.kind: h for h in found}.values()
+                ]  # fmt: skip
         for model, rows in ((CaseDocument, members), (CaseClue, clues), (Hearing, hearings)):
             _insert(session, model, rows)
 
 
 def _insert(
-    session: Session, model: type[SQLModel], rows: list[Any], *, key: tuple[str, ...] = ()
+    session: Session,
+    model: type[SQLModel],
+    rows: list[dict[str, Any]],
+    *,
+    key: tuple[str, ...] = (),
 ) -> list[int]:
-    """One multi-row INSERT of `rows` (model instances). With `key` (columns unique together),
-    their new ids in order, read back by that key: INSERT … RETURNING keeps the rows' order on
-    PostgreSQL but SQLAlchemy sends it to SQLite one row at a time."""
+    """One multi-row INSERT of `rows`. With `key` (columns unique together), their new ids in
+    order, read back by that key: INSERT … RETURNING keeps the rows' order on PostgreSQL, but
+    SQLAlchemy sends it to SQLite one row at a time."""
     if not rows:
         return []
     table = model.__table__  # type: ignore[attr-defined]
-    session.execute(insert(table), [_values(row, table.columns) for row in rows])
+    session.execute(insert(table), rows)
     if not key:
         return []
     columns = [table.c[name] for name in key]
-    wanted = [tuple(getattr(row, name) for name in key) for row in rows]
+    wanted = [tuple(row[name] for name in key) for row in rows]
     query = select(table.c.id, *columns).where(
         *(column.in_({w[i] for w in wanted}) for i, column in enumerate(columns))
     )
@@ -274,8 +278,9 @@ def _insert(
     return [ids[w] for w in wanted]
 
 
-def _values(row: SQLModel, columns: Iterable[Any]) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in columns if not (c.key == "id" and row.id is None)}
+def _values(case: Case) -> dict[str, Any]:
+    """A new case's column values."""
+    return {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key != "id"}  # type: ignore[attr-defined]
 
 
 def _existing(session: Session, column: Any, values: set[str], *where: Any) -> set[str]:

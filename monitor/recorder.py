@@ -73,7 +73,7 @@ def record(
     document_is_new = row is None
     previous_stage = None
     if row is None:
-        row = new_document_row(obs, now)
+        row = DocumentRow(**document_values(obs, now))
         session.add(row)
         session.flush()
     else:
@@ -93,7 +93,7 @@ def record(
         ).first()
     )
     if version is None:  # a page that flips back to an earlier text reuses that version
-        version = new_version(obs, row.id, now)
+        version = DocumentVersion(**version_values(obs, row.id, now))
         session.add(version)
         session.flush()
     update = (
@@ -103,7 +103,11 @@ def record(
     )
     cls = obs.classification
     if update is None:
-        update = new_reading(obs, version, now)
+        update = StageUpdate(
+            **reading_values(
+                obs, document_id=row.id, version_id=version.id, seen_at=version.seen_at, now=now
+            )
+        )
         session.add(update)
 
     restored = row.removed_at is not None  # taken down earlier, back on the site now
@@ -186,61 +190,73 @@ def record(
     return events
 
 
-def new_document_row(obs: Observed, now: datetime) -> DocumentRow:
-    """The row of a document seen for the first time (its current version is set once saved)."""
+# Column values of the rows a document gets, shared by record() and the bulk baseline path
+# (monitor/bulk_recorder.py), which writes plain values: building thousands of SQLModel
+# instances costs more than writing them.
+
+
+def document_values(obs: Observed, now: datetime) -> dict[str, Any]:
+    """A document seen for the first time (its current version is set once that is saved)."""
     doc = obs.document
-    return DocumentRow(
-        source_id=obs.source_id,
-        external_id=obs.ref.external_id,
-        url=obs.page.url,
-        title=doc.title,
-        content_hash=obs.content_hash,
-        published_at=doc.published_at,
-        first_seen_at=now,
-        last_seen_at=now,
-        last_fetched_at=now,
-    )
+    return {
+        "source_id": obs.source_id,
+        "external_id": obs.ref.external_id,
+        "url": obs.page.url,
+        "title": doc.title,
+        "content_hash": obs.content_hash,
+        "published_at": doc.published_at,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "last_fetched_at": now,
+    }
 
 
-def new_version(obs: Observed, document_id: int | None, now: datetime) -> DocumentVersion:
+def version_values(obs: Observed, document_id: int | None, now: datetime) -> dict[str, Any]:
     doc = obs.document
-    return DocumentVersion(
-        document_id=document_id,
-        seen_at=now,
-        title=doc.title,
-        published_at=doc.published_at,
-        date_note=doc.date_note,
-        text=doc.text,
-        fields_json=json.dumps(doc.fields),
-        force=doc.force,
-        case_key=doc.case_key,
-        content_hash=obs.content_hash,
-    )
+    return {
+        "document_id": document_id,
+        "seen_at": now,
+        "title": doc.title,
+        "published_at": doc.published_at,
+        "date_note": doc.date_note,
+        "text": doc.text,
+        "fields_json": json.dumps(doc.fields),
+        "force": doc.force,
+        "case_key": doc.case_key,
+        "content_hash": obs.content_hash,
+    }
 
 
-def new_reading(obs: Observed, version: DocumentVersion, now: datetime) -> StageUpdate:
-    """The classification of `version`, as the reader gave it."""
+def reading_values(
+    obs: Observed,
+    *,
+    document_id: int | None,
+    version_id: int | None,
+    seen_at: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    """The classification of a version (first seen at `seen_at`), as the reader gave it."""
     doc, cls = obs.document, obs.classification
-    return StageUpdate(
-        document_id=version.document_id,
-        version_id=version.id,
-        stage=cls.stage,
-        evidence=cls.evidence,
-        officers=cls.officers,
-        severity=cls.severity,
-        route=cls.route,
-        force=cls.force or doc.force,
-        flags_json=json.dumps(sorted(cls.flags)),
-        reported_status=status_field(doc.fields),
-        confidence=cls.confidence,
-        runner_up=cls.runner_up,
-        uncertain=cls.uncertain,
-        effective_at=doc.published_at or version.seen_at,
-        created_at=now,
-    )
+    return {
+        "document_id": document_id,
+        "version_id": version_id,
+        "stage": cls.stage,
+        "evidence": cls.evidence,
+        "officers": cls.officers,
+        "severity": cls.severity,
+        "route": cls.route,
+        "force": cls.force or doc.force,
+        "flags_json": json.dumps(sorted(cls.flags)),
+        "reported_status": status_field(doc.fields),
+        "confidence": cls.confidence,
+        "runner_up": cls.runner_up,
+        "uncertain": cls.uncertain,
+        "effective_at": doc.published_at or seen_at,
+        "created_at": now,
+    }  # fmt: skip
 
 
-def makes_case(obs: Observed, reading: StageUpdate) -> bool:
+def makes_case(obs: Observed, reading: Any) -> bool:
     """A document that joins no case starts one only if it is about a case."""
     key = obs.document.case_key
     return (
@@ -291,7 +307,7 @@ def set_stage(
     return newest
 
 
-def apply_stage(case: Case, updates: list[StageUpdate], now: datetime) -> int | None:
+def apply_stage(case: Any, updates: list[Any], now: datetime) -> int | None:
     """set_stage() on the case object alone (the bulk path writes the case afterwards)."""
     newest = updates[0].id if updates else None
     reporting = [u for u in updates if u.stage != NO_EVENT_STAGE]
