@@ -82,25 +82,19 @@ def record(
         ).first()
 
     # A new document has no versions or readings yet: nothing to look up.
-    version = (
-        None
-        if document_is_new
-        else session.exec(
-            select(DocumentVersion).where(
-                DocumentVersion.document_id == row.id,
-                DocumentVersion.content_hash == obs.content_hash,
-            )
-        ).first()
-    )
+    version = None if document_is_new else session.exec(
+        select(DocumentVersion).where(
+            DocumentVersion.document_id == row.id,
+            DocumentVersion.content_hash == obs.content_hash,
+        )
+    ).first()
     if version is None:  # a page that flips back to an earlier text reuses that version
         version = DocumentVersion(**version_values(obs, row.id, now))
         session.add(version)
         session.flush()
-    update = (
-        None
-        if document_is_new
-        else session.exec(select(StageUpdate).where(StageUpdate.version_id == version.id)).first()
-    )
+    update = None if document_is_new else session.exec(
+        select(StageUpdate).where(StageUpdate.version_id == version.id)
+    ).first()
     cls = obs.classification
     if update is None:
         update = StageUpdate(
@@ -145,10 +139,8 @@ def record(
         severity_before = case.severity  # "Before" is worded as the earlier stage was
         before = (case.stage, case.reported_status)
         # A case this document starts has this one reading and no other to look up.
-        newest = (
-            set_stage(session, case, [update], now)
-            if j.is_new
-            else recompute_case(session, case, now)
+        newest = set_stage(session, case, [update], now) if j.is_new else recompute_case(
+            session, case, now
         )
         record_hearings(session, case, row.id, now, found=hearings, new_document=document_is_new)
         change = CaseChange(
@@ -179,12 +171,7 @@ def record(
 
         told = [j.case for j in joined if j.case.id in alerting and not j.case.not_a_case]
         events += record_restoration(
-            session,
-            row,
-            told,
-            source_name=obs.source_name,
-            now=now,
-            status=event_status,
+            session, row, told, source_name=obs.source_name, now=now, status=event_status,
             enqueue=lambda s, e: enqueue(s, e, doc.text),
         )
     return events

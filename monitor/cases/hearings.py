@@ -93,13 +93,9 @@ def record_hearings(
     `found`: the document's hearings_in(); `new_document`: it has no rows yet.
     """
     announced = {h.kind: h for h in found}
-    rows = (
-        []
-        if new_document
-        else session.exec(
-            select(Hearing).where(Hearing.case_id == case.id, Hearing.document_id == document_id)
-        ).all()
-    )
+    rows = [] if new_document else session.exec(
+        select(Hearing).where(Hearing.case_id == case.id, Hearing.document_id == document_id)
+    ).all()
     for row in rows:
         if row.kind not in announced:  # the edited page no longer gives this date
             session.delete(row)
