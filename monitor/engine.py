@@ -22,7 +22,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from monitor import baseline
-from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, read
+from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, clues_of, read
 from monitor.cases import CaseMatcher
 from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
@@ -442,6 +442,7 @@ class Engine:
         assert doc is not None and page is not None and item.digest is not None
         reading = item.reading or read(doc, page.url, source.timezone, self.classify)
         cls = reading.classification
+        clues = reading.clues if reading.clues is not None else clues_of(doc, page.url, cls)
         return Observed(
             source_id=sc.id,
             source_name=self._names.get(sc.id, source.name),
@@ -451,7 +452,7 @@ class Engine:
             classification=cls,
             content_hash=item.digest,
             links=self.matcher.tracked(doc.title, doc.text, cls.force or doc.force),
-            clues=reading.clues,
+            clues=clues,
             timezone=source.timezone,
             hearings=reading.hearings,
         )
