@@ -108,6 +108,7 @@ class _Run:
         self.stored_case_keys = _existing(session, Case.key, {founding_key(o) for o in ahead})
         self.taken: list[_Taken] = []
         self.cases: list[_NewCase] = []  # in founding order: the order of their ids
+        self.case_keys: set[str] = set()  # theirs
         self.by_clue: dict[str, list[int]] = {}  # clue key → indexes in self.cases
 
     def take(self, obs: Observed) -> bool:
@@ -134,10 +135,11 @@ class _Run:
             return True
         else:
             key = founding_key(obs)
-            if key in self.stored_case_keys or any(c.case.key == key[:300] for c in self.cases):
+            if key in self.stored_case_keys or key[:300] in self.case_keys:
                 return False
             index, why, is_new = len(self.cases), "first announcement", True
             self.cases.append(_NewCase(self._found(key, obs)))
+            self.case_keys.add(key[:300])
         self.taken.append(taken)
         self._join(index, taken, why, is_new, force)
         return True
@@ -203,7 +205,7 @@ class _Run:
         _insert(session, StageUpdate, readings)
         self._write_validators()
         self._write_cases()
-        self.taken, self.cases, self.by_clue = [], [], {}
+        self.taken, self.cases, self.case_keys, self.by_clue = [], [], set(), {}
 
     def _write_validators(self) -> None:
         """save_validators() for each document: the last word for a URL wins."""
