@@ -28,7 +28,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from monitor.cases.clues import Clue
 from monitor.cases.hearings import Announced, hearings_in
-from monitor.cases.linking import case_name, why_joined
+from monitor.cases.linking import case_name, lock_keys, why_joined
 from monitor.recorder import (
     Observed,
     apply_stage,
@@ -83,6 +83,11 @@ def record_baseline(
 ) -> None:
     """Record `batch` silently (no events), in order; `record_one` records a document the
     in-memory linking does not cover (record() with no event status)."""
+    # PostgreSQL: other daemons' transactions wait for these clues, as record() makes them wait.
+    lock_keys(
+        session,
+        sorted({c.key for o in batch for c in o.clues} | {t.key for o in batch for t in o.links}),
+    )
     stored = _existing(session, DocumentRow.external_id, {o.ref.external_id for o in batch},
                        DocumentRow.source_id.in_({o.source_id for o in batch}))  # fmt: skip
     run = _Run(session, now, batch)

@@ -57,7 +57,7 @@ def join_cases(
 
     `new_document`: the document was just added, so it is in no case yet (saves queries).
     """
-    _lock_keys(session, sorted({c.key for c in clues} | {t.key for t in tracked}))
+    lock_keys(session, sorted({c.key for c in clues} | {t.key for t in tracked}))
     chosen: dict[int, tuple[Case, str]] = {}
     for link in tracked:
         case = tracked_case(session, link.key, link.name, now)
@@ -155,7 +155,7 @@ def _lock_rows(session: Session, case_ids: list[int]) -> None:
         ).all()
 
 
-def _lock_keys(session: Session, keys: list[str]) -> None:
+def lock_keys(session: Session, keys: list[str]) -> None:
     """PostgreSQL: one transaction at a time looks up or adds a given clue (SQLite: one writer)."""
     if session.get_bind().dialect.name != "postgresql":
         return
