@@ -3,7 +3,9 @@
 All of it is pure CPU work on data. A big cycle (a first run of thousands of pages) runs it in
 one worker process, so fetching and recording here overlap with parsing and reading there and
 both cores are used; a small cycle runs it in this process, where starting a worker would cost
-more than it saves.
+more than it saves. The worker parses, hashes and classifies; the clues and hearing dates of
+its pages are found here, where they are recorded: the worker had the larger share (measured
+in benchmarks/README.md), and both processes should finish together.
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ class Reading:
     """What the reader, the clue finder and the hearing-date finder make of a document."""
 
     classification: Classification | Verdict  # Verdict: read in the worker
-    clues: list[Clue]
-    hearings: list[Announced]
+    clues: list[Clue] | None  # None: not looked for yet (see clues_of)
+    hearings: list[Announced] | None  # None: not looked for yet (the recorder does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,20 +91,24 @@ def parse(source: Source, ref: DocumentRef, page: Page) -> Document:
 
 
 def read(doc: Document, url: str, tz: str, classify: Classifier) -> Reading:
-    from monitor.cases.clues import find_clues
     from monitor.cases.hearings import hearings_in
 
     classification = classify(doc.title, doc.text)
-    clues = find_clues(
+    return Reading(classification, clues_of(doc, url, classification), hearings_in(doc, tz, url))
+
+
+def clues_of(doc: Document, url: str, classification: Classification | Verdict) -> list[Clue]:
+    from monitor.cases.clues import find_clues
+
+    return find_clues(
         title=doc.title,
         text=doc.text,
         fields=doc.fields,
-        force=classification.force or doc.force,
+        force=classification.force or doc.force,  # type: ignore[arg-type]
         case_key=doc.case_key,
         url=url,
         published_at=doc.published_at,
     )
-    return Reading(classification, clues, hearings_in(doc, tz, url))
 
 
 def analyse(
@@ -111,6 +117,16 @@ def analyse(
     doc = parse(source, ref, page)
     digest = content_hash(doc.title, doc.text, doc.fields)
     reading = read(doc, page.url, source.timezone, classify) if want_reading else None
+    return Analysed(doc, digest, reading)
+
+
+def _analyse_in_worker(
+    source: Source, ref: DocumentRef, page: Page, want_reading: bool, classify: Classifier
+) -> Analysed:
+    """analyse(), the reading left at the classification: the rest is found where recorded."""
+    doc = parse(source, ref, page)
+    digest = content_hash(doc.title, doc.text, doc.fields)
+    reading = Reading(classify(doc.title, doc.text), None, None) if want_reading else None
     return Analysed(doc, digest, reading)
 
 
@@ -183,7 +199,7 @@ def _in_worker(
     from monitor.stages.reader import classify
 
     try:
-        result = analyse(source, ref, page, want_reading, classify)
+        result = _analyse_in_worker(source, ref, page, want_reading, classify)
     except FetchError as exc:
         return _Failure(type(exc), exc.args[0], exc.url, getattr(exc, "status", 0))
     if result.reading is None:

@@ -22,7 +22,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from monitor import baseline
-from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, read
+from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, clues_of, read
 from monitor.cases import CaseMatcher
 from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
@@ -423,12 +423,16 @@ class Engine:
         self, sc: SourceConfig, source: Source, items: list[_Fetched], now: datetime
     ) -> None:
         """New pages of a baseline, silently, hundreds to a transaction (runs in a thread)."""
+        from monitor.bulk_recorder import record_baseline
+
         with Session(self.db) as session:
-            for item in items:
-                record(
-                    session, self._observe(sc, source, item), now=now, event_status=None,
+            record_baseline(
+                session, [self._observe(sc, source, item) for item in items], now=now,
+                record_one=lambda obs: record(
+                    session, obs, now=now, event_status=None,
                     enqueue=lambda s, e, text: self._enqueue(s, e, self.config, text=text, now=now),
-                )  # fmt: skip
+                ),
+            )  # fmt: skip
             session.commit()
         for item in items:
             item.recorded, item.document, item.reading = True, None, None
@@ -438,6 +442,7 @@ class Engine:
         assert doc is not None and page is not None and item.digest is not None
         reading = item.reading or read(doc, page.url, source.timezone, self.classify)
         cls = reading.classification
+        clues = reading.clues if reading.clues is not None else clues_of(doc, page.url, cls)
         return Observed(
             source_id=sc.id,
             source_name=self._names.get(sc.id, source.name),
@@ -447,7 +452,7 @@ class Engine:
             classification=cls,
             content_hash=item.digest,
             links=self.matcher.tracked(doc.title, doc.text, cls.force or doc.force),
-            clues=reading.clues,
+            clues=clues,
             timezone=source.timezone,
             hearings=reading.hearings,
         )

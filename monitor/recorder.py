@@ -73,17 +73,7 @@ def record(
     document_is_new = row is None
     previous_stage = None
     if row is None:
-        row = DocumentRow(
-            source_id=obs.source_id,
-            external_id=obs.ref.external_id,
-            url=obs.page.url,
-            title=doc.title,
-            content_hash=obs.content_hash,
-            published_at=doc.published_at,
-            first_seen_at=now,
-            last_seen_at=now,
-            last_fetched_at=now,
-        )
+        row = DocumentRow(**document_values(obs, now))
         session.add(row)
         session.flush()
     else:
@@ -99,18 +89,7 @@ def record(
         )
     ).first()
     if version is None:  # a page that flips back to an earlier text reuses that version
-        version = DocumentVersion(
-            document_id=row.id,
-            seen_at=now,
-            title=doc.title,
-            published_at=doc.published_at,
-            date_note=doc.date_note,
-            text=doc.text,
-            fields_json=json.dumps(doc.fields),
-            force=doc.force,
-            case_key=doc.case_key,
-            content_hash=obs.content_hash,
-        )
+        version = DocumentVersion(**version_values(obs, row.id, now))
         session.add(version)
         session.flush()
     update = None if document_is_new else session.exec(
@@ -119,21 +98,9 @@ def record(
     cls = obs.classification
     if update is None:
         update = StageUpdate(
-            document_id=row.id,
-            version_id=version.id,
-            stage=cls.stage,
-            evidence=cls.evidence,
-            officers=cls.officers,
-            severity=cls.severity,
-            route=cls.route,
-            force=cls.force or doc.force,
-            flags_json=json.dumps(sorted(cls.flags)),
-            reported_status=status_field(doc.fields),
-            confidence=cls.confidence,
-            runner_up=cls.runner_up,
-            uncertain=cls.uncertain,
-            effective_at=doc.published_at or version.seen_at,
-            created_at=now,
+            **reading_values(
+                obs, document_id=row.id, version_id=version.id, seen_at=version.seen_at, now=now
+            )
         )
         session.add(update)
 
@@ -154,10 +121,8 @@ def record(
         clues=obs.clues,
         force=cls.force or doc.force,
         title=doc.title,
-        makes_case=update.stage != NO_EVENT_STAGE
-        or bool(doc.case_key and doc.case_key.strip())
-        or update.reported_status is not None,
-        founding_key=_founding_key(obs),
+        makes_case=makes_case(obs, update),
+        founding_key=founding_key(obs),
         now=now,
         new_document=document_is_new,
     )
@@ -212,6 +177,82 @@ def record(
     return events
 
 
+# Column values of the rows a document gets, shared by record() and the bulk baseline path
+# (monitor/bulk_recorder.py), which writes plain values: building thousands of SQLModel
+# instances costs more than writing them.
+
+
+def document_values(obs: Observed, now: datetime) -> dict[str, Any]:
+    """A document seen for the first time (its current version is set once that is saved)."""
+    doc = obs.document
+    return {
+        "source_id": obs.source_id,
+        "external_id": obs.ref.external_id,
+        "url": obs.page.url,
+        "title": doc.title,
+        "content_hash": obs.content_hash,
+        "published_at": doc.published_at,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "last_fetched_at": now,
+    }
+
+
+def version_values(obs: Observed, document_id: int | None, now: datetime) -> dict[str, Any]:
+    doc = obs.document
+    return {
+        "document_id": document_id,
+        "seen_at": now,
+        "title": doc.title,
+        "published_at": doc.published_at,
+        "date_note": doc.date_note,
+        "text": doc.text,
+        "fields_json": json.dumps(doc.fields),
+        "force": doc.force,
+        "case_key": doc.case_key,
+        "content_hash": obs.content_hash,
+    }
+
+
+def reading_values(
+    obs: Observed,
+    *,
+    document_id: int | None,
+    version_id: int | None,
+    seen_at: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    """The classification of a version (first seen at `seen_at`), as the reader gave it."""
+    doc, cls = obs.document, obs.classification
+    return {
+        "document_id": document_id,
+        "version_id": version_id,
+        "stage": cls.stage,
+        "evidence": cls.evidence,
+        "officers": cls.officers,
+        "severity": cls.severity,
+        "route": cls.route,
+        "force": cls.force or doc.force,
+        "flags_json": json.dumps(sorted(cls.flags)),
+        "reported_status": status_field(doc.fields),
+        "confidence": cls.confidence,
+        "runner_up": cls.runner_up,
+        "uncertain": cls.uncertain,
+        "effective_at": doc.published_at or seen_at,
+        "created_at": now,
+    }  # fmt: skip
+
+
+def makes_case(obs: Observed, reading: Any) -> bool:
+    """A document that joins no case starts one only if it is about a case."""
+    key = obs.document.case_key
+    return (
+        reading.stage != NO_EVENT_STAGE
+        or bool(key and key.strip())
+        or reading.reported_status is not None
+    )
+
+
 def save_validators(session: Session, url: str, validators: Validators, now: datetime) -> None:
     """Remember ETag/Last-Modified so the next GET of this URL can be conditional."""
     if not (validators.etag or validators.last_modified):
@@ -221,7 +262,7 @@ def save_validators(session: Session, url: str, validators: Validators, now: dat
     session.add(row)
 
 
-def _founding_key(obs: Observed) -> str:
+def founding_key(obs: Observed) -> str:
     """The key of a case this document starts: the reference it prints, else itself."""
     if obs.document.case_key and obs.document.case_key.strip():
         return f"ref:{fold(obs.document.case_key).strip()}"
@@ -248,6 +289,13 @@ def set_stage(
     session: Session, case: Case, updates: list[StageUpdate], now: datetime
 ) -> int | None:
     """recompute_case() given the case's current updates, newest first."""
+    newest = apply_stage(case, updates, now)
+    session.add(case)
+    return newest
+
+
+def apply_stage(case: Any, updates: list[Any], now: datetime) -> int | None:
+    """set_stage() on the case object alone (the bulk path writes the case afterwards)."""
     newest = updates[0].id if updates else None
     reporting = [u for u in updates if u.stage != NO_EVENT_STAGE]
     statuses = [u.reported_status for u in updates if u.reported_status]
@@ -260,7 +308,6 @@ def set_stage(
     else:
         case.stage, case.stage_since = NO_EVENT_STAGE, None
     case.updated_at = now
-    session.add(case)
     return newest
 
 

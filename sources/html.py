@@ -120,7 +120,10 @@ def _skipped(node: LexborNode, drop: str) -> set[int]:
 
 
 def _split(walked: str) -> list[str]:
-    return [line for line in (clean(chunk) for chunk in walked.split("\n")) if line]
+    # clean() inlined, blank chunks skipped first: a page walks into hundreds of them.
+    return [
+        " ".join(chunk.split()) for chunk in walked.split("\n") if chunk and not chunk.isspace()
+    ]
 
 
 def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) -> None:

@@ -70,7 +70,9 @@ def hearings_in(document: Document, tz: str, where: str = "") -> list[Announced]
     from_fields = _from_fields(document.fields, tz, where or document.title)
     if from_fields:
         found[from_fields.kind] = from_fields
-    for sentence in _SENTENCE.split(f"{document.title}. {document.text[:READ_CHARS]}"):
+    body = f"{document.title}. {document.text[:READ_CHARS]}"
+    # A hearing sentence says it *will* happen: without such words anywhere, none can match.
+    for sentence in _SENTENCE.split(body) if _FUTURE.search(body) else ():
         hearing = _from_sentence(sentence, document.published_at, tz)
         if hearing and hearing.kind not in found:
             found[hearing.kind] = hearing

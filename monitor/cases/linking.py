@@ -57,7 +57,7 @@ def join_cases(
 
     `new_document`: the document was just added, so it is in no case yet (saves queries).
     """
-    _lock_keys(session, sorted({c.key for c in clues} | {t.key for t in tracked}))
+    lock_keys(session, sorted({c.key for c in clues} | {t.key for t in tracked}))
     chosen: dict[int, tuple[Case, str]] = {}
     for link in tracked:
         case = tracked_case(session, link.key, link.name, now)
@@ -80,7 +80,7 @@ def join_cases(
     if not chosen:
         if not makes_case:
             return []
-        founded = case = _new_case(session, founding_key, _case_name(clues, title), now)
+        founded = case = _new_case(session, founding_key, case_name(clues, title), now)
         chosen[case.id] = (case, "first announcement")
     joined = []
     for case_id in sorted(chosen, key=lambda i: (not chosen[i][0].tracked, i)):
@@ -155,7 +155,7 @@ def _lock_rows(session: Session, case_ids: list[int]) -> None:
         ).all()
 
 
-def _lock_keys(session: Session, keys: list[str]) -> None:
+def lock_keys(session: Session, keys: list[str]) -> None:
     """PostgreSQL: one transaction at a time looks up or adds a given clue (SQLite: one writer)."""
     if session.get_bind().dialect.name != "postgresql":
         return
@@ -192,13 +192,13 @@ def _sharing_clues(
     found = []
     for case_id in sorted(reasons):
         case = session.exec(select(Case).where(Case.id == case_id)).one()
-        why = _why(case, reasons[case_id], force)
+        why = why_joined(case, reasons[case_id], force)
         if why:
             found.append((case, why))
     return found
 
 
-def _why(case: Case, shared: list[Clue], force: str | None) -> str | None:
+def why_joined(case: Case, shared: list[Clue], force: str | None) -> str | None:
     """'Chris Kaba named, same force'; None when only names are shared and the forces differ."""
     mine, theirs = force_key(force), force_key(case.force)
     same_force = mine is not None and mine == theirs
@@ -215,7 +215,7 @@ def _why(case: Case, shared: list[Clue], force: str | None) -> str | None:
     return ", ".join(dict.fromkeys(says)) or "shares a clue"
 
 
-def _case_name(clues: Sequence[Clue], title: str) -> str:
+def case_name(clues: Sequence[Clue], title: str) -> str:
     person = next((c for c in clues if c.kind == "person"), None)
     return person.says.removesuffix(" named") if person else title
 
