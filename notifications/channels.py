@@ -15,11 +15,13 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import apprise
-
 from monitor.redact import redact
+
+if TYPE_CHECKING:  # apprise is imported where it is used: enqueueing needs channel_key only
+    import apprise
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,8 @@ class SendResult:
 def load(url: str) -> apprise.plugins.NotifyBase | None:
     """The apprise plugin for a URL, or None. apprise's own error lines repeat the whole URL
     (secrets included), and callers say what is wrong themselves, so they are silenced."""
+    import apprise
+
     logger = logging.getLogger("apprise")
     disabled, logger.disabled = logger.disabled, True
     try:
@@ -93,6 +97,8 @@ def target(plugin: apprise.plugins.NotifyBase) -> Target:
         # apprise 2 rewrites Markdown for some services (Slack entity-escapes &, <, >), which
         # makes the body longer than what we rendered; count what will actually be sent.
         if callable(convert):
+            import apprise
+
             try:
                 return len(convert(body, apprise.NotifyFormat(fmt)))
             except Exception:  # noqa: BLE001 - measuring must never stop a send
@@ -136,9 +142,6 @@ def _use_our_plain_parts() -> None:
     module.convert_between = convert_between
 
 
-_use_our_plain_parts()
-
-
 def send(url: str, message: Message) -> SendResult:
     """Send one message to one URL; never raises, never returns a secret."""
     token = _PLAIN_PART.set((message.body, message.text) if message.text else None)
@@ -152,6 +155,9 @@ def _send(url: str, message: Message) -> SendResult:
     plugin = load(url)
     if plugin is None:
         return SendResult(False, privacy_url(url), "apprise does not understand this URL")
+    import apprise
+
+    _use_our_plain_parts()  # here, not at import: enqueueing an event loads no apprise
     shown = redact(plugin.url(privacy=True))
     batch = apprise.Apprise()
     batch.add(plugin)

@@ -11,7 +11,8 @@ from monitor.config import Config, load_config
 from monitor.terminal import say
 from notifications import channels
 from notifications.outbox import HEALTH_WHY
-from notifications.render import MAINTAINERS, reader_for, render_event
+from notifications.render import reader_for, render_event
+from notifications.subscriptions import MAINTAINERS
 
 NOTE = (
     "TEST MESSAGE from `oversight-monitor notify-test`. It is not about a real case and "

@@ -29,7 +29,8 @@ from monitor.config import Config, OutboxSettings, Subscriber
 from monitor.redact import redact
 from monitor.store.tables import Delivery, Event
 from monitor.store.types import utcnow
-from notifications.subscriptions import reasons, sends_at_once
+from notifications.channels import channel_key
+from notifications.subscriptions import HEALTH_KINDS, MAINTAINERS, reasons, sends_at_once
 
 # apprise and jinja2 (channels, render) load where a message is sent or addressed: a cycle
 # with nothing to send never imports them.
@@ -73,9 +74,6 @@ def enqueue(session: Session, event: Event, config: Config, *, text: str, now: d
     if event.id is None:
         session.add(event)
         session.flush()
-    from notifications.channels import channel_key
-    from notifications.render import HEALTH_KINDS, MAINTAINERS
-
     payload = _payload(event)
     rows: dict[tuple[str, str], str] = {}
     if event.kind in HEALTH_KINDS:
@@ -169,8 +167,6 @@ def send_event(config: Config, url: str, subscriber: str, event: Event) -> chann
 
 
 def why_for(config: Config, subscriber: str, kind: str, payload: dict[str, Any]) -> Sequence[str]:
-    from notifications.render import HEALTH_KINDS
-
     if kind in HEALTH_KINDS:
         return HEALTH_WHY
     sub = find_subscriber(config, subscriber)
@@ -184,8 +180,6 @@ def resolve_url(
 ) -> tuple[str | None, str]:
     """The configured URL behind a channel key, or why there is none any more."""
     from notifications.channels import channel_key
-    from notifications.render import HEALTH_KINDS
-
     if kind in HEALTH_KINDS:
         urls, owner = config.health.urls, "[health] urls"
     else:

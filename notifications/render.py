@@ -21,12 +21,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from notifications import escape
 from notifications.channels import HTML, MARKDOWN, SLACK, TEXT, Message, Target
+from notifications.subscriptions import HEALTH_KINDS, MAINTAINERS
 
 log = logging.getLogger(__name__)
 
 NOT_A_CASE_UPDATE = "not_a_case_update"
-HEALTH_KINDS = ("source_failing", "source_recovered", "mass_change_held", "dead_letters")
-MAINTAINERS = "maintainers"
 
 _EXTENSION = {TEXT: "txt", HTML: "html", MARKDOWN: "md", SLACK: "md"}
 _ESCAPE = {TEXT: escape.plain, HTML: escape.neutral, MARKDOWN: escape.markdown, SLACK: escape.slack}

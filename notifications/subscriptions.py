@@ -41,6 +41,11 @@ def force_key(name: str) -> str:
     return _FORCE_ALIASES.get(key, key)
 
 
+# Health events go to the maintainers (`[health] urls`), never to case subscribers.
+HEALTH_KINDS = ("source_failing", "source_recovered", "mass_change_held", "dead_letters")
+MAINTAINERS = "maintainers"
+
+
 def keyword_found(keyword: str, text: str) -> bool:
     """Whole-word match, so 'Port' finds 'Stephen Port' but not 'report'."""
     word = fold(keyword).strip()

@@ -71,7 +71,8 @@ from monitor.checking import run_check
 reports = asyncio.run(run_check(Path(sys.argv[1]), None, dry_run=False))
 heavy = ("numpy", "apprise", "jinja2", "alembic", "monitor.stages.reader", "notifications.outbox")
 print(json.dumps({"imported": [m for m in heavy if m in sys.modules],
-                  "not_modified": reports[0].not_modified, "fetched": reports[0].fetched}))
+                  "not_modified": reports[0].not_modified, "fetched": reports[0].fetched,
+                  "events": len(reports[0].events)}))
 """
 
 
@@ -97,6 +98,19 @@ def test_a_quiet_check_imports_neither_the_reader_nor_the_outbox(tmp_path, etag_
 
     assert quiet["not_modified"] == 3
     assert quiet["imported"] == []  # no numpy/model, no apprise/jinja2, no alembic
+
+
+def test_a_change_with_no_channel_to_send_to_loads_neither_apprise_nor_jinja2(tmp_path, etag_site):
+    # The events of a change are written to the outbox in their transaction; rendering and
+    # sending (jinja2, apprise) are only needed when a delivery is due.
+    config = write_config(tmp_path, [etag_site.add("a", "Investigation ongoing")])
+    check_in_subprocess(config)
+    etag_site.pages["a"] = "Two officers were dismissed without notice at a misconduct hearing"
+
+    changed = check_in_subprocess(config)
+
+    assert changed["events"] >= 1 and "notifications.outbox" in changed["imported"]
+    assert "apprise" not in changed["imported"] and "jinja2" not in changed["imported"]
 
 
 def test_the_page_hash_ignores_clocks_however_the_colons_fall():
