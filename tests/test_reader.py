@@ -33,6 +33,21 @@ def test_model_files_load_without_running_code_and_stay_small() -> None:
     assert set(shipped().classes) == set(STAGES)
 
 
+def test_the_saved_half_precision_model_reads_as_the_trained_one(tmp_path) -> None:
+    from monitor.stages import train
+    from monitor.stages.reader import Reader
+
+    items = corpus.load()
+    trained = train.fit(items[::9])
+    trained.save(tmp_path)
+    loaded = Reader.load(tmp_path)
+    sample = items[1::23]
+    same = sum(trained.read(i.title, i.text).stage == loaded.read(i.title, i.text).stage
+               for i in sample)
+    assert loaded.weights.dtype == np.float16  # 11 MB in memory, not 22
+    assert same >= 0.99 * len(sample)
+
+
 def test_every_reading_carries_a_confidence_and_a_different_second_reading() -> None:
     reading = classify(
         "Officer dismissed", "A Kent Police constable was dismissed without notice today."

@@ -83,7 +83,7 @@ class Reader:
     def _score(self, columns: np.ndarray, subject_columns: np.ndarray):
         """Class scores, and for each n-gram its row of weights and its IDF (for evidence)."""
         unique, inverse, counts = np.unique(columns, return_inverse=True, return_counts=True)
-        rows = self.weights.take(unique, axis=0)
+        rows = self.weights.take(unique, axis=0).astype(np.float32)
         idf = self.idf.take(unique)
         tf = (1.0 + np.log(counts)) * idf
         tf /= np.sqrt(np.dot(tf, tf)) or 1.0
@@ -153,9 +153,9 @@ class Reader:
             return cls(
                 classes=tuple(settings["classes"]),
                 idf=arrays["idf"].astype(np.float32),
-                # float16 on disk (a quarter of the size); float32 in memory, so reading a
-                # document's rows needs no conversion (measured: docs/stages.md, Speed)
-                weights=arrays["weights"].astype(np.float32),
+                # float16 on disk and in memory (11 MB, not 22): a document's few thousand
+                # rows are widened when it is read (docs/stages.md, Speed and size)
+                weights=arrays["weights"],
                 subject_weights=arrays["subject_weights"].astype(np.float32),
                 subject_scale=settings["subject_scale"],
                 intercept=arrays["intercept"],
