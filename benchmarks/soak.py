@@ -72,6 +72,14 @@ async def soak(
         wal = db_path.with_name(db_path.name + "-wal")
         return db_path.stat().st_size, wal.stat().st_size if wal.exists() else 0
 
+    def checkpointed_size() -> int:
+        """The main file's size once the WAL is written back into it: the WAL itself only
+        holds the latest pages (a quiet cycle rewrites its source-state row), so it is not
+        growth, and a checkpoint grows the main file without adding anything."""
+        with sqlite3.connect(db_path) as c:
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return db_bytes()[0]
+
     def rows() -> dict[str, int]:
         with sqlite3.connect(db_path) as c:
             names = [r[0] for r in c.execute("select name from sqlite_master where type='table'")]
@@ -89,7 +97,7 @@ async def soak(
             if i < cycles and change:
                 server.admin(f"bump?fraction={change}&seed={i}")
             if i == cycles:
-                rows_quiet = rows()
+                rows_quiet, quiet_bytes = rows(), checkpointed_size()
             w, c = time.perf_counter(), time.process_time()
             r = await engine.run_source(cs.config, cs.source)
             wall, cpu = time.perf_counter() - w, time.process_time() - c
@@ -122,7 +130,6 @@ async def soak(
     after = changing[warmup - 1] if len(changing) >= warmup else changing[0]
     end = changing[-1]
     steady = changing[warmup:] or changing
-    q0 = changing[-1]
     return {
         "pages": pages,
         "cycles": cycles,
@@ -139,7 +146,9 @@ async def soak(
         "db_end": end["db"],
         "wal_end": samples[-1]["wal"],
         "db_growth_per_changing_cycle_bytes": (end["db"] - after["db"]) / max(1, len(steady)),
-        "db_growth_per_cycle_bytes": (samples[-1]["db"] - q0["db"]) / max(1, len(quiet_samples)),
+        "db_growth_per_cycle_bytes": (
+            (checkpointed_size() - quiet_bytes) / max(1, len(quiet_samples)) if quiet else 0.0
+        ),
         "rows_after_warmup": rows_warm if len(changing) >= warmup else {},
         "rows_quiet_start": rows_quiet if quiet else {},
         "rows_end": rows(),
