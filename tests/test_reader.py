@@ -151,7 +151,13 @@ def test_the_subject_block_tells_whose_event_it_is_and_what_kind_of_page() -> No
     assert "who police head" in officer and "who civilian head" not in officer
     explainer = subjects.tokens("What happens at a misconduct hearing?", [])
     assert "page explainer head" in explainer
-    assert subjects.columns("", []).size == 0
+    prison = subjects.tokens("Jury finds neglect contributed to death at HMP Pentonville",
+                             ["Prison officers failed to check on him."])
+    assert "inquiry no police" in prison and "opening no police" in prison
+    custody = subjects.tokens("Inquest into death after restraint", ["Officers restrained him."])
+    assert "inquiry police" in custody
+    assert "page pending head" in subjects.tokens("Watchdog to decide on officer after video", [])
+    assert "page recap head" in subjects.tokens("ICYMI: officer dismissed last month", [])
     columns = subjects.columns("PC jailed", ["A constable was jailed today for assault."])
     assert columns.size and columns.max() < subjects.BLOCK and len(set(columns)) == columns.size
 
