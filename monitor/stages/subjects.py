@@ -25,19 +25,19 @@ _EVENT = re.compile(
     r"\b(?:charged|convicted|jailed|sentenced|found\s+(?:not\s+)?guilty|acquitted|cleared"
     r"|arrested|dismissed|sacked|pleaded|appeared|will\s+appear|faces?|facing|investigat\w*"
     r"|referred|served|warning|case\s+to\s+answer|suspended|reinstated|accused|denied"
-    r"|admitted|prosecut\w*|reopen\w*|re-?investigat\w*|inquest)\b", re.I)
+    r"|admitted|prosecut\w*|reopen\w*|re-?investigat\w*|inquest)\b")
 _POLICE = re.compile(
     r"\b(?:pcs?|dcs?|ds|sgt|sergeants?|constables?|officers?|detectives?|inspectors?"
-    r"|superintendents?|chief|police(?:man|woman|men|women)?|forces?|met)\b", re.I)
+    r"|superintendents?|chief|police(?:man|woman|men|women)?|forces?|met)\b")
 _CIVILIAN = re.compile(
     r"\b(?:man|woman|men|women|boys?|girls?|teenagers?|youths?|drivers?|motorists?|cyclists?"
     r"|protesters?|demonstrators?|people|person|father|mother|residents?|suspects?"
-    r"|defendants?|prisoners?|\d+-year-old|nine|several)\b", re.I)
+    r"|defendants?|prisoners?|\d+-year-old|nine|several)\b")
 # Police as the object of someone else's act: "assaulting a PC", "against Lincoln officers".
 _POLICE_OBJECT = re.compile(
     r"\b(?:assault\w*|against|impersonat\w*|attack\w*|injur\w*|spat\s+at|bit|threaten\w*)"
-    r"\s+(?:(?:a|an|the|two|three|\w+shire|[A-Z]\w+)\s+){0,3}(?:police\s+)?"
-    r"(?:officers?|pcs?|constables?|police)\b", re.I)
+    r"\s+(?:(?:a|an|the|two|three|\w+shire|[a-z]\w+)\s+){0,3}(?:police\s+)?"
+    r"(?:officers?|pcs?|constables?|police)\b")
 _PAGE_KINDS = {
     "explainer": r"\b(?:what\s+(?:is|are|happens)|how\s+(?:do|does|to|we)|guide|glossary|faqs?"
                  r"|frequently\s+asked|explain\w*|blog|our\s+(?:standards|role|policy)|policy"
@@ -56,14 +56,13 @@ _PAGE_KINDS = {
              r"|previously|last)|icymi|in\s+case\s+you\s+missed|timeline|looks?\s+back"
              r"|years?\s+on|anniversary|corrections?|clarifications?|year\s+in\s+review)\b",
 }
-_PAGE_RE = [(kind, re.compile(pattern, re.I)) for kind, pattern in _PAGE_KINDS.items()]
+_PAGE_RE = [(kind, re.compile(pattern)) for kind, pattern in _PAGE_KINDS.items()]
 # Police by name, not any "officer": prison, probation and immigration officers are not police.
 _POLICE_NAMED = re.compile(
     r"\b(?:police|policing|constab\w*|pcs?|sergeants?|detectives?|iopc|ipcc|pirc|psni|met"
-    r"|(?<!prison )(?<!probation )(?<!immigration )(?<!detention )officers?|arrest\w*)\b", re.I)
+    r"|(?<!prison )(?<!probation )(?<!immigration )(?<!detention )officers?|arrest\w*)\b")
 # A death's inquiry: an inquest into a death no police officer had a part in is not a case.
-_DEATH_INQUIRY = re.compile(r"\b(?:inquests?|coroners?|fatal\s+accident\s+inquiry|fai|jury)\b",
-                            re.I)
+_DEATH_INQUIRY = re.compile(r"\b(?:inquests?|coroners?|fatal\s+accident\s+inquiry|fai|jury)\b")
 _WINDOW = 60  # characters before an event word searched for its subject
 _SALT = 0x91
 BLOCK = 2**12
@@ -71,6 +70,8 @@ BLOCK = 2**12
 
 def tokens(title: str, statements: list[str]) -> list[str]:
     """The subject and page-kind tokens of a headline and the opening statements."""
+    # Matched on lower-cased text by lower-case patterns: twice as fast as re.IGNORECASE.
+    title, statements = title.lower(), [s.lower() for s in statements]
     found = []
     for where, sentence in [("head", title)] + [("lede", s) for s in statements]:
         for match in _EVENT.finditer(sentence):
@@ -84,11 +85,12 @@ def tokens(title: str, statements: list[str]) -> list[str]:
             event = match.group(0).split()[0].lower()[:8]
             found += [f"who {first} {where}", f"who {first} {event}",
                       f"near {nearest} {where}"]
-        if _POLICE_OBJECT.search(sentence):
+    # Police as object and page kinds once per part: no pattern matches across the NUL that
+    # joins the statements, so this finds what searching them one by one finds.
+    for where, part in (("head", title), ("lede", "\0".join(statements))):
+        if _POLICE_OBJECT.search(part):
             found.append(f"police object {where}")
-        for kind, pattern in _PAGE_RE:
-            if pattern.search(sentence):
-                found.append(f"page {kind} {where}")
+        found += [f"page {kind} {where}" for kind, pattern in _PAGE_RE if pattern.search(part)]
     opening = " ".join([title, *statements])
     police = "police" if _POLICE_NAMED.search(opening) else "no police"
     found.append(f"opening {police}")
@@ -100,7 +102,7 @@ def tokens(title: str, statements: list[str]) -> list[str]:
 def columns(title: str, statements: list[str]) -> np.ndarray:
     """The distinct block columns a headline and its opening statements touch (CRC32 and a
     fixed finaliser: stable between releases)."""
-    found = tokens(title, statements)
+    found = set(tokens(title, statements))
     if not found:
         return np.zeros(0, dtype=np.int64)
     hashes = np.array([zlib.crc32(t.encode()) for t in found], dtype=np.uint64)
