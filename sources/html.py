@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.errors import Blocked
+from monitor.text import squash
 from sources import urls
 
 # Never visible, or site furniture rather than content.
@@ -41,7 +42,7 @@ def parse(text: str) -> LexborHTMLParser:
 
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (including nbsp) to single spaces."""
-    return " ".join(text.split()) if text else ""  # str.split knows nbsp and other spaces
+    return squash(text) if text else ""  # str.split knows nbsp and other spaces
 
 
 def first_text(tree: LexborHTMLParser | LexborNode, *selectors: str) -> str | None:
@@ -120,10 +121,8 @@ def _skipped(node: LexborNode, drop: str) -> set[int]:
 
 
 def _split(walked: str) -> list[str]:
-    # clean() inlined, blank chunks skipped first: a page walks into hundreds of them.
-    return [
-        " ".join(chunk.split()) for chunk in walked.split("\n") if chunk and not chunk.isspace()
-    ]
+    # Blank chunks skipped first: a page walks into hundreds of them.
+    return [squash(chunk) for chunk in walked.split("\n") if chunk and not chunk.isspace()]
 
 
 def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) -> None:

@@ -161,3 +161,21 @@ def test_it_pins_enough() -> None:
 if __name__ == "__main__" and sys.argv[1:] == ["regen"]:
     GOLDEN.write_text(json.dumps(outputs(), indent=0, sort_keys=True) + "\n", "utf-8")
     print(f"wrote {GOLDEN}")
+
+
+def test_the_shortcuts_give_what_they_replace() -> None:
+    """squash, _without_clocks and the token test against the plain code, on random text."""
+    import random
+
+    from monitor import text as t
+
+    assert not [c for c in range(0x110000) if chr(c).isspace() and c != 32 and chr(c).isprintable()]
+    r = random.Random(19)
+    alphabet = ["1", "2", "0", ":", " ", "  ", "\n", "\t", "am", "PM", "GMT", "x", "=", "\u00a0",
+                "csrf", "Token", "nonce", "SESSION", "é", "\x01", ".", "enerated at "]  # fmt: skip
+    for _ in range(20000):
+        s = "".join(r.choices(alphabet, k=r.randint(0, 14)))
+        assert t.squash(s) == " ".join(s.split()), repr(s)
+        assert t._without_clocks(s) == t._CLOCK.sub("", s), repr(s)
+        if t._TOKEN.search(s):
+            assert t._could_hold_token(s), repr(s)
