@@ -179,3 +179,10 @@ def test_the_shortcuts_give_what_they_replace() -> None:
         assert t._without_clocks(s) == t._CLOCK.sub("", s), repr(s)
         if t._TOKEN.search(s):
             assert t._could_hold_token(s), repr(s)
+    from monitor.cases import hearings
+
+    words = ["will", "WILL", "is", "are", "due", "to", "set", "listed", "Scheduled", " ", "x",
+             "expected", "é", "ſ"]  # fmt: skip
+    for _ in range(20000):
+        s = " ".join(r.choices(words, k=r.randint(0, 8)))
+        assert hearings._says_future(s) == bool(hearings._FUTURE.search(s)), repr(s)
