@@ -159,20 +159,31 @@ def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) 
 
 def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
     """The first selector's node that has visible text; falls back to main, article, body."""
+    hidden: set[int] | None = None  # the page's hidden nodes, found once if needed
     for selector in (*selectors, "main", "[role=main]", "article", "body"):
         for node in tree.css(selector):
-            if _has_visible_text(node):
+            if not node.text(deep=True).strip():  # cheap: no text at all
+                continue
+            if hidden is None:
+                hidden = {h.mem_id for h in tree.root.css(HIDDEN)}
+            if _has_visible_text(node, hidden):
                 return node
     return tree.root
 
 
-def _has_visible_text(node: LexborNode) -> bool:
-    if not node.text(deep=True).strip():  # cheap: no text at all
+def _has_visible_text(node: LexborNode, hidden: set[int]) -> bool:
+    """Some text of the node is outside `hidden` nodes (the node itself hidden: none is)."""
+    top = node.mem_id
+    if top in hidden:
         return False
-    visible = node.clone()
-    for hidden in visible.css(HIDDEN):
-        hidden.decompose()
-    return bool(visible.text(deep=True).strip())
+    for text in node.traverse(include_text=True):
+        if text.is_text_node and text.text(deep=False).strip():
+            parent = text.parent
+            while parent is not None and parent.mem_id != top and parent.mem_id not in hidden:
+                parent = parent.parent
+            if parent is not None and parent.mem_id == top:
+                return True
+    return False
 
 
 def strip_lines(text_lines: Iterable[str], *patterns: re.Pattern[str] | str) -> list[str]:

@@ -46,6 +46,11 @@ AWKWARD = {
     "<pre>a\n  b</pre><br>after<hr>rule<li>item</li></body>",
     "unicode": "<body><article><p>Kovári’s “case” ﬁle — ２０２４ 12:05:33 GMT</p>"
     "<p>Page generated in 0.2s. csrf=abc123 token: x</p><p>\u00a0\u2003</p></article></body>",
+    "hidden-body": "<body class=has-cookie-bar><main><p>x</p></main><p>y</p></body>",
+    "hidden-main": "<body><main hidden><p>x</p></main><article><template>t</template><p>y"
+    "</p></article></body>",
+    "all-hidden": "<body><main><nav><p>x</p></nav><div class=cookie> <p>z</p></div> </main>"
+    "<div role=main><aside>a</aside>b</div></body>",
     "inline": "<body><p>a<b>b</b><i>c</i> d<span> </span>e</p><div>x<div>y</div>z</div></body>",
 }
 HASH_TEXTS = [
