@@ -126,35 +126,38 @@ def _split(walked: str) -> list[str]:
 
 
 def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) -> None:
-    # An explicit stack, not recursion: a page nested thousands of elements deep is read, not
-    # a RecursionError. Each entry: the children left to read, inside a heading?, what to
-    # append once they are read.
-    stack: list[tuple[Iterator[LexborNode], bool, str]] = [
-        (node.iter(include_text=True), False, "")
-    ]
-    while stack:
-        children, heading, after = stack[-1]
-        child = next(children, None)
+    # Sibling to sibling with an explicit stack, not recursion: a page nested thousands of
+    # elements deep is read, not a RecursionError. Each entry: the sibling to read once the
+    # element's children are, whether that is inside a heading, and what to append before it.
+    append, stack = parts.append, []
+    child, heading, after = node.child, False, ""
+    while True:
         if child is None:
-            stack.pop()
-            parts.append(after)
+            if not stack:
+                return
+            append(after)
+            child, heading, after = stack.pop()
             continue
         tag = child.tag
         if tag == "-text":
             # Source newlines are not breaks; other runs of space are collapsed per line later.
-            text = child.text(deep=False).replace("\n", " ").replace("\r", " ")
-            parts.append(_HEADING + text if heading else text)
-        elif tag.startswith("-") or (skip and child.mem_id in skip):
+            text = child.text_content.replace("\n", " ").replace("\r", " ")
+            append(_HEADING + text if heading else text)
+            child = child.next
             continue
-        elif child.mem_id == region:
-            parts.append("\n" + _REGION_START)
-            inner = heading or tag in HEADINGS
-            stack.append((child.iter(include_text=True), inner, _REGION_END + "\n"))
+        if tag[0] == "-" or (skip and child.mem_id in skip):
+            child = child.next
+            continue
+        stack.append((child.next, heading, after))
+        if child.mem_id == region:
+            append("\n" + _REGION_START)
+            heading, after = heading or tag in HEADINGS, _REGION_END + "\n"
         elif tag in BLOCK:
-            parts.append("\n")
-            stack.append((child.iter(include_text=True), heading or tag in HEADINGS, "\n"))
+            append("\n")
+            heading, after = heading or tag in HEADINGS, "\n"
         else:
-            stack.append((child.iter(include_text=True), heading, ""))
+            after = ""
+        child = child.child
 
 
 def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:

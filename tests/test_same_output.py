@@ -30,7 +30,10 @@ from sources.page import PageOptions, PageSource  # noqa: E402
 GOLDEN = ROOT / "data" / "same_output.json"
 
 AWKWARD = {
-    "nested": "<html><body>" + "<div><span>deep " * 3000 + "end" + "</span></div>" * 3000
+    "nested": "<html><body>"
+    + "<div><span>deep " * 3000
+    + "end"
+    + "</span></div>" * 3000
     + "</body></html>",
     "headings": "<body><main><h2>Status: not a field</h2><p>Status: Open</p>"
     "<h3>Force<span>: Kent</span></h3><p>Reference : AB/1</p></main></body>",
@@ -54,9 +57,17 @@ AWKWARD = {
     "inline": "<body><p>a<b>b</b><i>c</i> d<span> </span>e</p><div>x<div>y</div>z</div></body>",
 }
 HASH_TEXTS = [
-    "", " ", "Plain text.", "at 9:05 and 10:30:15 pm, 11:00 GMT, 1:2 3:45", "ratio 3:4:",
-    "Generated at noon. Page generated in 3 ms. kept", "CSRF: abc Token=def nonce: q SESSION=1",
-    "Kovári’s “quoted” ‘single’ ﬁ ２ \u00a0 nbsp\u2003em", "trailing :", ":09 start", "x" * 9000,
+    "",
+    " ",
+    "Plain text.",
+    "at 9:05 and 10:30:15 pm, 11:00 GMT, 1:2 3:45",
+    "ratio 3:4:",
+    "Generated at noon. Page generated in 3 ms. kept",
+    "CSRF: abc Token=def nonce: q SESSION=1",
+    "Kovári’s “quoted” ‘single’ ﬁ ２ \u00a0 nbsp\u2003em",
+    "trailing :",
+    ":09 start",
+    "x" * 9000,
 ]
 
 
@@ -74,7 +85,8 @@ def _tree_outputs(text: str) -> dict[str, object]:
         "lines(body)": html.lines(body) if body is not None else None,
         "lines(root)": html.lines(tree.root),
         "lines(body, no headings)": html.lines(body, html.HIDDEN + ", h1, h2, h3, h4, h5, h6")
-        if body is not None else None,
+        if body is not None
+        else None,
         "fields": html.fields(tree),
         "read(region)": html.read(tree, html.region(tree)),
         "links": html.links(tree, "https://example.org/a/"),
@@ -133,7 +145,9 @@ def outputs() -> dict[str, str]:
             found[f"{name} {key}"] = _sha(value)
         url = f"http://127.0.0.1/{name}"
         try:
-            doc = source.parse(DocumentRef(url=url, external_id=url), Page(url, 200, "text/html", text))
+            doc = source.parse(
+                DocumentRef(url=url, external_id=url), Page(url, 200, "text/html", text)
+            )
         except Exception as exc:  # noqa: BLE001 - the failure is pinned too
             found[f"{name} parse"] = _sha(repr(exc))
             continue
