@@ -205,3 +205,11 @@ def test_the_shortcuts_give_what_they_replace() -> None:
     for _ in range(20000):
         s = " ".join(r.choices(words, k=r.randint(0, 8)))
         assert hearings._says_future(s) == bool(hearings._FUTURE.search(s)), repr(s)
+    from monitor.cases import clues
+
+    words = ["death", "of", "family", "complaint", "complaints", "made", "by", "from", "Mr",
+             "Dr.", "Chris", "Kaba", "McAdam", "O'Neil", "stop", "Of", " ", ","]  # fmt: skip
+    for _ in range(20000):
+        s = " ".join(r.choices(words, k=r.randint(0, 9)))
+        if clues._CUE_THEN_NAME.search(s):
+            assert clues._OF_CAPITAL.search(s) or clues._COMPLAINT_BY.search(s), repr(s)

@@ -39,6 +39,10 @@ _CUE_THEN_NAME = re.compile(
     r"brother|partner|son|daughter) of|complaints? (?:from|by|made by)) "
     rf"{_TITLE}({_NAME})"
 )
+# Every match of _CUE_THEN_NAME holds one of these (its title or name opens with a capital).
+# Each is searched for by its literal start, much faster than the pattern is run.
+_OF_CAPITAL = re.compile(r" of [A-Z]")
+_COMPLAINT_BY = re.compile(r"complaints? (?:from|by|made by) [A-Z]")
 _THEN_WHAT = re.compile(
     r",? (?:aged )?\d{1,3},? (?:died|was|had|who|from)\b|"
     r" (?:died|was (?:fatally |seriously )?(?:shot|injured|hurt|restrained|tasered|bitten|"
@@ -158,7 +162,8 @@ _ORDER = ("ref", "person", "officer", "incident", "url")
 
 def people(text: str) -> list[str]:
     """Full names of people a matter is about ('the death of Chris Kaba' → 'Chris Kaba')."""
-    found = [m.group(1) for m in _CUE_THEN_NAME.finditer(text)]
+    cued = _OF_CAPITAL.search(text) or _COMPLAINT_BY.search(text)  # else no cue can match
+    found = [m.group(1) for m in _CUE_THEN_NAME.finditer(text)] if cued else []
     for what in _THEN_WHAT.finditer(text):
         before = _NAME_BEFORE.search(text, max(0, what.start() - 60), what.start())
         if before:
