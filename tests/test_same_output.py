@@ -213,3 +213,11 @@ def test_the_shortcuts_give_what_they_replace() -> None:
         s = " ".join(r.choices(words, k=r.randint(0, 9)))
         if clues._CUE_THEN_NAME.search(s):
             assert clues._OF_CAPITAL.search(s) or clues._COMPLAINT_BY.search(s), repr(s)
+    words = ["Chris", "Kaba,", "32,", "aged", "7", "died", "was", "fatally", "shot", "who", "PC",
+             "Sgt.", "Officer", "Police", "Constable", "Ann", "Lee", "McAdam", "found"]  # fmt: skip
+    for _ in range(30000):
+        s = " ".join(r.choices(words, k=r.randint(0, 9)))
+        if clues._THEN_WHAT.search(s):
+            assert "died" in s or clues._WAS_WHAT.search(s) or clues._AGE_WHAT.search(s), repr(s)
+        if clues._OFFICER.search(s):
+            assert clues._RANK_THEN_CAPITAL.search(s), repr(s)
