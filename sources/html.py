@@ -84,16 +84,19 @@ def lines(node: LexborNode, drop: str = HIDDEN) -> list[str]:
     return _split("".join(parts).replace(_HEADING, ""))
 
 
-def read(tree: LexborHTMLParser, body_region: LexborNode) -> tuple[list[str], dict[str, str]]:
+def read(
+    tree: LexborHTMLParser, body_region: LexborNode, hidden: set[int] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The region's lines and the page's labelled fields, walking the page's text once.
 
     Same result as `lines(body_region)` and `fields(tree)`, which would walk it twice.
+    `hidden`: the page's `hidden_nodes()`, if the caller has them.
     """
     root = _body(tree)
     if root is None or body_region is None:
         return lines(body_region), fields(tree)
     parts: list[str] = []
-    _walk(root, parts, _skipped(root, HIDDEN), body_region.mem_id)
+    _walk(root, parts, _skipped(root, HIDDEN, hidden), body_region.mem_id)
     walked = "".join(parts)
     if _REGION_START not in walked:  # the region is outside the body's visible text
         return lines(body_region), fields(tree)
@@ -112,9 +115,18 @@ def read(tree: LexborHTMLParser, body_region: LexborNode) -> tuple[list[str], di
     return region_lines, fields(tree, label_lines)
 
 
-def _skipped(node: LexborNode, drop: str) -> set[int]:
-    """Nodes whose text is not read: hidden furniture, and banners (a header without h1)."""
-    skip = {hidden.mem_id for hidden in node.css(drop)}
+def hidden_nodes(tree: LexborHTMLParser) -> set[int]:
+    """The page's nodes matching HIDDEN (its selectors are simple: a node matches or not by
+    itself, wherever the search starts), to find them once for region() and read()."""
+    return {node.mem_id for node in tree.root.css(HIDDEN)}
+
+
+def _skipped(node: LexborNode, drop: str, hidden: set[int] | None = None) -> set[int]:
+    """Nodes whose text is not read: hidden furniture, and banners (a header without h1).
+
+    `hidden`: the page's nodes matching `drop`, if known (more than the node's own is harmless:
+    the walk meets only the node's)."""
+    skip = set(hidden) if hidden is not None else {h.mem_id for h in node.css(drop)}
     skip |= {h.mem_id for h in node.css("header") if not h.css_first("h1")}
     skip.discard(node.mem_id)  # the node asked for is read even if it matches
     return skip
@@ -160,15 +172,16 @@ def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) 
         child = child.child
 
 
-def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
-    """The first selector's node that has visible text; falls back to main, article, body."""
-    hidden: set[int] | None = None  # the page's hidden nodes, found once if needed
+def region(tree: LexborHTMLParser, *selectors: str, hidden: set[int] | None = None) -> LexborNode:
+    """The first selector's node that has visible text; falls back to main, article, body.
+
+    `hidden`: the page's `hidden_nodes()`, if the caller has them; else found if needed."""
     for selector in (*selectors, "main", "[role=main]", "article", "body"):
         for node in tree.css(selector):
             if not node.text(deep=True).strip():  # cheap: no text at all
                 continue
             if hidden is None:
-                hidden = {h.mem_id for h in tree.root.css(HIDDEN)}
+                hidden = hidden_nodes(tree)
             if _has_visible_text(node, hidden):
                 return node
     return tree.root
@@ -223,7 +236,7 @@ def fields(
         root = _body(tree) if isinstance(tree, LexborHTMLParser) else tree
         label_lines = lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6") if root is not None else []
     for line in label_lines:
-        if match := LABEL_LINE.match(line):
+        if ":" in line and (match := LABEL_LINE.match(line)):  # most lines have no colon
             add(*match.groups())
     return found
 
