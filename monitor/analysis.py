@@ -136,6 +136,7 @@ class Analyser:
     def __init__(self, classify: Callable[[], Classifier]) -> None:
         self._classify = classify  # called only when a page is read here
         self._pool: Executor | None = None
+        self._source: Source | None = None  # the worker's own copy, if it has one
 
     def start_worker(self, source: Source) -> bool:
         """Read in a worker from now on, if `source` can be sent there (a plugin holding, say,
@@ -144,8 +145,15 @@ class Analyser:
             pickle.dumps(source)
         except (pickle.PicklingError, TypeError, AttributeError):
             return False
-        # spawn, not fork: the worker must not inherit this process's threads and locks.
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        # spawn, not fork: the worker must not inherit this process's threads and locks. The
+        # source goes over once, not with every page (a `page` source holds all its URLs).
+        self._pool = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_keep_source,
+            initargs=(source,),
+        )
+        self._source = source
         return True
 
     async def analyse(
@@ -153,7 +161,8 @@ class Analyser:
     ) -> Analysed:
         if self._pool is None:
             return analyse(source, ref, page, want_reading, self._classify())
-        future = self._pool.submit(_in_worker, source, ref, page, want_reading)
+        sent = None if source is self._source else source
+        future = self._pool.submit(_in_worker, sent, ref, page, want_reading)
         result = await asyncio.wrap_future(future)
         if isinstance(result, _Failure):
             raise result.error()
@@ -193,11 +202,20 @@ class _Failure:
         return self.kind(self.message, url=self.url)
 
 
+_kept: list[Source] = []  # in the worker: the source it was started for
+
+
+def _keep_source(source: Source) -> None:
+    _kept.append(source)
+
+
 def _in_worker(
-    source: Source, ref: DocumentRef, page: Page, want_reading: bool
+    source: Source | None, ref: DocumentRef, page: Page, want_reading: bool
 ) -> Analysed | _Failure:
+    """The analysis, in the worker; `source` None: the one the worker was started for."""
     from monitor.stages.reader import classify
 
+    source = _kept[0] if source is None else source
     try:
         result = _analyse_in_worker(source, ref, page, want_reading, classify)
     except FetchError as exc:

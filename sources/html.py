@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.errors import Blocked
+from monitor.text import squash
 from sources import urls
 
 # Never visible, or site furniture rather than content.
@@ -41,7 +42,7 @@ def parse(text: str) -> LexborHTMLParser:
 
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (including nbsp) to single spaces."""
-    return " ".join(text.split()) if text else ""  # str.split knows nbsp and other spaces
+    return squash(text) if text else ""  # str.split knows nbsp and other spaces
 
 
 def first_text(tree: LexborHTMLParser | LexborNode, *selectors: str) -> str | None:
@@ -83,16 +84,19 @@ def lines(node: LexborNode, drop: str = HIDDEN) -> list[str]:
     return _split("".join(parts).replace(_HEADING, ""))
 
 
-def read(tree: LexborHTMLParser, body_region: LexborNode) -> tuple[list[str], dict[str, str]]:
+def read(
+    tree: LexborHTMLParser, body_region: LexborNode, hidden: set[int] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The region's lines and the page's labelled fields, walking the page's text once.
 
     Same result as `lines(body_region)` and `fields(tree)`, which would walk it twice.
+    `hidden`: the page's `hidden_nodes()`, if the caller has them.
     """
     root = _body(tree)
     if root is None or body_region is None:
         return lines(body_region), fields(tree)
     parts: list[str] = []
-    _walk(root, parts, _skipped(root, HIDDEN), body_region.mem_id)
+    _walk(root, parts, _skipped(root, HIDDEN, hidden), body_region.mem_id)
     walked = "".join(parts)
     if _REGION_START not in walked:  # the region is outside the body's visible text
         return lines(body_region), fields(tree)
@@ -111,69 +115,91 @@ def read(tree: LexborHTMLParser, body_region: LexborNode) -> tuple[list[str], di
     return region_lines, fields(tree, label_lines)
 
 
-def _skipped(node: LexborNode, drop: str) -> set[int]:
-    """Nodes whose text is not read: hidden furniture, and banners (a header without h1)."""
-    skip = {hidden.mem_id for hidden in node.css(drop)}
+def hidden_nodes(tree: LexborHTMLParser) -> set[int]:
+    """The page's nodes matching HIDDEN (its selectors are simple: a node matches or not by
+    itself, wherever the search starts), to find them once for region() and read()."""
+    return {node.mem_id for node in tree.root.css(HIDDEN)}
+
+
+def _skipped(node: LexborNode, drop: str, hidden: set[int] | None = None) -> set[int]:
+    """Nodes whose text is not read: hidden furniture, and banners (a header without h1).
+
+    `hidden`: the page's nodes matching `drop`, if known (more than the node's own is harmless:
+    the walk meets only the node's)."""
+    skip = set(hidden) if hidden is not None else {h.mem_id for h in node.css(drop)}
     skip |= {h.mem_id for h in node.css("header") if not h.css_first("h1")}
     skip.discard(node.mem_id)  # the node asked for is read even if it matches
     return skip
 
 
 def _split(walked: str) -> list[str]:
-    # clean() inlined, blank chunks skipped first: a page walks into hundreds of them.
-    return [
-        " ".join(chunk.split()) for chunk in walked.split("\n") if chunk and not chunk.isspace()
-    ]
+    # Blank chunks skipped first: a page walks into hundreds of them.
+    return [squash(chunk) for chunk in walked.split("\n") if chunk and not chunk.isspace()]
 
 
 def _walk(node: LexborNode, parts: list[str], skip: set[int], region: int = -1) -> None:
-    # An explicit stack, not recursion: a page nested thousands of elements deep is read, not
-    # a RecursionError. Each entry: the children left to read, inside a heading?, what to
-    # append once they are read.
-    stack: list[tuple[Iterator[LexborNode], bool, str]] = [
-        (node.iter(include_text=True), False, "")
-    ]
-    while stack:
-        children, heading, after = stack[-1]
-        child = next(children, None)
+    # Sibling to sibling with an explicit stack, not recursion: a page nested thousands of
+    # elements deep is read, not a RecursionError. Each entry: the sibling to read once the
+    # element's children are, whether that is inside a heading, and what to append before it.
+    append, stack = parts.append, []
+    child, heading, after = node.child, False, ""
+    while True:
         if child is None:
-            stack.pop()
-            parts.append(after)
+            if not stack:
+                return
+            append(after)
+            child, heading, after = stack.pop()
             continue
         tag = child.tag
         if tag == "-text":
             # Source newlines are not breaks; other runs of space are collapsed per line later.
-            text = child.text(deep=False).replace("\n", " ").replace("\r", " ")
-            parts.append(_HEADING + text if heading else text)
-        elif tag.startswith("-") or (skip and child.mem_id in skip):
+            text = child.text_content.replace("\n", " ").replace("\r", " ")
+            append(_HEADING + text if heading else text)
+            child = child.next
             continue
-        elif child.mem_id == region:
-            parts.append("\n" + _REGION_START)
-            inner = heading or tag in HEADINGS
-            stack.append((child.iter(include_text=True), inner, _REGION_END + "\n"))
+        if tag[0] == "-" or (skip and child.mem_id in skip):
+            child = child.next
+            continue
+        stack.append((child.next, heading, after))
+        if child.mem_id == region:
+            append("\n" + _REGION_START)
+            heading, after = heading or tag in HEADINGS, _REGION_END + "\n"
         elif tag in BLOCK:
-            parts.append("\n")
-            stack.append((child.iter(include_text=True), heading or tag in HEADINGS, "\n"))
+            append("\n")
+            heading, after = heading or tag in HEADINGS, "\n"
         else:
-            stack.append((child.iter(include_text=True), heading, ""))
+            after = ""
+        child = child.child
 
 
-def region(tree: LexborHTMLParser, *selectors: str) -> LexborNode:
-    """The first selector's node that has visible text; falls back to main, article, body."""
+def region(tree: LexborHTMLParser, *selectors: str, hidden: set[int] | None = None) -> LexborNode:
+    """The first selector's node that has visible text; falls back to main, article, body.
+
+    `hidden`: the page's `hidden_nodes()`, if the caller has them; else found if needed."""
     for selector in (*selectors, "main", "[role=main]", "article", "body"):
         for node in tree.css(selector):
-            if _has_visible_text(node):
+            if not node.text(deep=True).strip():  # cheap: no text at all
+                continue
+            if hidden is None:
+                hidden = hidden_nodes(tree)
+            if _has_visible_text(node, hidden):
                 return node
     return tree.root
 
 
-def _has_visible_text(node: LexborNode) -> bool:
-    if not node.text(deep=True).strip():  # cheap: no text at all
+def _has_visible_text(node: LexborNode, hidden: set[int]) -> bool:
+    """Some text of the node is outside `hidden` nodes (the node itself hidden: none is)."""
+    top = node.mem_id
+    if top in hidden:
         return False
-    visible = node.clone()
-    for hidden in visible.css(HIDDEN):
-        hidden.decompose()
-    return bool(visible.text(deep=True).strip())
+    for text in node.traverse(include_text=True):
+        if text.is_text_node and text.text(deep=False).strip():
+            parent = text.parent
+            while parent is not None and parent.mem_id != top and parent.mem_id not in hidden:
+                parent = parent.parent
+            if parent is not None and parent.mem_id == top:
+                return True
+    return False
 
 
 def strip_lines(text_lines: Iterable[str], *patterns: re.Pattern[str] | str) -> list[str]:
@@ -210,7 +236,7 @@ def fields(
         root = _body(tree) if isinstance(tree, LexborHTMLParser) else tree
         label_lines = lines(root, HIDDEN + ", h1, h2, h3, h4, h5, h6") if root is not None else []
     for line in label_lines:
-        if match := LABEL_LINE.match(line):
+        if ":" in line and (match := LABEL_LINE.match(line)):  # most lines have no colon
             add(*match.groups())
     return found
 

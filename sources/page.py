@@ -68,7 +68,9 @@ class PageSource(Source):
     def parse(self, ref: DocumentRef, page: Page) -> Document:
         o = self.options
         tree = html.parse(page.text)
-        body, found = html.read(tree, html.region(tree, *filter(None, [o.body_selector])))
+        hidden = html.hidden_nodes(tree)  # found once for both
+        region = html.region(tree, *filter(None, [o.body_selector]), hidden=hidden)
+        body, found = html.read(tree, region, hidden)
         if (status := html.field(found, o.status_label)) is not None:
             found.setdefault("Status", status)  # the classifier looks for "Status"
         return article.generic(

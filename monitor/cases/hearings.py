@@ -42,6 +42,19 @@ _FUTURE = re.compile(
     r"is expected to|are expected to|is set to|are set to)\b",
     re.I,
 )
+# Each of _FUTURE's phrases holds one of these; in ASCII text, lower() is exactly its re.I.
+_FUTURE_WORDS = ("will", "due to", "scheduled", "listed", "expected to", "set to")
+
+
+def _says_future(body: str) -> bool:
+    """_FUTURE.search(body), without running it over text that holds none of its words."""
+    if body.isascii():
+        lower = body.lower()
+        if not any(word in lower for word in _FUTURE_WORDS):
+            return False
+    return _FUTURE.search(body) is not None
+
+
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(MONTHS) + r")(?:,? (\d{4}))?\b", re.I
 )
@@ -72,7 +85,7 @@ def hearings_in(document: Document, tz: str, where: str = "") -> list[Announced]
         found[from_fields.kind] = from_fields
     body = f"{document.title}. {document.text[:READ_CHARS]}"
     # A hearing sentence says it *will* happen: without such words anywhere, none can match.
-    for sentence in _SENTENCE.split(body) if _FUTURE.search(body) else ():
+    for sentence in _SENTENCE.split(body) if _says_future(body) else ():
         hearing = _from_sentence(sentence, document.published_at, tz)
         if hearing and hearing.kind not in found:
             found[hearing.kind] = hearing
