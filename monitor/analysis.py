@@ -3,9 +3,9 @@
 All of it is pure CPU work on data. A big cycle (a first run of thousands of pages) runs it in
 one worker process, so fetching and recording here overlap with parsing and reading there and
 both cores are used; a small cycle runs it in this process, where starting a worker would cost
-more than it saves. The worker parses, hashes and classifies; the clues and hearing dates of
-its pages are found here, where they are recorded: the worker had the larger share (measured
-in benchmarks/README.md), and both processes should finish together.
+more than it saves. Analysis is parsing, hashing and classifying; the clues and hearing dates of
+a page are found where it is recorded (engine, recorder): in a first run the worker had the
+larger share (measured in benchmarks/README.md), and both processes should finish together.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from sources.base import Source
 
 if TYPE_CHECKING:
     from monitor.cases.clues import Clue
-    from monitor.cases.hearings import Announced
     from monitor.stages.reader import Classification
 
 Classifier = Callable[[str, str], "Classification"]
@@ -57,19 +56,11 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
-    """What the reader, the clue finder and the hearing-date finder make of a document."""
-
-    classification: Classification | Verdict  # Verdict: read in the worker
-    clues: list[Clue] | None  # None: not looked for yet (see clues_of)
-    hearings: list[Announced] | None  # None: not looked for yet (the recorder does)
-
-
-@dataclass(frozen=True, slots=True)
 class Analysed:
     document: Document
     digest: str  # content_hash of the document
-    reading: Reading | None  # only when asked for (new pages); changed ones are read later
+    # only when asked for (new pages; changed ones are read later); Verdict: read in the worker
+    reading: Classification | Verdict | None
 
 
 def parse(source: Source, ref: DocumentRef, page: Page) -> Document:
@@ -88,13 +79,6 @@ def parse(source: Source, ref: DocumentRef, page: Page) -> Document:
             url=ref.url,
         )
     return doc
-
-
-def read(doc: Document, url: str, tz: str, classify: Classifier) -> Reading:
-    from monitor.cases.hearings import hearings_in
-
-    classification = classify(doc.title, doc.text)
-    return Reading(classification, clues_of(doc, url, classification), hearings_in(doc, tz, url))
 
 
 def clues_of(doc: Document, url: str, classification: Classification | Verdict) -> list[Clue]:
@@ -116,17 +100,7 @@ def analyse(
 ) -> Analysed:
     doc = parse(source, ref, page)
     digest = content_hash(doc.title, doc.text, doc.fields)
-    reading = read(doc, page.url, source.timezone, classify) if want_reading else None
-    return Analysed(doc, digest, reading)
-
-
-def _analyse_in_worker(
-    source: Source, ref: DocumentRef, page: Page, want_reading: bool, classify: Classifier
-) -> Analysed:
-    """analyse(), the reading left at the classification: the rest is found where recorded."""
-    doc = parse(source, ref, page)
-    digest = content_hash(doc.title, doc.text, doc.fields)
-    reading = Reading(classify(doc.title, doc.text), None, None) if want_reading else None
+    reading = classify(doc.title, doc.text) if want_reading else None
     return Analysed(doc, digest, reading)
 
 
@@ -217,12 +191,10 @@ def _in_worker(
 
     source = _kept[0] if source is None else source
     try:
-        result = _analyse_in_worker(source, ref, page, want_reading, classify)
+        result = analyse(source, ref, page, want_reading, classify)
     except FetchError as exc:
         return _Failure(type(exc), exc.args[0], exc.url, getattr(exc, "status", 0))
     if result.reading is None:
         return result
-    fields = {f.name: getattr(result.reading.classification, f.name)
-              for f in dataclasses.fields(result.reading.classification)}
-    reading = dataclasses.replace(result.reading, classification=Verdict(fields))
-    return dataclasses.replace(result, reading=reading)
+    fields = {f.name: getattr(result.reading, f.name) for f in dataclasses.fields(result.reading)}
+    return dataclasses.replace(result, reading=Verdict(fields))

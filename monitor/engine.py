@@ -22,7 +22,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from monitor import baseline
-from monitor.analysis import WORKER_MIN_PAGES, Analyser, Reading, clues_of, read
+from monitor.analysis import WORKER_MIN_PAGES, Analyser, Verdict, clues_of
 from monitor.cases import CaseMatcher
 from monitor.cases.tracked import ensure_tracked
 from monitor.config import Config, SourceConfig
@@ -72,7 +72,7 @@ class _Fetched:
     document: Document | None = None
     error: FetchError | None = None
     digest: str | None = None  # content_hash of the document, computed once
-    reading: Reading | None = None  # classification and clues, if read with the parse
+    reading: Classification | Verdict | None = None  # the classification, if read with the parse
     recorded: bool = False  # already written (a baseline records new pages as they arrive)
 
 
@@ -440,9 +440,7 @@ class Engine:
     def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
         doc, page = item.document, item.page
         assert doc is not None and page is not None and item.digest is not None
-        reading = item.reading or read(doc, page.url, source.timezone, self.classify)
-        cls = reading.classification
-        clues = reading.clues if reading.clues is not None else clues_of(doc, page.url, cls)
+        cls = item.reading or self.classify(doc.title, doc.text)
         return Observed(
             source_id=sc.id,
             source_name=self._names.get(sc.id, source.name),
@@ -452,9 +450,8 @@ class Engine:
             classification=cls,
             content_hash=item.digest,
             links=self.matcher.tracked(doc.title, doc.text, cls.force or doc.force),
-            clues=clues,
-            timezone=source.timezone,
-            hearings=reading.hearings,
+            clues=clues_of(doc, page.url, cls),
+            timezone=source.timezone,  # hearing dates are found by the recorder
         )
 
     def _preview(self, source: Source, changed: list[_Fetched], report: CycleReport) -> None:
