@@ -22,7 +22,7 @@ def squash(text: str) -> str:
     """`" ".join(text.split())`: one space between words, none at the ends.
 
     Most text is that already, or is once its newlines are spaces; checking so is much cheaper
-    than splitting it into words. Every space but " " is unprintable (tests/test_text.py).
+    than splitting it into words. Every space but " " is unprintable (tests/test_same_output.py).
     """
     flat = text.replace("\n", " ")
     printable = (
