@@ -24,10 +24,16 @@ _CHAR_MULTIPLIERS = np.array(
 _SALT = {3: 0x51, 4: 0x52, 5: 0x53, "word": 0x61, "pair": 0x62, "title": 0x63}
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
 def mix(h: np.ndarray, salt: int) -> np.ndarray:
     """A 64-bit finaliser (from MurmurHash3), so nearby inputs land in unrelated columns."""
-    h = h ^ np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
-    h ^= h >> np.uint64(33)
+    return _finalise(h ^ np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF))
+
+
+def _finalise(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(33))
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xC4CEB9FE1A85EC53)
@@ -48,26 +54,34 @@ def ngrams(text: str) -> tuple[np.ndarray, np.ndarray]:
     if len(low) != len(text):  # a few characters lengthen when lower-cased; keep offsets true
         low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     points = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    columns, offsets = [], []
-    for n in (3, 4, 5):
-        if len(points) < n:
-            continue
-        count = len(points) - n + 1
-        h = np.zeros(count, dtype=np.uint64)
-        for j in range(n):
-            h += points[j : j + count] * _CHAR_MULTIPLIERS[j]
-        columns.append(mix(h, _SALT[n]))
-        offsets.append(np.arange(count))
-    starts, hashes = _words(points)
+    hashes, salts = [], []
+    # A character n-gram's hash is the (n-1)-gram's plus one more term: 5 passes, not 12.
+    h = np.zeros(len(points), dtype=np.uint64)
+    for j in range(5):
+        count = len(points) - j
+        if count <= 0:
+            break
+        h = h[:count] + points[j:] * _CHAR_MULTIPLIERS[j]
+        if j >= 2:
+            hashes.append(h)
+            salts.append((_SALT[j + 1], count))
+    offsets = [np.arange(count) for _, count in salts]
+    starts, words = _words(points)
     if len(starts):
-        columns.append(mix(hashes, _SALT["word"]))
+        hashes.append(words)
+        salts.append((_SALT["word"], len(words)))
         offsets.append(starts)
         if len(starts) > 1:
-            columns.append(mix(hashes[:-1] * _P + hashes[1:], _SALT["pair"]))
+            hashes.append(words[:-1] * _P + words[1:])
+            salts.append((_SALT["pair"], len(words) - 1))
             offsets.append(starts[:-1])
-    if not columns:
+    if not hashes:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(columns).astype(np.int64), np.concatenate(offsets).astype(np.int64)
+    # One finaliser pass over all n-grams, each kind with its own salt.
+    salt = np.repeat(np.array([s for s, _ in salts], dtype=np.uint64),
+                     [count for _, count in salts])
+    columns = _finalise(np.concatenate(hashes) ^ (salt * _GOLDEN))
+    return columns.astype(np.int64), np.concatenate(offsets).astype(np.int64)
 
 
 def _words(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -78,11 +92,26 @@ def _words(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     word = _IS_WORD[np.minimum(points, len(_IS_WORD) - 1).astype(np.int64)]
     edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    powers = np.concatenate([[np.uint64(1)], np.cumprod(np.full(len(points) - 1, _P))])
-    prefix = np.concatenate([[np.uint64(0)], np.cumsum((points + np.uint64(1)) * powers)])
-    inverse = np.cumprod(np.full(len(points), _P_INVERSE, dtype=np.uint64))
-    inverse = np.concatenate([[np.uint64(1)], inverse])
+    powers, inverse = _powers(len(points) + 1)
+    prefix = np.concatenate([[np.uint64(0)], np.cumsum((points + np.uint64(1)) * powers[:-1])])
     return starts, (prefix[ends] - prefix[starts]) * inverse[starts]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i for i < n (modulo 2**64), from a table grown as longer texts come
+    (one tuple, so a thread never sees one table grown and the other not)."""
+    global _TABLES
+    powers, inverses = _TABLES
+    if len(powers) < n:
+        size = max(n, 2 * len(powers))
+        powers = np.concatenate([[np.uint64(1)], np.cumprod(np.full(size - 1, _P))])
+        inverses = np.concatenate([[np.uint64(1)],
+                                   np.cumprod(np.full(size - 1, _P_INVERSE, dtype=np.uint64))])
+        _TABLES = powers, inverses
+    return powers[:n], inverses[:n]
+
+
+_TABLES = np.ones(0, dtype=np.uint64), np.ones(0, dtype=np.uint64)
 
 
 def title_columns(title: str) -> np.ndarray:

@@ -85,7 +85,7 @@ def _subject_columns(item: corpus.Item) -> np.ndarray:
 
 
 def _subject_matrix(items: list[corpus.Item], scale: float):
-    """The subject block of many items, each row of length `scale` (as Reader._score reads it)."""
+    """The subject block of many items, each row of length `scale` (as Reader.scores reads it)."""
     from scipy import sparse
 
     rows, cols, values = [], [], []
