@@ -38,17 +38,17 @@ MISSED_EVENTS_TARGET = 0.03
 
 def fit(
     items: list[corpus.Item], *, temperature: float = 1.0, threshold: float = 0.0,
-    subject_scale: float = SUBJECT_SCALE,
+    subject_scale: float = SUBJECT_SCALE, c: float = C,
 ) -> Reader:
     """A reader trained on `items` (no calibration: see `calibrate`); `subject_scale=0`
-    trains on the n-grams alone."""
+    trains on the n-grams alone; `c` is the inverse regularisation."""
     from scipy import sparse
 
     documents = [_columns(i) for i in items]
     idf = features.learn_idf(documents)
     x = sparse.hstack([features.matrix(documents, idf),
                        _subject_matrix(items, subject_scale)]).tocsr()
-    model = LinearSVC(C=C)
+    model = LinearSVC(C=c)
     model.fit(x, [i.stage for i in items])
     weights = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
     return Reader(
