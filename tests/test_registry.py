@@ -13,7 +13,8 @@ LOOK_UP = """
 import json, sys
 from sources.registry import plugin
 found = {pid: plugin(pid).__module__ for pid in sys.argv[1:]}
-print(json.dumps({"found": found, "loaded": sorted(m for m in sys.modules if m.startswith("sources."))}))
+loaded = sorted(m for m in sys.modules if m.startswith("sources."))
+print(json.dumps({"found": found, "loaded": loaded}))
 """
 
 
@@ -36,7 +37,9 @@ def install_plugin(site: Path, entry_name: str, plugin_id: str) -> None:
     )
     dist = site / "third_party_source-1.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: third-party-source\nVersion: 1.0\n")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: third-party-source\nVersion: 1.0\n"
+    )
     (dist / "entry_points.txt").write_text(
         f"[oversight_monitor.sources]\n{entry_name} = third_party_source:ThirdParty\n"
     )
