@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import multiprocessing
 import pickle
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -119,6 +118,10 @@ class Analyser:
             pickle.dumps(source)
         except (pickle.PicklingError, TypeError, AttributeError):
             return False
+        # Imported here: a quiet cycle never starts a worker (multiprocessing is ~10 ms).
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         # spawn, not fork: the worker must not inherit this process's threads and locks. The
         # source goes over once, not with every page (a `page` source holds all its URLs).
         self._pool = ProcessPoolExecutor(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import tempfile
 from pathlib import Path
@@ -38,6 +39,9 @@ async def run_check(
             config = config.model_copy(update={"monitor": scratch_db})
         db = database(config, create_empty=create_db)
         stack.callback(db.dispose)
+        # What start-up made (modules, the ORM's tables) lives until this one-shot process
+        # ends: set it aside, so the collector does not walk it again and again in the cycle.
+        gc.freeze()
         return await _check(config, db, sources, dry_run)
 
 

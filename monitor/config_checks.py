@@ -90,6 +90,8 @@ def _unique_names(config: Config, add: Any) -> None:
 
 
 def _subscriber_names(config: Config, add: Any) -> None:
+    if not (config.subscribers or config.cases):
+        return  # nothing to check, and no force list to import
     # Imported here: the stage vocabulary and force list are plain data, but config.py must
     # not import the subscriptions module (it imports config.py).
     from monitor.stages.forces import FORCE_NAMES

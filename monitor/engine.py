@@ -121,6 +121,7 @@ class Engine:
     ) -> CycleReport:
         report = CycleReport(sc.id)
         now = self.clock()
+        hosts = source.allowed_hosts  # once: a `page` source works it out from all its URLs
         if not dry_run and not self._tracked_ready:
             ensure_tracked(self.db, self.config.cases, now)
             self._tracked_ready = True
@@ -128,7 +129,6 @@ class Engine:
             state: SourceState | str = self._state(sc)
         else:
             interval = self.intervals(sc, source) if self.intervals else None
-            hosts = source.allowed_hosts
             gap = max((self.config.http.for_host(h)[1] for h in hosts), default=0.0)
             state = claim(
                 self.db, sc, self.owner, now,
@@ -146,7 +146,7 @@ class Engine:
         pages: dict[str, Validators] = {}  # every URL fetched this cycle → its validators
         plugin_state, first_listing = baseline.split(state.state_json)
         ctx = SourceContext(
-            fetch=self._fetcher_for(source, validators, pages), state=plugin_state, now=now
+            fetch=self._fetcher_for(hosts, validators, pages), state=plugin_state, now=now
         )
         try:
             refs = await self._discover(source, ctx)
@@ -634,10 +634,11 @@ class Engine:
         return found
 
     def _fetcher_for(
-        self, source: Source, cache: dict[str, Validators | None], pages: dict[str, Validators]
+        self,
+        hosts: frozenset[str],
+        cache: dict[str, Validators | None],
+        pages: dict[str, Validators],
     ) -> Callable[..., Any]:
-        hosts = source.allowed_hosts
-
         async def fetch(url: str, conditional: bool = True) -> Page | NotModified:
             if not conditional:
                 validators = None
