@@ -151,7 +151,9 @@ def _case_item(kind: str, p: Mapping[str, Any], site: str | None = None) -> dict
     return {
         "kind": kind,
         "subject": _case_subject(kind, case, p),
-        "headline": _correction(case, p) if p.get("correction") else _headline(kind, case, source),
+        "headline": _correction(case, p) if p.get("correction") else (
+            _status_headline(case, source) if _status_only(kind, p) else _headline(kind, case, source)
+        ),
         "case": case,
         "title": _one_line(p.get("title")),
         "from_label": from_label if kind in ("stage_changed", "document_changed") else None,
@@ -219,6 +221,8 @@ def _case_subject(kind: str, case: str, p: Mapping[str, Any]) -> str:
         return f"New announcement about {case}{unsure}"
     if kind == "hearing_reminder":
         return f"{case}: {p.get('hearing_kind') or 'hearing'} on {p.get('hearing_when')}"
+    if _status_only(kind, p):
+        return f"{case}: status on the source's page now {_one_line(p['to_status'])}{unsure}"
     short = stage_short_label(p.get("to_stage"), p.get("severity")) or "update"
     officers = p.get("officers")
     if isinstance(officers, int) and officers > 0:
@@ -254,6 +258,20 @@ def _correction(case: str, p: Mapping[str, Any]) -> str:
     why = _one_line(p.get("correction_why"))
     by = _one_line(p.get("corrected_by")) or "a maintainer"
     return f"A correction: {_corrected(case, p)}. Corrected by {by}" + (f": {why}" if why else ".")
+
+
+def _status_only(kind: str, p: Mapping[str, Any]) -> bool:
+    """The source's own "Status:" field moved while our reading of the stage did not."""
+    return kind == "stage_changed" and p.get("from_stage") == p.get("to_stage") and bool(
+        p.get("to_status")
+    )
+
+
+def _status_headline(case: str, source: str) -> str:
+    return (
+        f"The status {source} prints for {case} has changed; the stage read from its "
+        "announcements has not."
+    )
 
 
 def _headline(kind: str, case: str, source: str) -> str:

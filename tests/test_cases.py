@@ -544,3 +544,21 @@ def test_clues_and_hearing_dates_are_read_from_the_top_of_a_very_long_page():
     people = {c.key for c in clues if c.kind == "person"}
     assert people == {"person:amara osei"}  # past READ_CHARS is not read
     assert [h.kind for h in hearings_in(Document(title="Update", text=text), "Europe/London")]
+
+
+def test_a_status_field_that_moves_without_the_stage_is_said_to_be_a_status_change(tmp_path):
+    desk = Desk(tmp_path)
+    text = "The IOPC is investigating the death of Amara Osei after contact with Met officers."
+    title = "Investigation into the death of Amara Osei"
+    desk.publish("iopc", 1, "2026-11-01", title, text, "investigation_opened",
+                 fields={"Status": "Investigation ongoing"})
+    desk.publish("iopc", 1, "2026-11-01", title, text, "investigation_opened",
+                 fields={"Status": "Investigation complete"}, seen=datetime(2026, 11, 20, tzinfo=UTC))
+    assert desk.events == ["new_case", "stage_changed"]
+    with Session(desk.db) as session:
+        moved = session.exec(select(Event).where(Event.kind == "stage_changed")).one()
+        payload = json.loads(moved.payload_json)
+    assert (moved.from_stage, moved.to_stage) == ("investigation_opened", "investigation_opened")
+    assert subject_for("stage_changed", payload) == (
+        "Amara Osei: status on the source's page now Investigation complete"
+    )

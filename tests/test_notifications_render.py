@@ -172,3 +172,15 @@ def test_health_messages(kind: str, fields: dict, subject: str, says: str) -> No
     assert message.title == subject
     assert says in message.body
     assert "remove this address from [health] urls" in message.body
+
+
+def test_a_status_only_move_does_not_claim_a_new_stage() -> None:
+    target = channels.target(channels.load("json://127.0.0.1/hook"))
+    moved = payload(from_stage="reinvestigation", to_stage="reinvestigation",
+                    from_status="Investigation ongoing", to_status="Investigation complete")
+    body = render_event("stage_changed", moved, target, READER).body
+    assert "has not" in body and "has moved to a new stage" not in body
+    assert "Investigation ongoing -> Investigation complete" in body
+    assert subject_for("stage_changed", moved) == (
+        "Stephen Port: status on the source's page now Investigation complete"
+    )
