@@ -151,9 +151,7 @@ def _case_item(kind: str, p: Mapping[str, Any], site: str | None = None) -> dict
     return {
         "kind": kind,
         "subject": _case_subject(kind, case, p),
-        "headline": _correction(case, p) if p.get("correction") else (
-            _status_headline(case, source) if _status_only(kind, p) else _headline(kind, case, source)
-        ),
+        "headline": _headline_for(kind, case, source, p),
         "case": case,
         "title": _one_line(p.get("title")),
         "from_label": from_label if kind in ("stage_changed", "document_changed") else None,
@@ -258,6 +256,14 @@ def _correction(case: str, p: Mapping[str, Any]) -> str:
     why = _one_line(p.get("correction_why"))
     by = _one_line(p.get("corrected_by")) or "a maintainer"
     return f"A correction: {_corrected(case, p)}. Corrected by {by}" + (f": {why}" if why else ".")
+
+
+def _headline_for(kind: str, case: str, source: str, p: Mapping[str, Any]) -> str:
+    if p.get("correction"):
+        return _correction(case, p)
+    if _status_only(kind, p):
+        return _status_headline(case, source)
+    return _headline(kind, case, source)
 
 
 def _status_only(kind: str, p: Mapping[str, Any]) -> bool:

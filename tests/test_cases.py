@@ -553,7 +553,8 @@ def test_a_status_field_that_moves_without_the_stage_is_said_to_be_a_status_chan
     desk.publish("iopc", 1, "2026-11-01", title, text, "investigation_opened",
                  fields={"Status": "Investigation ongoing"})
     desk.publish("iopc", 1, "2026-11-01", title, text, "investigation_opened",
-                 fields={"Status": "Investigation complete"}, seen=datetime(2026, 11, 20, tzinfo=UTC))
+                 fields={"Status": "Investigation complete"},
+                 seen=datetime(2026, 11, 20, tzinfo=UTC))
     assert desk.events == ["new_case", "stage_changed"]
     with Session(desk.db) as session:
         moved = session.exec(select(Event).where(Event.kind == "stage_changed")).one()
