@@ -108,9 +108,8 @@ class Reader:
         if stage == NOT_A_CASE_UPDATE:
             return Classification(stage, label(stage), None, **common)
         # Per n-gram evidence weight for the chosen stage: its weight times its IDF.
-        idf = self.idf.take(columns)
-        weight = self.weights[columns, first].astype(np.float32) * idf
-        evidence = _best_sentence(statements, offsets, weight, idf) or title.strip()
+        weight = self.weights[columns, first].astype(np.float32) * self.idf.take(columns)
+        evidence = _best_sentence(statements, offsets, weight) or title.strip()
         # The level is stated beside the news, in the headline, or in the opening sentences;
         # where the officers face both, the news is the higher (domain.md a.1 rule 2).
         nearby = [evidence, title] + [s.text for s in sentences[:_SEVERITY_SENTENCES]]
@@ -199,9 +198,11 @@ def _can_be_evidence(sentence: str) -> bool:
 
 
 def _best_sentence(
-    candidates: list[Sentence], offsets: np.ndarray, weight: np.ndarray, idf: np.ndarray
+    candidates: list[Sentence], offsets: np.ndarray, weight: np.ndarray
 ) -> str | None:
-    """The statement whose n-grams score highest for the stage, length-normalised.
+    """The statement whose n-grams add up to the most evidence for the stage. Not divided by
+    its length: that favoured short asides ("The hearing will be held in public.") over the
+    sentence that carries the news (docs/stages.md, "Evidence").
     `offsets` count from the body's start; the headline's n-grams have negative offsets."""
     if not candidates:
         return None
@@ -209,10 +210,8 @@ def _best_sentence(
     ends = np.array([s.end for s in candidates])
     owner = np.searchsorted(starts, offsets, side="right") - 1
     inside = (owner >= 0) & (offsets >= 0) & (offsets < ends[np.maximum(owner, 0)])
-    owner = owner[inside]
-    score = np.bincount(owner, weights=weight[inside], minlength=len(candidates))
-    norm = np.sqrt(np.bincount(owner, weights=idf[inside] ** 2, minlength=len(candidates)))
-    return candidates[int(np.argmax(score / np.maximum(norm, 1e-6)))].text
+    score = np.bincount(owner[inside], weights=weight[inside], minlength=len(candidates))
+    return candidates[int(np.argmax(score))].text
 
 
 @cache
