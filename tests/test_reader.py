@@ -75,6 +75,21 @@ def test_evidence_is_never_page_furniture() -> None:
     assert reading.evidence.startswith("A Kent Police constable has been dismissed")
 
 
+@pytest.mark.parametrize("title, news, aside", [
+    ("Misconduct hearing notice",
+     "A police constable will attend a gross misconduct hearing at Force Headquarters in Arnold, "
+     "starting at 10am on Monday 5 February 2018.",
+     "The hearing will be held in public."),
+    ("Sergeant faces hearing",
+     "At the end of our investigation we decided the sergeant has a case to answer for gross "
+     "misconduct over the cell checks on the night the man died.",
+     "The force has agreed and will arrange the hearing."),
+])
+def test_evidence_is_the_sentence_with_the_news_not_a_short_aside(title, news, aside) -> None:
+    text = f"{news} {aside} Our thoughts remain with everyone affected."
+    assert classify(title, text).evidence == news
+
+
 def test_empty_announcement_is_not_a_case_update_without_evidence() -> None:
     reading = classify("", "  ")
     assert reading.stage == "not_a_case_update" and reading.evidence is None
