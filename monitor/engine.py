@@ -31,7 +31,6 @@ from monitor.guard import trips
 from monitor.http.fetcher import Fetcher
 from monitor.lease import claim, release
 from monitor.models import Document, DocumentRef, NotModified, Page, Validators
-from monitor.recorder import Observed, record, save_validators
 from monitor.refetch import is_due
 from monitor.report import CycleReport, event_summary, log_report, with_next_step
 from monitor.store.tables import DocumentRow, HttpValidator, SourceState
@@ -39,6 +38,7 @@ from monitor.store.types import utcnow
 from sources.base import Source, SourceContext, display_name
 
 if TYPE_CHECKING:
+    from monitor.recorder import Observed
     from monitor.stages.reader import Classification
 
 # A baseline's new pages are written this many to a transaction (200 held ~20 MB more at
@@ -406,6 +406,8 @@ class Engine:
         now: datetime,
     ) -> None:
         """One document, its classification, cases and events: one transaction."""
+        from monitor.recorder import record  # only when a page changed: ~5 ms of imports
+
         assert item.document is not None and item.page is not None
         obs = self._observe(sc, source, item)
         with Session(self.db) as session:
@@ -424,6 +426,7 @@ class Engine:
     ) -> None:
         """New pages of a baseline, silently, hundreds to a transaction (runs in a thread)."""
         from monitor.bulk_recorder import record_baseline
+        from monitor.recorder import record
 
         with Session(self.db) as session:
             record_baseline(
@@ -438,6 +441,8 @@ class Engine:
             item.recorded, item.document, item.reading = True, None, None
 
     def _observe(self, sc: SourceConfig, source: Source, item: _Fetched) -> Observed:
+        from monitor.recorder import Observed
+
         doc, page = item.document, item.page
         assert doc is not None and page is not None and item.digest is not None
         cls = item.reading or self.classify(doc.title, doc.text)
@@ -490,14 +495,15 @@ class Engine:
         report: CycleReport,
         now: datetime,
     ) -> None:
-        from monitor.removal import record_removal
-
         for item in fetched:
             exc, old = item.error, known.get(item.ref.external_id)
             if not (_is_gone(exc) and old):
                 continue
             if old.removed_at is not None:
                 continue
+            # Only for a page gone: the removal module loads the recorder.
+            from monitor.removal import record_removal
+
             report.removed += 1
             with Session(self.db) as session:
                 events = record_removal(
@@ -566,7 +572,7 @@ class Engine:
             assert state is not None
             for url, validators in pages.items():
                 if url not in skip_urls and (complete or url in doc_urls):
-                    save_validators(session, url, validators, now)
+                    _save_validators(session, url, validators, now)
             if complete:
                 state.state_json = baseline.join(ctx.state, None, now)
                 state.baseline_done = True
@@ -690,6 +696,13 @@ class _BatchWriter:
         await self._flush()
         async with self._lock:
             await self._wait()
+
+
+def _save_validators(*args: Any) -> None:
+    """The recorder's, loaded once a page came back afresh: a quiet cycle does without it."""
+    from monitor.recorder import save_validators
+
+    save_validators(*args)
 
 
 def _outbox_enqueue(*args: Any, **kwargs: Any) -> Any:

@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from monitor.config import Config
 from monitor.diff import dedupe_key
-from monitor.recorder import add_event
 from monitor.store.tables import Event, SourceState
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ def _health_event(
     now: datetime,
     enqueue: Callable[[Session, Event], Any],
 ) -> None:
+    from monitor.recorder import add_event  # at an edge only: a healthy cycle does without
+
     since = state.failing_since.isoformat() if state.failing_since else None
     payload = {
         "source_id": state.source_id,
@@ -86,6 +87,8 @@ MAX_LISTED = 20  # documents named in the maintainers' message; the rest are cou
 def mass_change_event(
     session: Session, source_id: str, source_name: str, report: CycleReport, now: datetime
 ) -> Event | None:
+    from monitor.recorder import add_event
+
     payload = {
         "source_id": source_id,
         "source_name": source_name,

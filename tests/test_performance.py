@@ -21,6 +21,7 @@ class EtagSite:
 
     def __init__(self, httpserver) -> None:  # type: ignore[no-untyped-def]
         self.server, self.pages = httpserver, {}
+        self.answers_304 = True  # False: a site that ignores validators (200 every time)
         self.statuses: list[int] = []
         httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
         httpserver.no_handler_status_code = 404
@@ -37,7 +38,8 @@ class EtagSite:
             force="Kent Police", reference=f"2024/{slug}", body="An investigation continues.",
         )
         etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:16] + '"'
-        code = 304 if request.headers.get("If-None-Match") == etag else 200
+        matches = request.headers.get("If-None-Match") == etag
+        code = 304 if matches and self.answers_304 else 200
         self.statuses.append(code)
         return Response(
             "" if code == 304 else html, status=code, headers={"ETag": etag},
@@ -70,7 +72,8 @@ from pathlib import Path
 from monitor.checking import run_check
 reports = asyncio.run(run_check(Path(sys.argv[1]), None, dry_run=False))
 heavy = ("numpy", "apprise", "jinja2", "alembic", "monitor.stages.reader", "notifications.outbox",
-         "sources.feed", "feedparser", "multiprocessing", "monitor.stages.forces")
+         "sources.feed", "feedparser", "multiprocessing", "monitor.stages.forces",
+         "monitor.recorder", "monitor.cases.linking")
 print(json.dumps({"imported": [m for m in heavy if m in sys.modules],
                   "not_modified": reports[0].not_modified, "fetched": reports[0].fetched,
                   "events": len(reports[0].events)}))
@@ -99,8 +102,22 @@ def test_a_quiet_check_imports_neither_the_reader_nor_the_outbox(tmp_path, etag_
 
     assert quiet["not_modified"] == 3
     # No numpy/model, no apprise/jinja2, no alembic; no other plugin (feedparser), no worker
-    # process machinery, no force list (there are no subscribers to check it for).
+    # process machinery, no force list (there are no subscribers to check it for); nothing was
+    # recorded, so not the recorder either.
     assert quiet["imported"] == []
+
+
+def test_a_page_answered_afresh_but_unchanged_does_not_load_the_reader(tmp_path, etag_site):
+    # A site that ignores validators answers 200 every time: each page is parsed and hashed,
+    # but the reader (numpy, the model) is loaded only for a page whose content changed.
+    config = write_config(tmp_path, [etag_site.add(s, "Investigation ongoing") for s in "ab"])
+    check_in_subprocess(config)
+    etag_site.answers_304 = False
+
+    again = check_in_subprocess(config)
+
+    assert again["fetched"] == 2 and again["not_modified"] == 0 and again["events"] == 0
+    assert "numpy" not in again["imported"] and "monitor.stages.reader" not in again["imported"]
 
 
 def test_a_change_with_no_channel_to_send_to_loads_neither_apprise_nor_jinja2(tmp_path, etag_site):

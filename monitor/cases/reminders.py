@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine as DbEngine
 from sqlmodel import Session, col, select
 
-from monitor.cases.hearings import KINDS
 from monitor.config import Config
 from monitor.diff import dedupe_key
-from monitor.recorder import add_event, event_payload
 from monitor.store.tables import Case, DocumentRow, Event, Hearing
 
 log = logging.getLogger("monitor.cases")
@@ -36,8 +34,10 @@ def send_reminders(db: DbEngine, config: Config, now: datetime) -> int:
             .where(col(Hearing.starts_at) > now, col(Hearing.starts_at) <= now + AHEAD)
             .where(col(Case.merged_into).is_(None))
         ).all()
-        if due:
-            from notifications.outbox import enqueue  # apprise, jinja2: only when needed
+        if due:  # the recorder's helpers and the outbox (apprise, jinja2): only when needed
+            from monitor.cases.hearings import KINDS
+            from monitor.recorder import add_event, event_payload
+            from notifications.outbox import enqueue
         for hearing, case, doc in due:
             local = hearing.starts_at.astimezone(zone)
             when = local.strftime("%A %-d %B %Y")

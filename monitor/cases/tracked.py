@@ -46,6 +46,8 @@ class CaseMatcher:
 
 def ensure_tracked(db: DbEngine, cases: Sequence[TrackedCase], now: datetime) -> None:
     """Every tracked case has its row from the moment it is configured ("no announcement yet")."""
+    if not cases:
+        return  # nothing to write; nor to import (linking loads the recorder's helpers)
     from monitor.cases.linking import tracked_case
 
     with Session(db) as session:

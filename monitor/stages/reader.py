@@ -11,13 +11,19 @@ The model is two plain files (NumPy arrays and JSON): loading it runs no code.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+# One document is read at a time: OpenBLAS's thread pool buys nothing here, and starting it
+# doubles NumPy's import (~0.15 → 0.07 s, benchmarks/README.md). Has no effect once numpy is
+# loaded (training imports it first); a setting of the user's own is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 from monitor.stages import attributes, features, subjects
 from monitor.stages.forces import find_force
@@ -131,7 +137,9 @@ class Reader:
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         # Half precision: a quarter of the size, readings unchanged (tests/test_reader.py).
-        np.savez_compressed(
+        # Stored, not deflated: 11.7 MB on disk instead of 6.2, but a check that reads a page
+        # loads it in ~7 ms instead of ~60 (inflating 11 MB; benchmarks/README.md).
+        np.savez(
             directory / "reader.npz",
             idf=self.idf.astype(np.float16),
             weights=self.weights.astype(np.float16),
